@@ -1,0 +1,99 @@
+// The one pure reader of the plugin's environment variables. Runs in: any process.
+// Modules receive the IsolationConfig it returns; none of them reads process.env itself.
+
+import { MAX_SEED } from './ordering/shuffle';
+
+export const ENV = {
+  seed: 'ISOLATION_SEED',
+  shuffle: 'ISOLATION_SHUFFLE',
+  schema: 'ISOLATION_SCHEMA',
+  dbEnv: 'ISOLATION_DB_ENV',
+  tmpdir: 'ISOLATION_TMPDIR',
+  leaks: 'ISOLATION_LEAKS',
+  runDir: 'ISOLATION_RUN_DIR',
+} as const;
+
+const ENV_PREFIX = 'ISOLATION_';
+const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.values(ENV));
+
+export type LeakPolicy = 'fail' | 'warn' | 'off';
+
+export interface IsolationConfig {
+  /** Undefined until global setup (or the mocharc helper) has chosen one. */
+  seed: number | undefined;
+  shuffle: boolean;
+  /** Absolute path of the SQL applied to each worker database; undefined: no worker database. */
+  schemaPath: string | undefined;
+  /** Name of the project's variable that receives the worker database path, e.g. BMTC_DB_PATH. */
+  dbEnv: string | undefined;
+  /** Folder in which run folders are made; the system temp folder unless set. */
+  tmpdir: string | undefined;
+  leaks: LeakPolicy;
+  /** Set by global setup in the main process, inherited by every worker. */
+  runDir: string | undefined;
+  /** MOCHA_WORKER_ID: a creation counter, unset in serial mode, higher for a replacement worker. */
+  workerId: string | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const SWITCH_VALUES: Record<string, boolean> = { '1': true, true: true, on: true, '0': false, false: false, off: false };
+const LEAK_POLICIES: readonly LeakPolicy[] = ['fail', 'warn', 'off'];
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function parseSeed(raw: string): number | undefined {
+  if (!/^\d+$/.test(raw.trim())) return undefined;
+  const seed = Number(raw);
+  return seed <= MAX_SEED ? seed : undefined;
+}
+
+/** Reads every ISOLATION_* variable and returns all problems at once rather than stopping at the first. */
+export function parseConfig(env: Env): { config: IsolationConfig; problems: string[] } {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  for (const name of Object.keys(env)) {
+    if (name.startsWith(ENV_PREFIX) && !KNOWN_VARIABLES.has(name)) {
+      problems.push(`"${name}" is not a variable mocha-isolation knows. Use one of ${[...KNOWN_VARIABLES].join(', ')}, or unset it.`);
+    }
+  }
+
+  const rawSeed = read(ENV.seed);
+  const seed = rawSeed === undefined ? undefined : parseSeed(rawSeed);
+  if (rawSeed !== undefined && seed === undefined) {
+    problems.push(`"${ENV.seed}" must be a whole number from 0 to ${MAX_SEED}, got "${rawSeed}". Copy the seed from a printed seed line, or unset it for a random one.`);
+  }
+
+  const rawShuffle = read(ENV.shuffle)?.toLowerCase();
+  const shuffle = rawShuffle === undefined ? true : SWITCH_VALUES[rawShuffle];
+  if (shuffle === undefined) {
+    problems.push(`"${ENV.shuffle}" must be on or off (1/0, true/false), got "${read(ENV.shuffle)}". Set ${ENV.shuffle}=off to keep the declared order.`);
+  }
+
+  const dbEnv = read(ENV.dbEnv);
+  if (dbEnv !== undefined && !VARIABLE_NAME.test(dbEnv)) {
+    problems.push(`"${ENV.dbEnv}" must be an environment variable name such as APP_DB_PATH, got "${dbEnv}".`);
+  }
+
+  const leaks = (read(ENV.leaks) ?? 'fail') as LeakPolicy;
+  if (!LEAK_POLICIES.includes(leaks)) {
+    problems.push(`"${ENV.leaks}" must be one of ${LEAK_POLICIES.join(', ')}, got "${read(ENV.leaks)}".`);
+  }
+
+  return {
+    config: {
+      seed,
+      shuffle: shuffle ?? true,
+      schemaPath: read(ENV.schema),
+      dbEnv,
+      tmpdir: read(ENV.tmpdir),
+      leaks: LEAK_POLICIES.includes(leaks) ? leaks : 'fail',
+      runDir: read(ENV.runDir),
+      workerId: read('MOCHA_WORKER_ID'),
+    },
+    problems,
+  };
+}

@@ -1,0 +1,27 @@
+// What the user typed after `mocha`, read with mocha's own parser. Runs in: main process (from .mocharc.cjs).
+
+// mocha has no public API for this; its parser is the only way to agree with it on every flag's arity.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parseMochaArgs } = require('mocha/lib/cli/parse-args.js') as {
+  parseMochaArgs: (args: string[]) => { _: Array<string | number>; spec?: string[]; jobs?: number; parallel?: boolean };
+};
+
+export interface CliArgs {
+  /** Files and globs named on the command line (positionally or with --spec). */
+  specs: string[];
+  /** The raw value given to -j/--jobs, if any. */
+  jobs: string | undefined;
+}
+
+export function readCliArgs(argv: readonly string[]): CliArgs {
+  const parsed = parseMochaArgs(argv.slice());
+  const jobsIndex = argv.findIndex((arg) => /^(-j|--jobs)(=|$)/.test(arg));
+  const jobsArg = argv[jobsIndex];
+  const jobs = jobsIndex < 0 || jobsArg === undefined ? undefined : jobsArg.includes('=') ? jobsArg.split('=')[1] : argv[jobsIndex + 1];
+  return { specs: [...parsed._.map(String), ...(parsed.spec ?? [])], jobs };
+}
+
+export function jobsProblem(jobs: string | undefined): string | undefined {
+  if (jobs === undefined || /^[1-9]\d*$/.test(jobs)) return undefined;
+  return `"--jobs" must be a whole number of workers of at least 1, got "${jobs}". Use -j 1 for one worker, or --no-parallel to run in this process.`;
+}

@@ -1,0 +1,44 @@
+// Names the file (and the last test) a dead worker was running. Runs in: main process, at global teardown.
+// mocha itself reports a dead worker only as "Workerpool Worker terminated Unexpectedly", without the file.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface WorkerMarker {
+  workerId: string;
+  pid: number;
+  file: string;
+  test?: string;
+}
+
+export function markerFolder(runDir: string): string {
+  return path.join(runDir, 'workers');
+}
+
+/** A worker writes its marker when it starts a file and removes it when the file ends; one left over is a death. */
+export function readLeftoverMarkers(runDir: string): WorkerMarker[] {
+  const folder = markerFolder(runDir);
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const markers: WorkerMarker[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+    try {
+      markers.push(JSON.parse(fs.readFileSync(path.join(folder, name), 'utf8')) as WorkerMarker);
+    } catch {
+      // A worker killed in the middle of writing its marker leaves a partial file; the others still count.
+    }
+  }
+  return markers;
+}
+
+export function reportDeadWorkers(runDir: string, print: (line: string) => void): void {
+  for (const marker of readLeftoverMarkers(runDir)) {
+    const test = marker.test === undefined ? '' : `, in test "${marker.test}"`;
+    print(`mocha-isolation: worker ${marker.workerId} (pid ${marker.pid}) died while running ${marker.file}${test}.`);
+    process.exitCode = process.exitCode || 1;
+  }
+}

@@ -1,0 +1,95 @@
+// The .mocharc.cjs helper: turns a plain config into mocha options with a seeded file order.
+// Runs in: main process, while mocha loads its config, before global setup and before any worker exists.
+
+import os from 'node:os';
+import path from 'node:path';
+import { ENV, parseConfig } from '../config';
+import { configError, IsolationError } from '../errors';
+import { chooseSeed } from '../ordering/shuffle';
+import { jobsProblem, readCliArgs } from './cli-args';
+import { expandSpecs, orderSpecFiles } from './spec-files';
+
+export interface IsolationOptions {
+  /** SQL file applied once per worker to a fresh database file (relative to the working directory). */
+  schema?: string;
+  /** Environment variable that receives the worker database path in every test, e.g. "APP_DB_PATH". */
+  dbEnv?: string;
+}
+
+export interface MochaConfigInput {
+  spec: string | string[];
+  extension?: string[];
+  parallel?: boolean;
+  jobs?: number;
+  isolation?: IsolationOptions;
+  [mochaOption: string]: unknown;
+}
+
+export interface BuildContext {
+  argv: readonly string[];
+  env: Record<string, string | undefined>;
+  cwd: string;
+  cpus: number;
+}
+
+const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv']);
+const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
+
+/**
+ * Decides the seed and the file order once, in the parent, and publishes them through the environment
+ * (workers are forked later and inherit it). Files named on the command line replace the config's
+ * `spec`: mocha would otherwise merge the two and run the whole suite plus those files.
+ */
+export function buildMochaConfig(input: MochaConfigInput, context: BuildContext): Record<string, unknown> {
+  const { isolation = {}, spec, ...mochaOptions } = input;
+  const problems: string[] = [];
+
+  for (const key of Object.keys(isolation)) {
+    if (!ISOLATION_OPTION_KEYS.has(key)) {
+      problems.push(`"isolation.${key}" is not an option of mocha-isolation. Use ${[...ISOLATION_OPTION_KEYS].join(' or ')}.`);
+    }
+  }
+  if (isolation.schema !== undefined && context.env[ENV.schema] === undefined) {
+    context.env[ENV.schema] = path.resolve(context.cwd, isolation.schema);
+  }
+  if (isolation.dbEnv !== undefined && context.env[ENV.dbEnv] === undefined) {
+    context.env[ENV.dbEnv] = isolation.dbEnv;
+  }
+
+  const { config, problems: envProblems } = parseConfig(context.env);
+  const cli = readCliArgs(context.argv);
+  problems.push(...envProblems);
+  const badJobs = jobsProblem(cli.jobs);
+  if (badJobs) problems.push(badJobs);
+  if (input.jobs !== undefined && jobsProblem(String(input.jobs))) {
+    problems.push(`"jobs" in the mocha config must be a whole number of at least 1, got ${JSON.stringify(input.jobs)}. Remove it to use one worker per CPU.`);
+  }
+  if (problems.length > 0) throw configError(problems);
+
+  const seed = config.seed ?? chooseSeed();
+  context.env[ENV.seed] = String(seed);
+
+  const result: Record<string, unknown> = {
+    ...mochaOptions,
+    parallel: input.parallel ?? true,
+    // mocha's default is cores - 1, which leaves a 2-core machine with one worker.
+    jobs: input.jobs ?? context.cpus,
+  };
+  if (cli.specs.length === 0) {
+    const files = expandSpecs(Array.isArray(spec) ? spec : [spec], input.extension ?? DEFAULT_EXTENSIONS, context.cwd);
+    result.spec = orderSpecFiles(files, seed, config.shuffle);
+  }
+  return result;
+}
+
+/** For .mocharc.cjs: `module.exports = defineConfig({ spec: 'test/*.spec.ts', isolation: { ... } })`. */
+export function defineConfig(input: MochaConfigInput): Record<string, unknown> {
+  try {
+    return buildMochaConfig(input, { argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), cpus: os.availableParallelism() });
+  } catch (error) {
+    if (!(error instanceof IsolationError)) throw error;
+    // Thrown from a config file, mocha would wrap this in "Unable to read/parse" and a stack of its own.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,77 @@
+// The run folder: one per `mocha` run, holding every worker database and per-test temp dir.
+// Runs in: main process. It alone removes the folder: on a normal end, after failures, after a worker died,
+// and on Ctrl-C/SIGTERM; a folder left by a killed run is swept by the next run.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import tmp from 'tmp';
+import { configError } from '../errors';
+
+export const RUN_FOLDER_PREFIX = 'mocha-isolation-';
+const CLEANUP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+export function createRunFolder(base: string | undefined): string {
+  const parent = path.resolve(base ?? os.tmpdir());
+  try {
+    // The pid in the name lets a later run tell a dead run's folder from a live one.
+    const dir = tmp.dirSync({ tmpdir: parent, prefix: `${RUN_FOLDER_PREFIX}${process.pid}-` }).name;
+    fs.mkdirSync(path.join(dir, 'workers'));
+    return dir;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw configError(
+      [`the run folder could not be created in "${parent}" (${reason}). Point ISOLATION_TMPDIR at a writable folder, or unset it to use the system temp folder.`],
+      'ERR_ISOLATION_RUN_FOLDER',
+    );
+  }
+}
+
+export function removeRunFolder(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes run folders whose main process no longer exists (a run killed with SIGKILL cannot clean up). */
+export function sweepStaleRunFolders(base: string | undefined): void {
+  const parent = path.resolve(base ?? os.tmpdir());
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = name.startsWith(RUN_FOLDER_PREFIX) ? /^(\d+)-/.exec(name.slice(RUN_FOLDER_PREFIX.length)) : null;
+    if (match && !isAlive(Number(match[1]))) removeRunFolder(path.join(parent, name));
+  }
+}
+
+/**
+ * Removes the folder when the process exits or is interrupted. A signal listener stops Node's default
+ * exit, so once the folder is gone the signal is raised again unless another listener (mocha's parallel
+ * runner, which terminates its workers first) is still there to end the process.
+ */
+export function removeOnExit(dir: string): () => void {
+  const remove = (): void => removeRunFolder(dir);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    unregister();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const unregister = (): void => {
+    remove();
+    process.removeListener('exit', remove);
+    for (const signal of CLEANUP_SIGNALS) process.removeListener(signal, onSignal);
+  };
+  process.on('exit', remove);
+  for (const signal of CLEANUP_SIGNALS) process.on(signal, onSignal);
+  return unregister;
+}

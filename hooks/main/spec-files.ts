@@ -1,0 +1,26 @@
+// Expands spec globs into the ordered file list mocha dispatches. Runs in: main process (from .mocharc.cjs).
+// mocha hands files to workers exactly in this order, so this list is where file order is decided.
+
+import path from 'node:path';
+import { shuffle } from '../ordering/shuffle';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { lookupFiles } = require('mocha/lib/cli/lookup-files.js') as {
+  lookupFiles: (pattern: string, extensions: string[], recursive: boolean) => string | string[];
+};
+
+/** Relative, de-duplicated and sorted, so the order depends on the seed alone and not on the file system. */
+export function expandSpecs(patterns: readonly string[], extensions: readonly string[], cwd: string): string[] {
+  const files = new Set<string>();
+  for (const pattern of patterns) {
+    const found = lookupFiles(pattern, [...extensions], false);
+    for (const file of Array.isArray(found) ? found : [found]) {
+      files.add(path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/'));
+    }
+  }
+  return [...files].sort();
+}
+
+export function orderSpecFiles(files: readonly string[], seed: number | undefined, shuffled: boolean): string[] {
+  return shuffled && seed !== undefined ? shuffle(files, seed, 'files') : files.slice();
+}

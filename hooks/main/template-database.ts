@@ -1,0 +1,36 @@
+// Applies the project's schema once per run to a template file that every worker copies.
+// Runs in: main process, in global setup, so a broken schema stops the run before any worker or test starts.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { configError } from '../errors';
+import { openDatabase } from '../per-worker/sqlite';
+
+export const TEMPLATE_NAME = 'template.sqlite';
+
+export function buildTemplateDatabase(schemaPath: string, runDir: string): string {
+  let sql: string;
+  try {
+    sql = fs.readFileSync(schemaPath, 'utf8');
+  } catch (error) {
+    throw configError(
+      [`the schema file "${schemaPath}" could not be read (${(error as NodeJS.ErrnoException).code}). Fix isolation.schema in .mocharc.cjs or ISOLATION_SCHEMA.`],
+      'ERR_ISOLATION_SCHEMA',
+    );
+  }
+  const file = path.join(runDir, TEMPLATE_NAME);
+  const db = openDatabase(file);
+  try {
+    db.transaction(() => db.exec(sql))();
+  } catch (error) {
+    db.close();
+    fs.rmSync(file, { force: true });
+    throw configError(
+      [`the schema "${schemaPath}" failed to apply: ${(error as Error).message}. Fix the SQL; no test ran against a half-built database.`],
+      'ERR_ISOLATION_SCHEMA',
+    );
+  }
+  // Closing checkpoints the WAL into the file, so a plain copy of it is a complete database.
+  db.close();
+  return file;
+}

@@ -1,0 +1,48 @@
+// The databases a test can ask for: the worker's file (empty at the start of every test) or a private :memory:.
+// Runs in: worker, per test.
+
+import fs from 'node:fs';
+import { IsolationError } from '../errors';
+import { type Database, openDatabase } from '../per-worker/sqlite';
+import { workerContext } from '../per-worker/worker-context';
+import type { WorkerDatabase } from '../per-worker/worker-database';
+import { currentScope } from './scope';
+
+function requireWorkerDatabase(helper: string): WorkerDatabase {
+  currentScope(helper);
+  const database = workerContext().workerDatabase();
+  if (database === undefined) {
+    throw new IsolationError(
+      'ERR_ISOLATION_CONFIG',
+      `"${helper}()" needs a schema, but none is configured. Set isolation.schema in .mocharc.cjs (or ISOLATION_SCHEMA) to your SQL file.`,
+      { helper },
+    );
+  }
+  return database;
+}
+
+/**
+ * This worker's SQLite connection (WAL). Every table is empty when a test starts.
+ * @example workerDb().prepare('INSERT INTO users (name) VALUES (?)').run('ada');
+ */
+export function workerDb(): Database {
+  return requireWorkerDatabase('workerDb').db;
+}
+
+/** Path of this worker's database file, for code under test that opens its own connection. */
+export function workerDbPath(): string {
+  return requireWorkerDatabase('workerDbPath').path;
+}
+
+/**
+ * A private in-memory database with the schema applied, closed when the test ends: for unit tests.
+ * @example const db = memoryDb(); createUserRepository(db).add('ada');
+ */
+export function memoryDb(): Database {
+  const scope = currentScope('memoryDb');
+  const { schemaPath } = workerContext().config;
+  const db = openDatabase(':memory:');
+  scope.defer(() => db.close());
+  if (schemaPath !== undefined) db.exec(fs.readFileSync(schemaPath, 'utf8'));
+  return db;
+}

@@ -1,0 +1,35 @@
+// Records which file (and, if the process exits mid-test, which test) this worker is running, so the main
+// process can name them when the worker dies. Runs in: worker, once per file.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkerMarker } from '../main/dead-workers';
+
+export interface FileMarker {
+  fileStarted(file: string): void;
+  fileEnded(): void;
+  /** Kept in memory only; written by the exit handler, since a write per test would cost more than a test. */
+  testStarted(title: string | undefined): void;
+}
+
+export function createFileMarker(runDir: string, workerId: string): FileMarker {
+  const markerPath = path.join(runDir, 'workers', `${workerId}.json`);
+  let marker: WorkerMarker | undefined;
+  const write = (): void => fs.writeFileSync(markerPath, JSON.stringify(marker));
+  process.on('exit', () => {
+    if (marker !== undefined) write();
+  });
+  return {
+    fileStarted(file) {
+      marker = { workerId, pid: process.pid, file };
+      write();
+    },
+    fileEnded() {
+      marker = undefined;
+      fs.rmSync(markerPath, { force: true });
+    },
+    testStarted(title) {
+      if (marker !== undefined) marker.test = title;
+    },
+  };
+}

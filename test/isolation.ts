@@ -1,0 +1,18 @@
+// Wires the reference service into the isolation plugin: its settings factory and the state to reset.
+// Listed in .mocharc.cjs `require`, so the resets run after every test of every file.
+
+import { defineIsolation } from '../hooks';
+import { resetLifespan } from '../src/lifespan';
+import { loadSettings, resetSettingsCache, type Settings } from '../src/settings';
+
+export const isolation = defineIsolation<Settings>({
+  settings: (env) => loadSettings(env),
+  resets: [resetSettingsCache, resetLifespan],
+});
+
+declare module 'mocha' {
+  interface Context {
+    /** This test's own settings (see defineIsolation). */
+    settings: Settings;
+  }
+}
