@@ -1,0 +1,11 @@
+// The plugin's own tests. This outer run must not depend on the plugin working, so it does not load it:
+// unit tests import its pure modules, end-to-end tests spawn the real mocha CLI on fixtures/.
+module.exports = {
+  spec: ['test/plugin/*.test.ts'],
+  extension: ['ts'],
+  require: ['ts-node/register'],
+  timeout: 60000,
+  slow: 5000,
+  reporter: 'mocha-multi-reporters',
+  reporterOption: ['configFile=test/plugin/reporters.json'],
+};

@@ -1,0 +1,108 @@
+// Runs the real mocha CLI on a fixture project and reads its results from mocha's JSON reporter file.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '../../..');
+const MOCHA_BIN = path.join(REPO, 'node_modules/mocha/bin/mocha.js');
+
+export interface FixtureOptions {
+  mode: 'serial' | 'parallel';
+  jobs?: number;
+  plugin?: boolean;
+  seed?: number;
+  env?: Record<string, string>;
+  args?: string[];
+  /** Called with the child once it is running (e.g. to send it a signal). */
+  onSpawn?: (child: ReturnType<typeof spawn>, output: () => string) => void;
+}
+
+export interface FixtureTest {
+  title: string;
+  fullTitle: string;
+  file: string;
+  err: { message?: string };
+}
+
+export interface FixtureResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  passes: FixtureTest[];
+  failures: FixtureTest[];
+  /** Tests in the order they ended (per file, in parallel mode). */
+  tests: FixtureTest[];
+  /** What the run left in its temp folder (TMPDIR): must be empty. */
+  leftovers: string[];
+  outDir: string;
+}
+
+/** The plugin's variables and mocha's own are removed, so the outer run cannot leak into the fixture. */
+function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined || key.startsWith('ISOLATION_') || key.startsWith('MOCHA_') || ['NODE_OPTIONS', 'DEBUG'].includes(key)) continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+export function fixtureDir(name: string): string {
+  return path.join(__dirname, '..', 'fixtures', name);
+}
+
+export async function runFixture(name: string, options: FixtureOptions): Promise<FixtureResult> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `fixture-${name}-`));
+  const tmpdir = path.join(work, 'tmp');
+  const outDir = path.join(work, 'out');
+  fs.mkdirSync(tmpdir);
+  fs.mkdirSync(outDir);
+  const report = path.join(work, 'report.json');
+  const modeArgs = options.mode === 'serial' ? ['--no-parallel'] : ['--parallel', '--jobs', String(options.jobs ?? 2)];
+  const args = [MOCHA_BIN, ...modeArgs, '--reporter', 'json', '--reporter-option', `output=${report}`, ...(options.args ?? [])];
+  const env = {
+    ...cleanEnv(),
+    TMPDIR: tmpdir,
+    FIXTURE_OUT: outDir,
+    FIXTURE_PLUGIN: options.plugin === false ? 'off' : 'on',
+    ...(options.seed === undefined ? {} : { ISOLATION_SEED: String(options.seed) }),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, args, { cwd: fixtureDir(name), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  options.onSpawn?.(child, () => stdout + stderr);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+
+  const parsed = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as { tests: FixtureTest[]; passes: FixtureTest[]; failures: FixtureTest[] }) : undefined;
+  // ts-node keeps a compile cache in the temp folder on purpose; it is not the run's to remove.
+  const leftovers = fs.readdirSync(tmpdir).filter((name) => !name.startsWith('v8-compile-cache'));
+  const result: FixtureResult = {
+    code,
+    signal,
+    stdout,
+    stderr,
+    passes: parsed?.passes ?? [],
+    failures: parsed?.failures ?? [],
+    tests: parsed?.tests ?? [],
+    leftovers,
+    outDir,
+  };
+  // The evidence folder is read by the caller right away; everything else goes now.
+  fs.rmSync(tmpdir, { recursive: true, force: true });
+  fs.rmSync(report, { force: true });
+  return result;
+}
+
+export function titles(tests: readonly FixtureTest[]): string[] {
+  return tests.map((t) => t.title).sort();
+}
+
+export function removeWork(result: FixtureResult): void {
+  fs.rmSync(path.dirname(result.outDir), { recursive: true, force: true });
+}
