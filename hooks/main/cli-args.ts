@@ -15,7 +15,8 @@ export interface CliArgs {
 
 export function readCliArgs(argv: readonly string[]): CliArgs {
   const parsed = parseMochaArgs(argv.slice());
-  const jobsIndex = argv.findIndex((arg) => /^(-j|--jobs)(=|$)/.test(arg));
+  // Like mocha, the last -j/--jobs wins.
+  const jobsIndex = argv.findLastIndex((arg) => /^(-j|--jobs)(=|$)/.test(arg));
   const jobsArg = argv[jobsIndex];
   const jobs = jobsIndex < 0 || jobsArg === undefined ? undefined : jobsArg.includes('=') ? jobsArg.split('=')[1] : argv[jobsIndex + 1];
   return { specs: [...parsed._.map(String), ...(parsed.spec ?? [])], jobs };

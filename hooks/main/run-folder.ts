@@ -56,22 +56,35 @@ export function sweepStaleRunFolders(base: string | undefined): void {
 }
 
 /**
- * Removes the folder when the process exits or is interrupted. A signal listener stops Node's default
- * exit, so once the folder is gone the signal is raised again unless another listener (mocha's parallel
- * runner, which terminates its workers first) is still there to end the process.
+ * Removes the folder when the process exits or is interrupted, and makes an interrupted run exit non-zero.
+ * A signal listener stops Node's default exit, so the signal is raised again once the folder is gone. While
+ * another listener is there (mocha's parallel runner, which first terminates its workers and then raises
+ * the signal again) removal waits for that second signal: workers still writing would make it fail.
  */
 export function removeOnExit(dir: string): () => void {
+  let interrupted: NodeJS.Signals | undefined;
   const remove = (): void => removeRunFolder(dir);
-  const onSignal = (signal: NodeJS.Signals): void => {
+  const onExit = (): void => {
+    remove();
+    // mocha's parallel runner can finish its run (exit 0) before its own re-raised SIGINT lands.
+    if (interrupted !== undefined) process.exitCode = 128 + (os.constants.signals[interrupted] ?? 2);
+  };
+  const removeAndRaise = (signal: NodeJS.Signals): void => {
     unregister();
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    process.kill(process.pid, signal);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted = signal;
+    for (const s of CLEANUP_SIGNALS) process.removeListener(s, onSignal);
+    if (process.listenerCount(signal) === 0) removeAndRaise(signal);
+    else process.once(signal, removeAndRaise);
   };
   const unregister = (): void => {
     remove();
-    process.removeListener('exit', remove);
+    process.removeListener('exit', onExit);
     for (const signal of CLEANUP_SIGNALS) process.removeListener(signal, onSignal);
   };
-  process.on('exit', remove);
+  process.on('exit', onExit);
   for (const signal of CLEANUP_SIGNALS) process.on(signal, onSignal);
   return unregister;
 }

@@ -1,6 +1,7 @@
 // What the plugin does before and after every test, in one place so that it costs one beforeEach and one
 // afterEach (each root hook costs ~57 µs per test in parallel mode). Runs in: worker, per test.
 
+import path from 'node:path';
 import sinon from 'sinon';
 import { registeredResets } from '../define-isolation';
 import { IsolationError } from '../errors';
@@ -54,8 +55,9 @@ export function endTest(): void | Promise<void> {
 function checkOpenServers(test: TestInfo, before: number, policy: 'fail' | 'warn' | 'off'): void {
   const left = countOpenServers() - before;
   if (left <= 0) return;
+  const file = test.file === undefined ? 'unknown file' : path.relative(process.cwd(), test.file);
   const message =
-    `test "${test.title}" (${test.file ?? 'unknown file'}) left ${left} server(s) listening. ` +
+    `test "${test.title}" (${file}) left ${left} server(s) listening. ` +
     'Close it before the test ends (await app.close() in the test or an afterEach hook), or set ISOLATION_LEAKS=warn.';
   if (policy === 'warn') process.stderr.write(`mocha-isolation: ${message}\n`);
   else throw new IsolationError('ERR_ISOLATION_LEAK', message, { test: test.title, file: test.file, servers: left });

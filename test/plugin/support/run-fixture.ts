@@ -15,8 +15,8 @@ export interface FixtureOptions {
   seed?: number;
   env?: Record<string, string>;
   args?: string[];
-  /** Called with the child once it is running (e.g. to send it a signal). */
-  onSpawn?: (child: ReturnType<typeof spawn>, output: () => string) => void;
+  /** Sends SIGINT (Ctrl-C) to mocha once a spec has written this file into FIXTURE_OUT. */
+  interruptWhen?: string;
 }
 
 export interface FixtureTest {
@@ -76,7 +76,7 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  options.onSpawn?.(child, () => stdout + stderr);
+  if (options.interruptWhen !== undefined) interruptWhen(child, path.join(outDir, options.interruptWhen));
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
 
   const parsed = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as { tests: FixtureTest[]; passes: FixtureTest[]; failures: FixtureTest[] }) : undefined;
@@ -97,6 +97,15 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
   fs.rmSync(tmpdir, { recursive: true, force: true });
   fs.rmSync(report, { force: true });
   return result;
+}
+
+function interruptWhen(child: ReturnType<typeof spawn>, file: string): void {
+  const poll = setInterval(() => {
+    if (!fs.existsSync(file)) return;
+    clearInterval(poll);
+    child.kill('SIGINT');
+  }, 20);
+  child.on('close', () => clearInterval(poll));
 }
 
 export function titles(tests: readonly FixtureTest[]): string[] {

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { removeWork, runFixture, type FixtureResult } from './support/run-fixture';
+
+async function run(options: Parameters<typeof runFixture>[1]): Promise<FixtureResult> {
+  const result = await runFixture('order', options);
+  removeWork(result);
+  expect(result.failures).to.deep.equal([]);
+  expect(result.passes).to.have.length(27);
+  return result;
+}
+
+/** The order of tests inside each file; in parallel mode files finish in any order, so compare per file. */
+function perFile(result: FixtureResult): Record<string, string[]> {
+  const order: Record<string, string[]> = {};
+  for (const test of result.tests) (order[test.file.split('/').pop() as string] ??= []).push(test.fullTitle);
+  return order;
+}
+
+describe('seeded order (fixtures/order)', () => {
+  it('prints the seed in one line with the command that reproduces the run', async () => {
+    const result = await run({ mode: 'parallel' });
+    const lines = result.stdout.split('\n').filter((line) => line.includes('seed'));
+    expect(lines).to.have.length(1);
+    const seed = /seed (\d+),/.exec(lines[0] as string)?.[1];
+    expect(lines[0]).to.contain(`Reproduce: ISOLATION_SEED=${seed} npx mocha --parallel --jobs 2 --reporter json`);
+  });
+
+  it('gives the same order for the same seed, serial and parallel, and another for another seed', async () => {
+    const first = perFile(await run({ mode: 'serial', seed: 12345 }));
+    const again = perFile(await run({ mode: 'serial', seed: 12345 }));
+    const parallel = perFile(await run({ mode: 'parallel', seed: 12345 }));
+    const other = perFile(await run({ mode: 'serial', seed: 54321 }));
+    expect(again).to.deep.equal(first);
+    expect(parallel).to.deep.equal(first);
+    expect(other).not.to.deep.equal(first);
+  });
+
+  it('shuffles the files of a serial run by the seed', async () => {
+    const files = async (seed: number) => [...new Set((await run({ mode: 'serial', seed })).tests.map((t) => t.file.split('/').pop()))];
+    const orders = new Set<string>();
+    for (const seed of [1, 2, 3, 4, 5, 6]) orders.add((await files(seed)).join());
+    expect(orders.size).to.be.greaterThan(1);
+    expect(await files(3)).to.deep.equal(await files(3));
+  });
+
+  it('keeps the declared order when shuffling is off', async () => {
+    const result = await run({ mode: 'serial', env: { ISOLATION_SHUFFLE: 'off' } });
+    expect(result.tests.slice(0, 9).map((t) => t.title)).to.deep.equal([
+      'one test 1', 'one test 2', 'one test 3', 'one test 4', 'one test 5', 'one test 6', 'one nested 1', 'one nested 2', 'one nested 3',
+    ]);
+    expect(result.stdout).to.contain('declared order (ISOLATION_SHUFFLE=off)');
+  });
+
+  it('runs only the files named on the command line, once', async () => {
+    const result = await runFixture('order', { mode: 'parallel', args: ['two.spec.ts'] });
+    removeWork(result);
+    expect(result.passes).to.have.length(9);
+    expect(new Set(result.tests.map((t) => t.file.split('/').pop()))).to.deep.equal(new Set(['two.spec.ts']));
+  });
+});
