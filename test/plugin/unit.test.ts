@@ -1,0 +1,110 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseConfig } from '../../hooks/config';
+import { ERROR_CODES } from '../../hooks/errors';
+import { buildMochaConfig } from '../../hooks/main/define-config';
+import { formatSeedLine } from '../../hooks/main/seed-line';
+import { shuffle } from '../../hooks/ordering/shuffle';
+import { REPO, fixtureDir } from './support/run-fixture';
+
+describe('shuffle', () => {
+  const items = Array.from({ length: 50 }, (_, i) => i);
+
+  it('returns a permutation and leaves its input alone', () => {
+    const result = shuffle(items, 7);
+    expect(result.slice().sort((a, b) => a - b)).to.deep.equal(items);
+    expect(result).not.to.deep.equal(items);
+  });
+
+  it('is a function of the seed and the key only', () => {
+    expect(shuffle(items, 7, 'k')).to.deep.equal(shuffle(items, 7, 'k'));
+    expect(shuffle(items, 8, 'k')).not.to.deep.equal(shuffle(items, 7, 'k'));
+    expect(shuffle(items, 7, 'other')).not.to.deep.equal(shuffle(items, 7, 'k'));
+  });
+});
+
+describe('parseConfig', () => {
+  it('reads defaults from an empty environment', () => {
+    expect(parseConfig({})).to.deep.equal({
+      config: { seed: undefined, shuffle: true, schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: 'fail', runDir: undefined, workerId: undefined },
+      problems: [],
+    });
+  });
+
+  it('reports every bad value at once, naming each', () => {
+    const { problems } = parseConfig({ ISOLATION_SEED: '-1', ISOLATION_SHUFFLE: 'sometimes', ISOLATION_DB_ENV: 'not a name', ISOLATION_LEAKS: 'loud', ISOLATION_SEDE: '1' });
+    expect(problems).to.have.length(5);
+    expect(problems.join('\n')).to.contain('got "-1"').and.contain('got "sometimes"').and.contain('got "not a name"').and.contain('got "loud"').and.contain('"ISOLATION_SEDE"');
+  });
+
+  it('accepts the largest seed and refuses one above it', () => {
+    expect(parseConfig({ ISOLATION_SEED: '4294967295' }).config.seed).to.equal(4294967295);
+    expect(parseConfig({ ISOLATION_SEED: '4294967296' }).problems).to.have.length(1);
+  });
+});
+
+describe('buildMochaConfig', () => {
+  const context = (argv: string[], env: Record<string, string | undefined> = {}) => ({ argv, env, cwd: fixtureDir('order'), cpus: 6 });
+
+  it('runs in parallel with one worker per CPU and a seeded, published file order', () => {
+    const env: Record<string, string | undefined> = { ISOLATION_SEED: '99' };
+    const config = buildMochaConfig({ spec: '*.spec.ts', extension: ['ts'] }, context([], env));
+    expect(config).to.include({ parallel: true, jobs: 6 });
+    expect((config.spec as string[]).slice().sort()).to.deep.equal(['one.spec.ts', 'three.spec.ts', 'two.spec.ts']);
+    expect(buildMochaConfig({ spec: '*.spec.ts', extension: ['ts'] }, context([], { ISOLATION_SEED: '99' })).spec).to.deep.equal(config.spec);
+    expect(env.ISOLATION_SEED).to.equal('99');
+  });
+
+  it('leaves spec out when files are named on the command line, so mocha runs only those', () => {
+    const config = buildMochaConfig({ spec: '*.spec.ts' }, context(['--grep', 'x', 'two.spec.ts']));
+    expect(config).not.to.have.property('spec');
+  });
+
+  it('publishes the isolation options as environment variables, which win over the config file', () => {
+    const env: Record<string, string | undefined> = { ISOLATION_DB_ENV: 'FROM_ENV' };
+    buildMochaConfig({ spec: '*.spec.ts', isolation: { schema: 'schema.sql', dbEnv: 'FROM_CONFIG' } }, context([], env));
+    expect(env.ISOLATION_SCHEMA).to.equal(path.join(fixtureDir('order'), 'schema.sql'));
+    expect(env.ISOLATION_DB_ENV).to.equal('FROM_ENV');
+  });
+
+  it('refuses unknown isolation options and bad job counts together', () => {
+    expect(() => buildMochaConfig({ spec: '*.spec.ts', jobs: 0, isolation: { schema: 'a.sql', dbPath: 'x' } as object }, context(['-j', '1.5'])))
+      .to.throw('mocha-isolation found 3 configuration problems')
+      .with.property('code', 'ERR_ISOLATION_CONFIG');
+  });
+});
+
+describe('seed line', () => {
+  it('quotes arguments the shell would split', () => {
+    expect(formatSeedLine(5, true, ['--grep', 'two words'])).to.equal(
+      "mocha-isolation: seed 5, files and tests shuffled. Reproduce: ISOLATION_SEED=5 npx mocha --grep 'two words'",
+    );
+  });
+});
+
+describe('the plugin package', () => {
+  it('documents every error code in the README error table', () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    for (const code of Object.keys(ERROR_CODES)) expect(readme, code).to.match(new RegExp(`^\\| \`${code}\` \\|`, 'm'));
+  });
+
+  it('imports nothing from src/ or test/ (it must stay generic)', () => {
+    const files = fs.readdirSync(path.join(REPO, 'hooks'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(files.length).to.be.greaterThan(10);
+    for (const file of files) {
+      const source = fs.readFileSync(path.join(REPO, 'hooks', file), 'utf8');
+      const imports = [...source.matchAll(/(?:from|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
+      for (const spec of imports.filter((s) => s.startsWith('.'))) {
+        const target = path.relative(REPO, path.resolve(REPO, 'hooks', path.dirname(file), spec));
+        expect(target.startsWith('hooks'), `${file} imports ${spec}`).to.equal(true);
+      }
+    }
+  });
+
+  it('has no side effects on import: no env, no files, no listeners', () => {
+    const before = { env: { ...process.env }, exit: process.listenerCount('exit'), sigint: process.listenerCount('SIGINT') };
+    require('../../hooks');
+    expect({ env: { ...process.env }, exit: process.listenerCount('exit'), sigint: process.listenerCount('SIGINT') }).to.deep.equal(before);
+  });
+});
