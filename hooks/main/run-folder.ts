@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import tmp from 'tmp';
 import { configError } from '../errors';
+import { loadTmp } from '../lazy-tmp';
 
 export const RUN_FOLDER_PREFIX = 'mocha-isolation-';
 const CLEANUP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -15,7 +15,7 @@ export function createRunFolder(base: string | undefined): string {
   const parent = path.resolve(base ?? os.tmpdir());
   try {
     // The pid in the name lets a later run tell a dead run's folder from a live one.
-    const dir = tmp.dirSync({ tmpdir: parent, prefix: `${RUN_FOLDER_PREFIX}${process.pid}-` }).name;
+    const dir = loadTmp().dirSync({ tmpdir: parent, prefix: `${RUN_FOLDER_PREFIX}${process.pid}-` }).name;
     fs.mkdirSync(path.join(dir, 'workers'));
     return dir;
   } catch (error) {
@@ -88,3 +88,4 @@ export function removeOnExit(dir: string): () => void {
   for (const signal of CLEANUP_SIGNALS) process.on(signal, onSignal);
   return unregister;
 }
+

@@ -13,7 +13,7 @@ const { lookupFiles } = require('mocha/lib/cli/lookup-files.js') as {
 export function expandSpecs(patterns: readonly string[], extensions: readonly string[], cwd: string): string[] {
   const files = new Set<string>();
   for (const pattern of patterns) {
-    const found = lookupFiles(pattern, [...extensions], false);
+    const found = lookupFiles(path.resolve(cwd, pattern), [...extensions], false);
     for (const file of Array.isArray(found) ? found : [found]) {
       files.add(path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/'));
     }

@@ -1,8 +1,8 @@
 // A fresh folder for the running test, inside the run folder, removed after the test. Runs in: worker, per test.
 
-import tmp from 'tmp';
 import { workerContext } from '../per-worker/worker-context';
 import { currentScope } from './scope';
+import { loadTmp } from '../lazy-tmp';
 
 /**
  * A new empty folder for this test; removed when the test ends, pass or fail.
@@ -10,7 +10,8 @@ import { currentScope } from './scope';
  */
 export function tempDir(): string {
   const scope = currentScope('tempDir');
-  const dir = tmp.dirSync({ tmpdir: workerContext().runDir, prefix: 'test-', unsafeCleanup: true });
+  const dir = loadTmp().dirSync({ tmpdir: workerContext().runDir, prefix: 'test-', unsafeCleanup: true });
   scope.defer(() => dir.removeCallback());
   return dir.name;
 }
+
