@@ -12,5 +12,5 @@ module.exports = defineConfig({
   checkLeaks: true,
   timeout: 5000,
   reporter: 'mocha-multi-reporters',
-  reporterOption: ['configFile=test/reporters.json'],
+  reporterOptions: { configFile: 'test/reporters.json' },
 });

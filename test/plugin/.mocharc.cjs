@@ -7,5 +7,5 @@ module.exports = {
   timeout: 60000,
   slow: 5000,
   reporter: 'mocha-multi-reporters',
-  reporterOption: ['configFile=test/plugin/reporters.json'],
+  reporterOptions: { configFile: 'test/plugin/reporters.json' },
 };
