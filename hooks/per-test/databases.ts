@@ -40,9 +40,18 @@ export function workerDbPath(): string {
  */
 export function memoryDb(): Database {
   const scope = currentScope('memoryDb');
-  const { schemaPath } = workerContext().config;
   const db = openDatabase(':memory:');
   scope.defer(() => db.close());
-  if (schemaPath !== undefined) db.exec(fs.readFileSync(schemaPath, 'utf8'));
+  const schema = schemaSql();
+  if (schema !== undefined) db.exec(schema);
   return db;
+}
+
+let cachedSchema: { sql: string | undefined } | undefined;
+
+/** Read once per worker: unit tests may ask for a :memory: database in every test. */
+function schemaSql(): string | undefined {
+  const { schemaPath } = workerContext().config;
+  cachedSchema ??= { sql: schemaPath === undefined ? undefined : fs.readFileSync(schemaPath, 'utf8') };
+  return cachedSchema.sql;
 }
