@@ -11,7 +11,12 @@ export const ENV = {
   tmpdir: 'ISOLATION_TMPDIR',
   leaks: 'ISOLATION_LEAKS',
   runDir: 'ISOLATION_RUN_DIR',
+  durations: 'ISOLATION_DURATIONS',
+  shard: 'ISOLATION_SHARD',
 } as const;
+
+/** Where per-file durations are kept between runs, relative to the working directory (git-ignored). */
+export const DEFAULT_DURATIONS_FILE = '.mocha-isolation/durations.json';
 
 const ENV_PREFIX = 'ISOLATION_';
 const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.values(ENV));
@@ -31,8 +36,17 @@ export interface IsolationConfig {
   leaks: LeakPolicy;
   /** Set by global setup in the main process, inherited by every worker. */
   runDir: string | undefined;
+  /** The duration cache file (relative to the working directory); undefined when ISOLATION_DURATIONS=off. */
+  durations: string | undefined;
+  /** This run's shard, 1-based: `ISOLATION_SHARD=2/4` runs the second of four. */
+  shard: Shard | undefined;
   /** MOCHA_WORKER_ID: a creation counter, unset in serial mode, higher for a replacement worker. */
   workerId: string | undefined;
+}
+
+export interface Shard {
+  index: number;
+  total: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -45,6 +59,14 @@ export function parseSeed(raw: string): number | undefined {
   if (!/^\d+$/.test(raw.trim())) return undefined;
   const seed = Number(raw);
   return seed <= MAX_SEED ? seed : undefined;
+}
+
+export function parseShard(raw: string): Shard | undefined {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  if (!match) return undefined;
+  const index = Number(match[1]);
+  const total = Number(match[2]);
+  return index >= 1 && index <= total ? { index, total } : undefined;
 }
 
 /** Reads every ISOLATION_* variable and returns all problems at once rather than stopping at the first. */
@@ -83,6 +105,15 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
     problems.push(`"${ENV.leaks}" must be one of ${LEAK_POLICIES.join(', ')}, got "${read(ENV.leaks)}".`);
   }
 
+  const rawDurations = read(ENV.durations);
+  const durations = rawDurations === undefined ? DEFAULT_DURATIONS_FILE : SWITCH_VALUES[rawDurations.toLowerCase()] === false ? undefined : rawDurations;
+
+  const rawShard = read(ENV.shard);
+  const shard = rawShard === undefined ? undefined : parseShard(rawShard);
+  if (rawShard !== undefined && shard === undefined) {
+    problems.push(`"${ENV.shard}" must be "index/total" with 1 <= index <= total, such as 1/4, got "${rawShard}". Give each CI job one index from 1 to the same total.`);
+  }
+
   return {
     config: {
       seed,
@@ -92,6 +123,8 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       tmpdir: read(ENV.tmpdir),
       leaks: LEAK_POLICIES.includes(leaks) ? leaks : 'fail',
       runDir: read(ENV.runDir),
+      durations,
+      shard,
       workerId: read('MOCHA_WORKER_ID'),
     },
     problems,

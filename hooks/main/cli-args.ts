@@ -11,6 +11,8 @@ export interface CliArgs {
   specs: string[];
   /** The raw value given to -j/--jobs, if any. */
   jobs: string | undefined;
+  /** false for --no-parallel, true for --parallel, undefined when not given. */
+  parallel: boolean | undefined;
 }
 
 export function readCliArgs(argv: readonly string[]): CliArgs {
@@ -19,7 +21,7 @@ export function readCliArgs(argv: readonly string[]): CliArgs {
   const jobsIndex = argv.findLastIndex((arg) => /^(-j|--jobs)(=|$)/.test(arg));
   const jobsArg = argv[jobsIndex];
   const jobs = jobsIndex < 0 || jobsArg === undefined ? undefined : jobsArg.includes('=') ? jobsArg.split('=')[1] : argv[jobsIndex + 1];
-  return { specs: [...parsed._.map(String), ...(parsed.spec ?? [])], jobs };
+  return { specs: [...parsed._.map(String), ...(parsed.spec ?? [])], jobs, parallel: parsed.parallel };
 }
 
 export function jobsProblem(jobs: string | undefined): string | undefined {

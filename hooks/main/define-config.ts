@@ -8,6 +8,9 @@ import { configError, IsolationError } from '../errors';
 import { chooseSeed } from '../ordering/shuffle';
 import { jobsProblem, readCliArgs } from './cli-args';
 import { expandSpecs, orderSpecFiles } from './spec-files';
+import { readDurations } from './duration-cache';
+import { longestFirst } from '../scheduling/longest-first';
+import { filesOfShard, planShards } from '../scheduling/shards';
 
 export interface IsolationOptions {
   /** SQL file applied once per worker to a fresh database file (relative to the working directory). */
@@ -30,6 +33,8 @@ export interface BuildContext {
   env: Record<string, string | undefined>;
   cwd: string;
   cpus: number;
+  /** Where the plan lines go (the shard line, a damaged cache). */
+  print: (line: string) => void;
 }
 
 const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv']);
@@ -64,11 +69,15 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   if (input.jobs !== undefined && jobsProblem(String(input.jobs))) {
     problems.push(`"jobs" in the mocha config must be a whole number of at least 1, got ${JSON.stringify(input.jobs)}. Remove it to use one worker per CPU.`);
   }
+  if (config.shard !== undefined && cli.specs.length > 0) {
+    problems.push(`"${ENV.shard}" splits the config's spec list, but files were named on the command line (${cli.specs.join(' ')}). Unset ${ENV.shard}, or name no files.`);
+  }
   if (problems.length > 0) throw configError(problems);
 
   const seed = config.seed ?? chooseSeed();
   context.env[ENV.seed] = String(seed);
 
+  const parallel = cli.parallel ?? input.parallel ?? true;
   const result: Record<string, unknown> = {
     ...mochaOptions,
     parallel: input.parallel ?? true,
@@ -76,16 +85,36 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
     jobs: input.jobs ?? context.cpus,
   };
   if (cli.specs.length === 0) {
-    const files = expandSpecs(Array.isArray(spec) ? spec : [spec], input.extension ?? DEFAULT_EXTENSIONS, context.cwd);
-    result.spec = orderSpecFiles(files, seed, config.shuffle);
+    let files = expandSpecs(Array.isArray(spec) ? spec : [spec], input.extension ?? DEFAULT_EXTENSIONS, context.cwd);
+    const durations = config.durations === undefined ? new Map<string, number>() : readDurations(path.resolve(context.cwd, config.durations), context.print);
+    if (config.shard !== undefined) {
+      const plan = planShards(files, durations, config.shard.total);
+      files = filesOfShard(plan, config.shard);
+      context.print(formatShardLine(config.shard, files.length, plan));
+    }
+    files = orderSpecFiles(files, seed, config.shuffle);
+    // Serially the order costs nothing, so the seed alone decides it; in parallel the slowest files go first.
+    result.spec = parallel ? longestFirst(files, durations) : files;
   }
   return result;
+}
+
+function formatShardLine(shard: { index: number; total: number }, count: number, plan: ReturnType<typeof planShards>): string {
+  const seconds = ((plan.loads[shard.index - 1] ?? 0) / 1000).toFixed(1);
+  const basis = plan.known === 0 ? 'no recorded durations: split by file count' : `${plan.known} files with recorded durations`;
+  return `mocha-isolation: shard ${shard.index}/${shard.total}: ${count} of ${plan.shards.flat().length} files, ~${seconds} s expected (${basis}).`;
 }
 
 /** For .mocharc.cjs: `module.exports = defineConfig({ spec: 'test/*.spec.ts', isolation: { ... } })`. */
 export function defineConfig(input: MochaConfigInput): Record<string, unknown> {
   try {
-    return buildMochaConfig(input, { argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), cpus: os.availableParallelism() });
+    return buildMochaConfig(input, {
+      argv: process.argv.slice(2),
+      env: process.env,
+      cwd: process.cwd(),
+      cpus: os.availableParallelism(),
+      print: (line) => process.stderr.write(`${line}\n`),
+    });
   } catch (error) {
     if (!(error instanceof IsolationError)) throw error;
     // Thrown from a config file, mocha would wrap this in "Unable to read/parse" and a stack of its own.

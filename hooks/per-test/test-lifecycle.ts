@@ -2,7 +2,6 @@
 // afterEach (each root hook costs ~57 µs per test in parallel mode). Runs in: worker, per test.
 
 import path from 'node:path';
-import sinon from 'sinon';
 import { registeredResets } from '../define-isolation';
 import { IsolationError } from '../errors';
 import { workerContext } from '../per-worker/worker-context';
@@ -41,7 +40,7 @@ export function endTest(): void | Promise<void> {
   // Deferred in reverse: the test's own teardowns first, the worker-wide resets last.
   scope.defer(() => context.workerDatabase()?.resetIfDirty());
   for (const reset of registeredResets()) scope.defer(reset);
-  scope.defer(() => sinon.restore());
+  scope.defer(() => context.sinon.restore());
   scope.defer(() => context.sandbox.restore());
   if (context.config.leaks !== 'off') scope.defer(() => checkOpenServers(scope.test, serversBefore, context.config.leaks));
   try {

@@ -27,7 +27,10 @@ describe('shuffle', () => {
 describe('parseConfig', () => {
   it('reads defaults from an empty environment', () => {
     expect(parseConfig({})).to.deep.equal({
-      config: { seed: undefined, shuffle: true, schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: 'fail', runDir: undefined, workerId: undefined },
+      config: {
+        seed: undefined, shuffle: true, schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: 'fail', runDir: undefined,
+        durations: '.mocha-isolation/durations.json', shard: undefined, workerId: undefined,
+      },
       problems: [],
     });
   });
@@ -45,7 +48,7 @@ describe('parseConfig', () => {
 });
 
 describe('buildMochaConfig', () => {
-  const context = (argv: string[], env: Record<string, string | undefined> = {}) => ({ argv, env, cwd: fixtureDir('order'), cpus: 6 });
+  const context = (argv: string[], env: Record<string, string | undefined> = {}) => ({ argv, env, cwd: fixtureDir('order'), cpus: 6, print: () => undefined });
 
   it('runs in parallel with one worker per CPU and a seeded, published file order', () => {
     const env: Record<string, string | undefined> = { ISOLATION_SEED: '99' };

@@ -68,6 +68,8 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
     TMPDIR: tmpdir,
     FIXTURE_OUT: outDir,
     FIXTURE_PLUGIN: options.plugin === false ? 'off' : 'on',
+    // Each run plans and records in its own cache, so fixture runs never reorder one another.
+    ISOLATION_DURATIONS: path.join(work, 'durations.json'),
     ...(options.seed === undefined ? {} : { ISOLATION_SEED: String(options.seed) }),
     ...options.env,
   };

@@ -1,0 +1,72 @@
+// Per-process statistics for the main process: how long each spec file took (for the duration cache) and the
+// process's peak RSS (for the memory lines at the end of a parallel run). Runs in: worker (or the serial process).
+// Cost per test: one string comparison; the clock is read and the file written only when a file starts or ends.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface WorkerStats {
+  /** Process id, and mocha's worker id (undefined in serial mode). */
+  pid: number;
+  workerId: string | undefined;
+  /** Peak resident set size so far, in bytes. */
+  peakRssBytes: number;
+  /** Spec files finished by this process. */
+  files: number;
+  /** Milliseconds per spec file (relative path, `/` separators). */
+  durations: Record<string, number>;
+}
+
+export interface StatsRecorder {
+  /** A file's root `before all` ran: its clock starts here rather than at its first test. */
+  fileStarting(): void;
+  testStarting(file: string | undefined): void;
+  /** A file's root `after all` ran (in serial mode: the run's). Writes the statistics so far. */
+  fileEnded(): void;
+}
+
+export function statsFolder(runDir: string): string {
+  return path.join(runDir, 'stats');
+}
+
+export function createStatsRecorder(runDir: string, workerId: string | undefined, cwd: string): StatsRecorder {
+  const stats: WorkerStats = { pid: process.pid, workerId, peakRssBytes: 0, files: 0, durations: {} };
+  const target = path.join(statsFolder(runDir), `${process.pid}.json`);
+  let currentFile: string | undefined;
+  let segmentStart: number | undefined;
+  let pendingStart: number | undefined;
+
+  const closeSegment = (now: number): void => {
+    if (currentFile === undefined || segmentStart === undefined) return;
+    const spec = path.relative(cwd, currentFile).split(path.sep).join('/');
+    stats.durations[spec] = (stats.durations[spec] ?? 0) + (now - segmentStart);
+    currentFile = undefined;
+    segmentStart = undefined;
+  };
+
+  return {
+    fileStarting() {
+      pendingStart = performance.now();
+    },
+    testStarting(file) {
+      if (file === currentFile) return;
+      const now = performance.now();
+      closeSegment(now);
+      currentFile = file;
+      segmentStart = pendingStart ?? now;
+      pendingStart = undefined;
+    },
+    fileEnded() {
+      closeSegment(performance.now());
+      pendingStart = undefined;
+      stats.files += 1;
+      stats.peakRssBytes = process.resourceUsage().maxRSS * 1024;
+      try {
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, JSON.stringify(stats));
+      } catch {
+        // The run folder is gone only when the run is being torn down; statistics are not worth an error then.
+      }
+    },
+  };
+}
