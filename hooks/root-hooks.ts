@@ -1,12 +1,15 @@
 // mocha's root hooks. Runs in: worker (or the --no-parallel process).
 // beforeAll/afterAll run once per file in parallel mode (once per run serially); beforeEach/afterEach per test.
 
-import type { Context } from 'mocha';
+import type { Context, Test } from 'mocha';
 import { shuffleSuiteTree } from './ordering/shuffle-suites';
 import { workerContext } from './per-worker/worker-context';
 import { createFileMarker, type FileMarker } from './per-worker/file-marker';
+import { quietOwnHookEvents } from './per-worker/quiet-hooks';
 import { createStatsRecorder, type StatsRecorder } from './per-worker/worker-stats';
 import { endTest, startTest } from './per-test/test-lifecycle';
+import type { TestInfo } from './per-test/scope';
+import { isSerial } from './per-test/serial-lock';
 
 let fileMarker: FileMarker | undefined;
 let stats: StatsRecorder | undefined;
@@ -16,6 +19,7 @@ function beforeAll(this: Context): void {
   const root = this.test?.parent;
   if (root === undefined) return;
   if (context.config.shuffle && context.config.seed !== undefined) shuffleSuiteTree(root, context.config.seed, process.cwd());
+  context.envSandbox().openFile(context.fileSandbox);
   const { workerId } = context.config;
   stats ??= createStatsRecorder(context.runDir, workerId, process.cwd());
   stats.fileStarting();
@@ -25,16 +29,32 @@ function beforeAll(this: Context): void {
 }
 
 function afterAll(): void {
+  workerContext().envSandbox().closeFile();
   stats?.fileEnded();
   fileMarker?.fileEnded();
 }
 
 function beforeEach(this: Context): void | Promise<void> {
   const test = this.currentTest;
-  const info = { title: test?.fullTitle() ?? '', file: test?.file };
-  fileMarker?.testStarted(info.title);
+  const info = new RunningTest(test);
+  fileMarker?.testStarted(info);
   stats?.testStarting(info.file);
   return startTest(info);
+}
+
+class RunningTest implements TestInfo {
+  readonly file: string | undefined;
+  readonly serial: boolean;
+  private fullTitle: string | undefined;
+
+  constructor(private readonly test: Test | undefined) {
+    this.file = test?.file;
+    this.serial = test !== undefined && isSerial(test);
+  }
+
+  get title(): string {
+    return (this.fullTitle ??= this.test?.fullTitle() ?? '');
+  }
 }
 
 function afterEach(): void | Promise<void> {
@@ -45,4 +65,14 @@ function firstFile(root: NonNullable<Context['test']>['parent']): string | undef
   return root?.suites[0]?.file ?? root?.tests[0]?.file;
 }
 
-export const mochaHooks = { beforeAll, afterAll, beforeEach, afterEach };
+const HOOKS = { beforeAll, afterAll, beforeEach, afterEach };
+
+/**
+ * mocha calls this once per process while it loads `--require` (a function rather than an object, so that
+ * importing the plugin stays free of side effects). In a worker it also keeps the plugin's per-test hooks out
+ * of the events sent to the main process (per-worker/quiet-hooks.ts).
+ */
+export function mochaHooks(): typeof HOOKS {
+  if (process.env.MOCHA_WORKER_ID !== undefined) quietOwnHookEvents(new Set([beforeEach, afterEach]));
+  return HOOKS;
+}

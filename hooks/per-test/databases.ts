@@ -31,7 +31,9 @@ export function workerDb(): Database {
 
 /** Path of this worker's database file, for code under test that opens its own connection. */
 export function workerDbPath(): string {
-  return requireWorkerDatabase('workerDbPath').path;
+  const database = requireWorkerDatabase('workerDbPath');
+  database.markPathShared();
+  return database.path;
 }
 
 /**

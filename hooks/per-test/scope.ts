@@ -4,8 +4,11 @@
 export type Teardown = () => unknown;
 
 export interface TestInfo {
+  /** The full title; built on first use (messages only), since building it costs more than a test. */
   readonly title: string;
   readonly file: string | undefined;
+  /** Tagged @serial, in its own title or a describe's. */
+  readonly serial: boolean;
 }
 
 export class TestScope {

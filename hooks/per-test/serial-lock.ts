@@ -11,8 +11,12 @@ const POLL_MS = 5;
 
 let lockDb: Database | undefined;
 
-export function isSerial(fullTitle: string): boolean {
-  return fullTitle.includes(SERIAL);
+/** Walks the titles instead of building the full title: this runs before every test. */
+export function isSerial(test: { title: string; parent?: { title: string; parent?: unknown } | undefined }): boolean {
+  for (let node: { title: string; parent?: unknown } | undefined = test; node !== undefined; node = node.parent as typeof node) {
+    if (node.title.includes(SERIAL)) return true;
+  }
+  return false;
 }
 
 /**

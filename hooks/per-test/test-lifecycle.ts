@@ -5,10 +5,9 @@ import path from 'node:path';
 import { registeredResets } from '../define-isolation';
 import { IsolationError } from '../errors';
 import { workerContext } from '../per-worker/worker-context';
-import { sandboxEnv } from './env-sandbox';
 import { countOpenServers } from './open-servers';
 import { TestScope, setCurrentScope, type TestInfo } from './scope';
-import { acquireSerialLock, isSerial } from './serial-lock';
+import { acquireSerialLock } from './serial-lock';
 
 interface Running {
   scope: TestScope;
@@ -20,12 +19,10 @@ let running: Running | undefined;
 export function startTest(test: TestInfo): void | Promise<void> {
   const context = workerContext();
   const scope = new TestScope(test);
-  const database = context.workerDatabase();
-  const dbEnv = context.config.dbEnv;
-  sandboxEnv(context.sandbox, context.envBaseline, database && dbEnv ? { [dbEnv]: database.path } : undefined);
+  context.envSandbox().testStarted();
   running = { scope, serversBefore: context.config.leaks === 'off' ? 0 : countOpenServers() };
   setCurrentScope(scope);
-  if (!isSerial(test.title)) return undefined;
+  if (!test.serial) return undefined;
   return acquireSerialLock(context.runDir).then((release) => scope.defer(release));
 }
 
@@ -41,7 +38,10 @@ export function endTest(): void | Promise<void> {
   scope.defer(() => context.workerDatabase()?.resetIfDirty());
   for (const reset of registeredResets()) scope.defer(reset);
   scope.defer(() => context.sinon.restore());
-  scope.defer(() => context.sandbox.restore());
+  scope.defer(() => {
+    context.sandbox.restore();
+    context.envSandbox().testEnded();
+  });
   if (context.config.leaks !== 'off') scope.defer(() => checkOpenServers(scope.test, serversBefore, context.config.leaks));
   try {
     const closed = scope.close();

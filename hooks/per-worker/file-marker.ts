@@ -9,27 +9,31 @@ export interface FileMarker {
   fileStarted(file: string): void;
   fileEnded(): void;
   /** Kept in memory only; written by the exit handler, since a write per test would cost more than a test. */
-  testStarted(title: string | undefined): void;
+  testStarted(test: { readonly title: string }): void;
 }
 
 export function createFileMarker(runDir: string, workerId: string): FileMarker {
   const markerPath = path.join(runDir, 'workers', `${workerId}.json`);
   let marker: WorkerMarker | undefined;
+  let runningTest: { readonly title: string } | undefined;
   const write = (): void => fs.writeFileSync(markerPath, JSON.stringify(marker));
   process.on('exit', () => {
-    if (marker !== undefined) write();
+    if (marker === undefined) return;
+    if (runningTest !== undefined) marker.test = runningTest.title;
+    write();
   });
   return {
     fileStarted(file) {
       marker = { workerId, pid: process.pid, file };
+      runningTest = undefined;
       write();
     },
     fileEnded() {
       marker = undefined;
       fs.rmSync(markerPath, { force: true });
     },
-    testStarted(title) {
-      if (marker !== undefined) marker.test = title;
+    testStarted(test) {
+      runningTest = test;
     },
   };
 }

@@ -7,6 +7,7 @@ import { configError } from '../errors';
 import { createRunFolder, removeOnExit } from '../main/run-folder';
 import { buildTemplateDatabase } from '../main/template-database';
 import { createWorkerDatabase, type WorkerDatabase } from './worker-database';
+import { createEnvSandbox, type EnvSandbox } from '../per-test/env-sandbox';
 
 export interface WorkerContext {
   readonly config: IsolationConfig;
@@ -15,9 +16,11 @@ export interface WorkerContext {
   readonly sandbox: Sinon.SinonSandbox;
   /** sinon itself, for its default sandbox (`sinon.stub()`), which is restored after every test too. */
   readonly sinon: typeof Sinon;
-  /** A plain copy of the worker's environment: copying process.env itself goes through slow C++ interceptors. */
-  readonly envBaseline: Readonly<Record<string, string>>;
+  /** Holds what lasts a whole file (process.env's copy); restored at the file's end. */
+  readonly fileSandbox: Sinon.SinonSandbox;
   workerDatabase(): WorkerDatabase | undefined;
+  /** The process.env every test gets (with the worker database's path in the project's variable). */
+  envSandbox(): EnvSandbox;
 }
 
 let context: WorkerContext | undefined;
@@ -31,8 +34,8 @@ function createWorkerContext(): WorkerContext {
   if (problems.length > 0) throw configError(problems);
   // Without global setup (mocha --no-enable-global-setup) the worker owns a folder of its own.
   const runDir = config.runDir ?? ownRunFolder(config.tmpdir);
-  const envBaseline: Record<string, string> = { ...(process.env as Record<string, string>) };
   let database: WorkerDatabase | undefined;
+  let envSandbox: EnvSandbox | undefined;
   // Loaded here, not at import: the main process imports this module too and never needs sinon (~40 ms).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sinon = require('sinon') as typeof Sinon;
@@ -41,11 +44,17 @@ function createWorkerContext(): WorkerContext {
     runDir,
     sandbox: sinon.createSandbox(),
     sinon,
-    envBaseline,
+    fileSandbox: sinon.createSandbox(),
     workerDatabase() {
       if (config.schemaPath === undefined) return undefined;
       if (database === undefined && config.runDir === undefined) buildTemplateDatabase(config.schemaPath, runDir);
       return (database ??= createWorkerDatabase(runDir, config.workerId));
+    },
+    envSandbox() {
+      if (envSandbox !== undefined) return envSandbox;
+      const db = this.workerDatabase();
+      const watched = db && config.dbEnv ? { name: config.dbEnv, value: db.path, onRead: db.markPathShared } : undefined;
+      return (envSandbox = createEnvSandbox(watched));
     },
   };
 }

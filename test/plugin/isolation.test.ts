@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { removeWork, runFixture, titles } from './support/run-fixture';
 
 // Every isolation claim, proved both ways: the victim tests fail without the plugin and pass with it.
-const VICTIMS = ['cache victim', 'db victim', 'env victim', 'settings victim', 'sinon victim', 'temp victim'];
+const VICTIMS = ['cache victim', 'db victim', 'env replace victim', 'env victim', 'settings victim', 'sinon victim', 'temp victim'];
 const env = { FIXTURE_KEEP: 'kept', FIXTURE_GONE: 'present', ISOLATION_SHUFFLE: 'off' };
 
 describe('isolation claims (fixtures/pollution)', () => {
@@ -19,7 +19,7 @@ describe('isolation claims (fixtures/pollution)', () => {
         const result = await runFixture('pollution', { mode, env });
         removeWork(result);
         expect(result.failures.map((f) => `${f.title}: ${f.err.message}`)).to.deep.equal([]);
-        expect(result.passes).to.have.length(12);
+        expect(result.passes).to.have.length(14);
         expect(result.code).to.equal(0);
         expect(result.leftovers).to.deep.equal([]);
       });

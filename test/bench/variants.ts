@@ -1,0 +1,63 @@
+// The benchmark's variants: what is run, and how many times. Runs in: the benchmark process.
+
+import type { SyntheticSuite } from './synthetic-suite';
+import type { RunSpec, Transpiler } from './run-mocha';
+
+export type VariantSpec = Pick<RunSpec, 'mode' | 'plugin' | 'transpiler' | 'spec' | 'env'>;
+
+export interface Variant {
+  key: string;
+  label: string;
+  spec: VariantSpec;
+}
+
+// Fixed so that plugin runs are comparable run to run; the seed only changes the order inside files here.
+const SEED = { ISOLATION_SEED: '1' };
+const DECLARED = { ...SEED, ISOLATION_SHUFFLE: 'off' };
+
+export function buildVariants(suite: SyntheticSuite, transpilers: boolean): Variant[] {
+  const all = { config: 'spec/*.spec.ts' };
+  const fastFirst = [...suite.slowSpecFiles, ...suite.specFiles.filter((file) => !suite.slowSpecFiles.includes(file))];
+  const variants: Variant[] = [
+    { key: 'serial-bare', label: 'serial, bare mocha', spec: { mode: 'serial', plugin: false, transpiler: 'swc-register', spec: all } },
+    // Runs before any parallel plugin run, so the duration cache is filled from the start.
+    { key: 'serial-plugin', label: 'serial, plugin', spec: { mode: 'serial', plugin: true, transpiler: 'swc-register', spec: all, env: SEED } },
+    { key: 'parallel-bare', label: 'parallel, bare mocha', spec: { mode: 'parallel', plugin: false, transpiler: 'swc-register', spec: all } },
+    { key: 'parallel-plugin', label: 'parallel, plugin', spec: { mode: 'parallel', plugin: true, transpiler: 'swc-register', spec: all, env: SEED } },
+    {
+      key: 'declared-no-cache',
+      label: 'parallel, slow files declared last, no cache',
+      spec: { mode: 'parallel', plugin: true, transpiler: 'swc-register', spec: all, env: { ...DECLARED, ISOLATION_DURATIONS: 'off' } },
+    },
+    {
+      key: 'declared-cache',
+      label: 'parallel, slow files declared last, with cache',
+      spec: { mode: 'parallel', plugin: true, transpiler: 'swc-register', spec: all, env: DECLARED },
+    },
+    {
+      key: 'best-order',
+      label: 'parallel, slow files named first (best order)',
+      spec: { mode: 'parallel', plugin: true, transpiler: 'swc-register', spec: { cli: fastFirst }, env: { ...DECLARED, ISOLATION_DURATIONS: 'off' } },
+    },
+  ];
+  for (const [mode, plugin] of [['serial', false], ['serial', true], ['parallel', false], ['parallel', true]] as const) {
+    const who = plugin ? 'plugin' : 'bare';
+    const env = plugin ? SEED : undefined;
+    variants.push(
+      { key: `trivial-${mode}-${who}`, label: `trivial ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`, spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.trivialFile }, env } },
+      { key: `one-${mode}-${who}`, label: `one test ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`, spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.oneTestFile }, env } },
+    );
+  }
+  if (transpilers) {
+    const others: [Transpiler, string][] = [
+      ['ts-node', 'ts-node, type-checking'],
+      ['ts-node-transpile-only', 'ts-node, transpile-only'],
+      ['ts-node-swc', 'ts-node, swc mode'],
+      ['js', 'precompiled JS (floor)'],
+    ];
+    for (const [transpiler, label] of others) {
+      variants.push({ key: `transpiler-${transpiler}`, label: `parallel, plugin, ${label}`, spec: { mode: 'parallel', plugin: true, transpiler, spec: all, env: SEED } });
+    }
+  }
+  return variants;
+}
