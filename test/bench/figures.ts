@@ -94,6 +94,7 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
       firstTestMsPlugin: { value: v('parallel-plugin')?.firstTestMs, target: '<= 450', note: 'time to first test, parallel, plugin (ms from starting mocha)' },
       firstTestMsBare: { value: v('parallel-bare')?.firstTestMs, note: 'time to first test, parallel, bare mocha (ms)' },
       peakRssMbPerWorker: { value: v('parallel-plugin')?.peakRssMb[0], note: 'largest peak RSS of a worker, parallel, plugin (MB)' },
+      peakRssMbPerWorkerBare: { value: v('parallel-bare')?.peakRssMb[0], note: 'largest peak RSS of a worker, parallel, bare mocha (MB)' },
     },
   };
 }
