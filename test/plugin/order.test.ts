@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
 import { removeWork, runFixture, type FixtureResult } from './support/run-fixture';
 
 async function run(options: Parameters<typeof runFixture>[1]): Promise<FixtureResult> {
@@ -56,5 +58,18 @@ describe('seeded order (fixtures/order)', () => {
     removeWork(result);
     expect(result.passes).to.have.length(9);
     expect(new Set(result.tests.map((t) => t.file.split('/').pop()))).to.deep.equal(new Set(['two.spec.ts']));
+  });
+});
+
+describe('the plugin’s own hooks in parallel mode (fixtures/order)', () => {
+  it('keeps their events out of the main process, and the project’s hooks in', async () => {
+    const result = await runFixture('order', { mode: 'parallel', reporter: './hook-events-reporter.cjs' });
+    const seen = JSON.parse(fs.readFileSync(path.join(result.outDir, 'hooks.json'), 'utf8')) as string[];
+    removeWork(result);
+    expect(result.code).to.equal(0);
+    expect(seen.filter((title) => title.includes('userHook'))).to.have.length(9);
+    expect(seen.filter((title) => /hook: (beforeEach|afterEach)$/.test(title))).to.deep.equal([]);
+    // The once-per-file hooks are kept: they cost nothing per test.
+    expect(seen.filter((title) => title.startsWith('"before all" hook: beforeAll'))).to.have.length(3);
   });
 });

@@ -15,6 +15,8 @@ export interface FixtureOptions {
   seed?: number;
   env?: Record<string, string>;
   args?: string[];
+  /** A reporter file in the fixture instead of mocha's JSON reporter (the results are then empty). */
+  reporter?: string;
   /** Sends SIGINT (Ctrl-C) to mocha once a spec has written this file into FIXTURE_OUT. */
   interruptWhen?: string;
 }
@@ -62,7 +64,8 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
   fs.mkdirSync(outDir);
   const report = path.join(work, 'report.json');
   const modeArgs = options.mode === 'serial' ? ['--no-parallel'] : ['--parallel', '--jobs', String(options.jobs ?? 2)];
-  const args = [MOCHA_BIN, ...modeArgs, '--reporter', 'json', '--reporter-option', `output=${report}`, ...(options.args ?? [])];
+  const reporterArgs = options.reporter === undefined ? ['--reporter', 'json', '--reporter-option', `output=${report}`] : ['--reporter', options.reporter];
+  const args = [MOCHA_BIN, ...modeArgs, ...reporterArgs, ...(options.args ?? [])];
   const env = {
     ...cleanEnv(),
     TMPDIR: tmpdir,
