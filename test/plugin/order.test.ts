@@ -68,7 +68,7 @@ describe('the plugin’s own hooks in parallel mode (fixtures/order)', () => {
     removeWork(result);
     expect(result.code).to.equal(0);
     expect(seen.filter((title) => title.includes('userHook'))).to.have.length(9);
-    expect(seen.filter((title) => /hook: (beforeEach|afterEach)$/.test(title))).to.deep.equal([]);
+    expect(seen.filter((title) => /hook: (beforeEach|afterEach)\b/.test(title))).to.deep.equal([]);
     // The once-per-file hooks are kept: they cost nothing per test.
     expect(seen.filter((title) => title.startsWith('"before all" hook: beforeAll'))).to.have.length(3);
   });
