@@ -19,7 +19,7 @@ function beforeAll(this: Context): void {
   const root = this.test?.parent;
   if (root === undefined) return;
   if (context.config.shuffle && context.config.seed !== undefined) shuffleSuiteTree(root, context.config.seed, process.cwd());
-  context.envSandbox().openFile(context.fileSandbox);
+  context.envSandbox().openFile();
   const { workerId } = context.config;
   stats ??= createStatsRecorder(context.runDir, workerId, process.cwd());
   stats.fileStarting();

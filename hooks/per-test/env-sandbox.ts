@@ -18,19 +18,20 @@ export interface WatchedVariable {
 }
 
 export interface EnvSandbox {
-  /** Root before all: process.env becomes a copy of itself, installed in `sandbox` (restored by closeFile). */
-  openFile(sandbox: sinon.SinonSandbox): void;
+  /** Root before all: process.env becomes a copy of itself, installed through the sandbox given at creation. */
+  openFile(): void;
   testStarted(): void;
   /** Puts back every key the test wrote, added or deleted, and the copy itself if the test replaced process.env. */
   testEnded(): void;
+  /** Root after all: the real process.env is back. */
   closeFile(): void;
 }
 
-export function createEnvSandbox(watched: WatchedVariable | undefined): EnvSandbox {
+/** `fileSandbox` is this module's own: closeFile() restores everything in it. */
+export function createEnvSandbox(fileSandbox: sinon.SinonSandbox, watched: WatchedVariable | undefined): EnvSandbox {
   let values: Record<string, string> = {};
   let fileBaseline: Record<string, string> = {};
   let env: Record<string, string> | undefined;
-  let fileSandbox: sinon.SinonSandbox | undefined;
   let inTest = false;
   const written = new Set<string>();
 
@@ -60,14 +61,13 @@ export function createEnvSandbox(watched: WatchedVariable | undefined): EnvSandb
   };
 
   return {
-    openFile(sandbox) {
+    openFile() {
       // A plain copy, once per file: process.env itself is read through slow C++ interceptors.
       fileBaseline = Object.assign({}, process.env) as Record<string, string>;
       values = Object.assign({}, fileBaseline);
       if (watched !== undefined) defineWatchedVariable(values, watched);
       env = new Proxy(values, handler);
-      fileSandbox = sandbox;
-      sandbox.replace(process, 'env', env);
+      fileSandbox.replace(process, 'env', env);
     },
     testStarted() {
       inTest = true;
@@ -84,8 +84,7 @@ export function createEnvSandbox(watched: WatchedVariable | undefined): EnvSandb
       written.clear();
     },
     closeFile() {
-      fileSandbox?.restore();
-      fileSandbox = undefined;
+      fileSandbox.restore();
       env = undefined;
     },
   };

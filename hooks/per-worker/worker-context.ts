@@ -1,5 +1,5 @@
-// Everything a worker creates once and reuses for every test: config, one sinon sandbox, the env baseline,
-// the worker database. Runs in: worker (or the --no-parallel process), created on the first test.
+// Everything a worker creates once and reuses for every test: config, one sinon sandbox, the env sandbox,
+// the worker database. Runs in: worker (or the --no-parallel process), created at the first file's root hook.
 
 import type Sinon from 'sinon';
 import { type IsolationConfig, parseConfig } from '../config';
@@ -16,8 +16,6 @@ export interface WorkerContext {
   readonly sandbox: Sinon.SinonSandbox;
   /** sinon itself, for its default sandbox (`sinon.stub()`), which is restored after every test too. */
   readonly sinon: typeof Sinon;
-  /** Holds what lasts a whole file (process.env's copy); restored at the file's end. */
-  readonly fileSandbox: Sinon.SinonSandbox;
   workerDatabase(): WorkerDatabase | undefined;
   /** The process.env every test gets (with the worker database's path in the project's variable). */
   envSandbox(): EnvSandbox;
@@ -44,7 +42,6 @@ function createWorkerContext(): WorkerContext {
     runDir,
     sandbox: sinon.createSandbox(),
     sinon,
-    fileSandbox: sinon.createSandbox(),
     workerDatabase() {
       if (config.schemaPath === undefined) return undefined;
       if (database === undefined && config.runDir === undefined) buildTemplateDatabase(config.schemaPath, runDir);
@@ -54,7 +51,7 @@ function createWorkerContext(): WorkerContext {
       if (envSandbox !== undefined) return envSandbox;
       const db = this.workerDatabase();
       const watched = db && config.dbEnv ? { name: config.dbEnv, value: db.path, onRead: db.markPathShared } : undefined;
-      return (envSandbox = createEnvSandbox(watched));
+      return (envSandbox = createEnvSandbox(sinon.createSandbox(), watched));
     },
   };
 }

@@ -11,8 +11,8 @@ describe('the env sandbox (unit)', () => {
   });
 
   it('rolls back what a test wrote, keeps what a before() hook wrote for the file, and never writes the real env', () => {
-    const env = createEnvSandbox(undefined);
-    env.openFile(fileSandbox);
+    const env = createEnvSandbox(fileSandbox, undefined);
+    env.openFile();
     process.env.FILE_LEVEL = 'from before()';
     env.testStarted();
     process.env.IN_TEST = 'x';
@@ -28,8 +28,8 @@ describe('the env sandbox (unit)', () => {
   });
 
   it('coerces values to strings like the real process.env', () => {
-    const env = createEnvSandbox(undefined);
-    env.openFile(fileSandbox);
+    const env = createEnvSandbox(fileSandbox, undefined);
+    env.openFile();
     env.testStarted();
     (process.env as Record<string, unknown>).NUMBER = 42;
     expect(process.env.NUMBER).to.equal('42');
@@ -38,8 +38,8 @@ describe('the env sandbox (unit)', () => {
   });
 
   it('puts its copy back when a test replaces process.env', () => {
-    const env = createEnvSandbox(undefined);
-    env.openFile(fileSandbox);
+    const env = createEnvSandbox(fileSandbox, undefined);
+    env.openFile();
     const copy = process.env;
     env.testStarted();
     process.env = { ONLY: 'this' };
@@ -51,8 +51,8 @@ describe('the env sandbox (unit)', () => {
 
   it('tells when the watched variable is read, and restores it after a test deletes or changes it', () => {
     let reads = 0;
-    const env = createEnvSandbox({ name: 'APP_DB', value: '/run/worker-1.sqlite', onRead: () => reads++ });
-    env.openFile(fileSandbox);
+    const env = createEnvSandbox(fileSandbox, { name: 'APP_DB', value: '/run/worker-1.sqlite', onRead: () => reads++ });
+    env.openFile();
     expect(reads).to.equal(0);
     env.testStarted();
     expect(process.env.APP_DB).to.equal('/run/worker-1.sqlite');
