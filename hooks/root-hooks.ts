@@ -5,6 +5,7 @@ import type { Context, Test } from 'mocha';
 import { shuffleSuiteTree } from './ordering/shuffle-suites';
 import { workerContext } from './per-worker/worker-context';
 import { createFileMarker, type FileMarker } from './per-worker/file-marker';
+import { ownHookContext } from './per-worker/own-hook-context';
 import { quietOwnHookEvents } from './per-worker/quiet-hooks';
 import { createStatsRecorder, type StatsRecorder } from './per-worker/worker-stats';
 import { endTest, startTest } from './per-test/test-lifecycle';
@@ -35,6 +36,7 @@ function afterAll(): void {
 }
 
 function beforeEach(this: Context): void | Promise<void> {
+  ownHookContext(this);
   const test = this.currentTest;
   const info = new RunningTest(test);
   fileMarker?.testStarted(info);
@@ -57,7 +59,8 @@ class RunningTest implements TestInfo {
   }
 }
 
-function afterEach(): void | Promise<void> {
+function afterEach(this: Context): void | Promise<void> {
+  ownHookContext(this);
   return endTest();
 }
 
