@@ -13,6 +13,7 @@ export const ENV = {
   runDir: 'ISOLATION_RUN_DIR',
   durations: 'ISOLATION_DURATIONS',
   shard: 'ISOLATION_SHARD',
+  dbReset: 'ISOLATION_DB_RESET',
 } as const;
 
 /** Where per-file durations are kept between runs, relative to the working directory (git-ignored). */
@@ -22,6 +23,9 @@ const ENV_PREFIX = 'ISOLATION_';
 const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.values(ENV));
 
 export type LeakPolicy = 'fail' | 'warn' | 'off';
+/** auto: a test's writes through workerDb() go into a transaction rolled back after it, while no other
+ *  connection can see the file; every table is emptied otherwise. delete: always empty every table. */
+export type DbResetMode = 'auto' | 'delete';
 
 export interface IsolationConfig {
   /** Undefined until global setup (or the mocharc helper) has chosen one. */
@@ -34,6 +38,7 @@ export interface IsolationConfig {
   /** Folder in which run folders are made; the system temp folder unless set. */
   tmpdir: string | undefined;
   leaks: LeakPolicy;
+  dbReset: DbResetMode;
   /** Set by global setup in the main process, inherited by every worker. */
   runDir: string | undefined;
   /** The duration cache file (relative to the working directory); undefined when ISOLATION_DURATIONS=off. */
@@ -53,6 +58,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const SWITCH_VALUES: Record<string, boolean> = { '1': true, true: true, on: true, '0': false, false: false, off: false };
 const LEAK_POLICIES: readonly LeakPolicy[] = ['fail', 'warn', 'off'];
+const DB_RESET_MODES: readonly DbResetMode[] = ['auto', 'delete'];
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function parseSeed(raw: string): number | undefined {
@@ -105,6 +111,13 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
     problems.push(`"${ENV.leaks}" must be one of ${LEAK_POLICIES.join(', ')}, got "${read(ENV.leaks)}".`);
   }
 
+  const dbReset = (read(ENV.dbReset)?.toLowerCase() ?? 'auto') as DbResetMode;
+  if (!DB_RESET_MODES.includes(dbReset)) {
+    problems.push(
+      `"${ENV.dbReset}" (isolation.dbReset) must be auto or delete, got "${read(ENV.dbReset)}". Use delete if tests run BEGIN/COMMIT on workerDb() themselves.`,
+    );
+  }
+
   const rawDurations = read(ENV.durations);
   const durations = rawDurations === undefined ? DEFAULT_DURATIONS_FILE : SWITCH_VALUES[rawDurations.toLowerCase()] === false ? undefined : rawDurations;
 
@@ -122,6 +135,7 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       dbEnv,
       tmpdir: read(ENV.tmpdir),
       leaks: LEAK_POLICIES.includes(leaks) ? leaks : 'fail',
+      dbReset: DB_RESET_MODES.includes(dbReset) ? dbReset : 'auto',
       runDir: read(ENV.runDir),
       durations,
       shard,

@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   ERR_ISOLATION_OUTSIDE_TEST: 'A per-test helper was called outside a test',
   ERR_ISOLATION_NOT_DEFINED: 'settings() was used but no project wiring called defineIsolation()',
   ERR_ISOLATION_LEAK: 'A test left behind state the plugin cannot roll back',
+  ERR_ISOLATION_DB_TRANSACTION: 'A test ran BEGIN on workerDb() inside the savepoint the plugin rolls back',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -17,6 +17,8 @@ export interface IsolationOptions {
   schema?: string;
   /** Environment variable that receives the worker database path in every test, e.g. "APP_DB_PATH". */
   dbEnv?: string;
+  /** How the worker database is emptied after a test: "auto" (default) or "delete"; see ISOLATION_DB_RESET. */
+  dbReset?: 'auto' | 'delete';
 }
 
 export interface MochaConfigInput {
@@ -37,7 +39,7 @@ export interface BuildContext {
   print: (line: string) => void;
 }
 
-const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv']);
+const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset']);
 const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
 
 /**
@@ -51,7 +53,7 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
 
   for (const key of Object.keys(isolation)) {
     if (!ISOLATION_OPTION_KEYS.has(key)) {
-      problems.push(`"isolation.${key}" is not an option of mocha-isolation. Use ${[...ISOLATION_OPTION_KEYS].join(' or ')}.`);
+      problems.push(`"isolation.${key}" is not an option of mocha-isolation. Use ${[...ISOLATION_OPTION_KEYS].join(', ')}.`);
     }
   }
   if (isolation.schema !== undefined && context.env[ENV.schema] === undefined) {
@@ -59,6 +61,9 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   }
   if (isolation.dbEnv !== undefined && context.env[ENV.dbEnv] === undefined) {
     context.env[ENV.dbEnv] = isolation.dbEnv;
+  }
+  if (isolation.dbReset !== undefined && context.env[ENV.dbReset] === undefined) {
+    context.env[ENV.dbReset] = String(isolation.dbReset);
   }
 
   const { config, problems: envProblems } = parseConfig(context.env);

@@ -22,11 +22,12 @@ function requireWorkerDatabase(helper: string): WorkerDatabase {
 }
 
 /**
- * This worker's SQLite connection (WAL). Every table is empty when a test starts.
+ * This worker's SQLite connection (WAL). Every table is empty when a test starts. Until the file's path is
+ * handed out, the test's writes go into a savepoint rolled back when it ends (ISOLATION_DB_RESET).
  * @example workerDb().prepare('INSERT INTO users (name) VALUES (?)').run('ada');
  */
 export function workerDb(): Database {
-  return requireWorkerDatabase('workerDb').db;
+  return requireWorkerDatabase('workerDb').connectionForTest();
 }
 
 /** Path of this worker's database file, for code under test that opens its own connection. */

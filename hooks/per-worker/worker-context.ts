@@ -45,7 +45,7 @@ function createWorkerContext(): WorkerContext {
     workerDatabase() {
       if (config.schemaPath === undefined) return undefined;
       if (database === undefined && config.runDir === undefined) buildTemplateDatabase(config.schemaPath, runDir);
-      return (database ??= createWorkerDatabase(runDir, config.workerId));
+      return (database ??= createWorkerDatabase(runDir, config.workerId, config.dbReset));
     },
     envSandbox() {
       if (envSandbox !== undefined) return envSandbox;

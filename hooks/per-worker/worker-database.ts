@@ -1,30 +1,43 @@
-// The worker's SQLite file: copied from the run's template once per worker, emptied after each test that wrote.
+// The worker's SQLite file: copied from the run's template once per worker, put back to empty after each test.
 // Runs in: worker (or the one process of a --no-parallel run), created lazily on the first test.
+//
+// Two ways back to empty, cheapest first:
+// - rollback: while no other connection can see the file (its path was never handed out), a test's first
+//   workerDb() opens a savepoint on the plugin's connection, and the test's end rolls it back (~10 µs, and no
+//   commit ever reaches the disk). Handing out the path during the test commits it first, so the other
+//   connection sees what the test wrote.
+// - delete: otherwise, if anything was written since the last reset, by this or any other connection, every
+//   table is emptied and AUTOINCREMENT counters reset (~1 ms).
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { DbResetMode } from '../config';
+import { IsolationError } from '../errors';
 import { TEMPLATE_NAME } from '../main/template-database';
 import { type Database, openDatabase } from './sqlite';
 
 export interface WorkerDatabase {
   readonly path: string;
-  readonly db: Database;
-  /** Empties every table if anything was written since the last call, by this or any other connection. */
+  /** The connection a test gets from workerDb(); opens the test's savepoint first where rollback applies. */
+  connectionForTest(): Database;
+  /** Puts the file back to empty if anything was written since the last call, by any connection. */
   resetIfDirty(): void;
   /**
    * The file's path was handed out (workerDbPath(), or the project's variable was read), so connections other
-   * than `db` may write to it from now on. Until then only `db`'s own change counter needs checking.
+   * than the plugin's may write to it from now on. Until then only its own change counter needs checking.
    */
   markPathShared(): void;
   close(): void;
 }
+
+const SAVEPOINT = 'mocha_isolation_test';
 
 export function workerDatabaseName(workerId: string | undefined): string {
   // MOCHA_WORKER_ID is unique within a run, and the run folder is unique per run.
   return `worker-${workerId ?? 'serial'}.sqlite`;
 }
 
-export function createWorkerDatabase(runDir: string, workerId: string | undefined): WorkerDatabase {
+export function createWorkerDatabase(runDir: string, workerId: string | undefined, mode: DbResetMode = 'auto'): WorkerDatabase {
   const file = path.join(runDir, workerDatabaseName(workerId));
   // A copy of the template costs far less than replaying the schema, and global setup already proved it applies.
   fs.copyFileSync(path.join(runDir, TEMPLATE_NAME), file);
@@ -44,27 +57,90 @@ export function createWorkerDatabase(runDir: string, workerId: string | undefine
     db.pragma('defer_foreign_keys = ON');
     for (const statement of deletes) statement.run();
   });
+  const openSavepoint = db.prepare(`SAVEPOINT ${SAVEPOINT}`);
+  const rollBackSavepoint = db.prepare(`ROLLBACK TO ${SAVEPOINT}`);
+  const releaseSavepoint = db.prepare(`RELEASE ${SAVEPOINT}`);
+  const rollBack = db.prepare('ROLLBACK');
+  explainNestedBegin(db, () => savepointOpen);
 
   let seenVersion = dataVersion.get();
   let seenChanges = totalChanges.get();
-  // PRAGMA data_version takes a file lock and a stat (~2.5 µs, most of the plugin's per-test cost); counting
-  // our own connection's changes takes no system call.
+  // PRAGMA data_version takes a file lock and a stat (~2.5 µs); counting our own changes takes no system call.
   let pathShared = false;
+  let savepointOpen = false;
+  // Own writes made before the savepoint opened (through a connection kept from an earlier test) are not undone.
+  let changesAtSavepoint: unknown = 0;
+
+  /** True if everything since the savepoint was undone; false if the test already ended it (COMMIT, ROLLBACK). */
+  function rollBackTest(): boolean {
+    savepointOpen = false;
+    try {
+      // ROLLBACK TO fails if the savepoint is gone. Then ROLLBACK rather than RELEASE: our savepoint is the
+      // outermost, and releasing it would commit an empty write transaction (another commit for the app to see).
+      rollBackSavepoint.run();
+      rollBack.run();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   return {
     path: file,
-    db,
+    connectionForTest() {
+      if (mode === 'auto' && !pathShared && !savepointOpen && !db.inTransaction) {
+        changesAtSavepoint = totalChanges.get();
+        openSavepoint.run();
+        savepointOpen = true;
+      }
+      return db;
+    },
     resetIfDirty() {
+      const undone = savepointOpen && rollBackTest();
       if (db.inTransaction) db.exec('ROLLBACK');
-      if (totalChanges.get() === seenChanges && (!pathShared || dataVersion.get() === seenVersion)) return;
+      const changes = totalChanges.get();
+      // Rolled-back rows still count in total_changes, so a clean rollback is taken as its own proof.
+      const ownWrites = undone ? changesAtSavepoint !== seenChanges : changes !== seenChanges;
+      seenChanges = changes;
+      if (!ownWrites && (!pathShared || dataVersion.get() === seenVersion)) return;
       emptyAll();
       seenVersion = dataVersion.get();
       seenChanges = totalChanges.get();
     },
     markPathShared() {
       pathShared = true;
+      // From now on another connection may read the file: what the test wrote so far must be committed.
+      if (savepointOpen) {
+        savepointOpen = false;
+        releaseSavepoint.run();
+        seenChanges = -1;
+      }
     },
     close() {
       if (db.open) db.close();
     },
+  };
+}
+
+/**
+ * A test's own BEGIN inside the plugin's savepoint fails with SQLite's "cannot start a transaction within a
+ * transaction"; this says why and what to do instead. Only exec() is wrapped: BEGIN goes through it in practice.
+ */
+function explainNestedBegin(db: Database, savepointOpen: () => boolean): void {
+  const exec = db.exec.bind(db);
+  db.exec = (sql: string): Database => {
+    try {
+      return exec(sql);
+    } catch (error) {
+      if (savepointOpen() && error instanceof Error && /within a transaction/.test(error.message)) {
+        throw new IsolationError(
+          'ERR_ISOLATION_DB_TRANSACTION',
+          `${error.message}: workerDb() runs each test inside a savepoint that is rolled back afterwards, so BEGIN fails. ` +
+            'Use db.transaction(fn) (nests as a savepoint), or set ISOLATION_DB_RESET=delete (isolation.dbReset) to empty tables after each test instead.',
+          { sql },
+        );
+      }
+      throw error;
+    }
   };
 }

@@ -28,7 +28,7 @@ describe('parseConfig', () => {
   it('reads defaults from an empty environment', () => {
     expect(parseConfig({})).to.deep.equal({
       config: {
-        seed: undefined, shuffle: true, schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: 'fail', runDir: undefined,
+        seed: undefined, shuffle: true, schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: 'fail', dbReset: 'auto', runDir: undefined,
         durations: '.mocha-isolation/durations.json', shard: undefined, workerId: undefined,
       },
       problems: [],
@@ -66,9 +66,16 @@ describe('buildMochaConfig', () => {
 
   it('publishes the isolation options as environment variables, which win over the config file', () => {
     const env: Record<string, string | undefined> = { ISOLATION_DB_ENV: 'FROM_ENV' };
-    buildMochaConfig({ spec: '*.spec.ts', isolation: { schema: 'schema.sql', dbEnv: 'FROM_CONFIG' } }, context([], env));
+    buildMochaConfig({ spec: '*.spec.ts', isolation: { schema: 'schema.sql', dbEnv: 'FROM_CONFIG', dbReset: 'delete' } }, context([], env));
     expect(env.ISOLATION_SCHEMA).to.equal(path.join(fixtureDir('order'), 'schema.sql'));
     expect(env.ISOLATION_DB_ENV).to.equal('FROM_ENV');
+    expect(env.ISOLATION_DB_RESET).to.equal('delete');
+  });
+
+  it('refuses a database reset mode it does not know, naming the value and both choices', () => {
+    expect(() => buildMochaConfig({ spec: '*.spec.ts', isolation: { dbReset: 'truncate' as 'delete' } }, context([], {})))
+      .to.throw('"ISOLATION_DB_RESET" (isolation.dbReset) must be auto or delete, got "truncate"')
+      .with.property('code', 'ERR_ISOLATION_CONFIG');
   });
 
   it('refuses unknown isolation options and bad job counts together', () => {
