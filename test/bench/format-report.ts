@@ -34,7 +34,7 @@ export function formatReport(report: Report): string {
     `mocha-isolation benchmark, ${report.date}`,
     `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.platform}, node ${machine.node}, mocha ${machine.mocha}; jobs = ${figures.jobs}`,
     `suite: ${shape.files} files × ${shape.tests} tests (${shape.cpuMs} ms CPU, 1 SQLite write + read, 1 ms wait per test; ` +
-      `${shape.slowFiles} files ${shape.slowFactor}× longer, declared last); trivial: 1 file × ${shape.trivialTests} empty tests`,
+      `${slowFilesText(shape)}, declared last); trivial: 1 file × ${shape.trivialTests} empty tests`,
     `medians of ${report.runsPerVariant} runs per variant (2 for the other transpilers), variants in rotation; whole benchmark ${report.benchSeconds.toFixed(0)} s`,
     '',
     `${'variant'.padEnd(56)}${'wall s'.padStart(8)}${'CPU s'.padStart(8)}${'1st test s'.padStart(12)}${'files s'.padStart(9)}`,
@@ -50,4 +50,10 @@ export function formatReport(report: Report): string {
   lines.push('', `peak RSS per process, parallel plugin run: ${workers.map((mb) => `${mb.toFixed(1)} MB`).join(', ')}`);
   if (report.pluginMemoryLines.length > 0) lines.push('the plugin said:', ...report.pluginMemoryLines.map((line) => `  ${line}`));
   return lines.join('\n');
+}
+
+function slowFilesText(shape: Report['shape']): string {
+  if (shape.slowFiles === 0) return 'no slow files';
+  if (shape.slowFiles === 1) return `1 file ${shape.slowestFactor}× longer`;
+  return `${shape.slowFiles} files ${shape.slowFactor}× longer, the last ${shape.slowestFactor}×`;
 }

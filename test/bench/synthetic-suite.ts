@@ -9,9 +9,10 @@ import path from 'node:path';
 export interface SuiteShape {
   files: number;
   tests: number;
-  /** How many files are slow, and how many times longer they take. */
+  /** How many files are slow, and how many times longer they take; the last of them takes slowestFactor. */
   slowFiles: number;
   slowFactor: number;
+  slowestFactor: number;
   /** CPU milliseconds per test in an ordinary file. */
   cpuMs: number;
   trivialTests: number;
@@ -156,8 +157,9 @@ export function writeSyntheticSuite(dir: string, shape: SuiteShape, repo: string
   for (let i = 0; i < shape.files; i++) {
     const name = `file-${String(i).padStart(digits, '0')}`;
     const slow = i >= shape.files - shape.slowFiles;
+    const factor = !slow ? 1 : i === shape.files - 1 ? shape.slowestFactor : shape.slowFactor;
     const file = `spec/${name}.spec.ts`;
-    fs.writeFileSync(path.join(dir, file), specSource(name, shape.tests, slow ? shape.cpuMs * shape.slowFactor : shape.cpuMs));
+    fs.writeFileSync(path.join(dir, file), specSource(name, shape.tests, shape.cpuMs * factor));
     specFiles.push(file);
     if (slow) slowSpecFiles.push(file);
   }
