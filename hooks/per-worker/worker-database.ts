@@ -68,6 +68,8 @@ export function createWorkerDatabase(runDir: string, workerId: string | undefine
   // PRAGMA data_version takes a file lock and a stat (~2.5 µs); counting our own changes takes no system call.
   let pathShared = false;
   let savepointOpen = false;
+  // The test's savepoint was committed (its path was handed out mid-test): its rows must be deleted.
+  let committedSavepoint = false;
   // Own writes made before the savepoint opened (through a connection kept from an earlier test) are not undone.
   let changesAtSavepoint: unknown = 0;
 
@@ -100,8 +102,9 @@ export function createWorkerDatabase(runDir: string, workerId: string | undefine
       if (db.inTransaction) db.exec('ROLLBACK');
       const changes = totalChanges.get();
       // Rolled-back rows still count in total_changes, so a clean rollback is taken as its own proof.
-      const ownWrites = undone ? changesAtSavepoint !== seenChanges : changes !== seenChanges;
+      const ownWrites = committedSavepoint || (undone ? changesAtSavepoint !== seenChanges : changes !== seenChanges);
       seenChanges = changes;
+      committedSavepoint = false;
       if (!ownWrites && (!pathShared || dataVersion.get() === seenVersion)) return;
       emptyAll();
       seenVersion = dataVersion.get();
@@ -113,7 +116,7 @@ export function createWorkerDatabase(runDir: string, workerId: string | undefine
       if (savepointOpen) {
         savepointOpen = false;
         releaseSavepoint.run();
-        seenChanges = -1;
+        committedSavepoint = true;
       }
     },
     close() {
