@@ -3,11 +3,13 @@
 //
 // Two ways back to empty, cheapest first:
 // - rollback: while no other connection can see the file (its path was never handed out), a test's first
-//   workerDb() opens a savepoint on the plugin's connection, and the test's end rolls it back (~10 µs, and no
-//   commit ever reaches the disk). Handing out the path during the test commits it first, so the other
+//   workerDb() opens a savepoint on the plugin's connection, and the test's end rolls it back (no commit
+//   ever reaches the file). Handing out the path during the test commits it first, so the other
 //   connection sees what the test wrote.
 // - delete: otherwise, if anything was written since the last reset, by this or any other connection, every
-//   table is emptied and AUTOINCREMENT counters reset (~1 ms).
+//   table is emptied and AUTOINCREMENT counters reset.
+// Measured with 3 tables, WAL and synchronous=OFF: one insert then its reset costs 6.6 µs by rollback, 23.6 µs
+// by autocommit and DELETE.
 
 import fs from 'node:fs';
 import path from 'node:path';
