@@ -8,13 +8,15 @@ import { getSettings } from './settings';
 export interface StartOptions {
   port: number;
   host?: string;
+  /** The service's clock, in milliseconds since the epoch; tests pass a fixed one. */
+  now?: () => number;
 }
 
 /** Starts the service from the environment (through the cached settings) on the given port. */
-export async function startServer({ port, host = '127.0.0.1' }: StartOptions): Promise<FastifyInstance> {
+export async function startServer({ port, host = '127.0.0.1', now }: StartOptions): Promise<FastifyInstance> {
   const settings = getSettings();
   const db = openServiceDatabase(settings.dbPath);
-  const app = buildApp({ settings, db });
+  const app = buildApp({ settings, db, now });
   app.addHook('onClose', async () => db.close());
   await app.listen({ port, host });
   return app;

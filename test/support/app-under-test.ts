@@ -5,10 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { freePort } from '../../hooks';
 import { buildApp } from '../../src/app';
 import type { Settings } from '../../src/settings';
-import { createClient } from './client';
+import { createClient, testClock } from './client';
 
 export async function startApp(settings: Settings, db: Database): Promise<{ app: FastifyInstance; client: ReturnType<typeof createClient> }> {
-  const app = buildApp({ settings, db });
+  const app = buildApp({ settings, db, now: testClock });
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
   return { app, client: createClient(`http://127.0.0.1:${port}`) };

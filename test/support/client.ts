@@ -22,6 +22,14 @@ export function createClient(baseUrl: string) {
   };
 }
 
+/**
+ * The service's clock in every test: a fixed instant, so an observation's age (and with it its decay weight) does
+ * not depend on how long a request took on a loaded machine.
+ */
+export const TEST_NOW = Date.parse('2026-06-01T12:00:00.000Z');
+export const testClock = (): number => TEST_NOW;
+
+/** An observation stamped at the test clock's instant unless `overrides` says otherwise. */
 export function observation(segmentId: string, travelTimeS: number, overrides: Record<string, unknown> = {}) {
-  return { segment_id: segmentId, travel_time_s: travelTimeS, observed_at: new Date().toISOString(), confidence: 0.9, ...overrides };
+  return { segment_id: segmentId, travel_time_s: travelTimeS, observed_at: new Date(TEST_NOW).toISOString(), confidence: 0.9, ...overrides };
 }
