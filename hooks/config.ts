@@ -14,6 +14,10 @@ export const ENV = {
   durations: 'ISOLATION_DURATIONS',
   shard: 'ISOLATION_SHARD',
   dbReset: 'ISOLATION_DB_RESET',
+  /** Set by the config helper in the first process: the command the user typed (for the reproduce line). */
+  command: 'ISOLATION_COMMAND',
+  /** Set by the config helper: the interface the project asked for (bdd unless set), which the plugin wraps. */
+  ui: 'ISOLATION_UI',
 } as const;
 
 /** Where per-file durations are kept between runs, relative to the working directory (git-ignored). */

@@ -2,9 +2,9 @@
 // Runs in: worker (imported by the project's wiring file, listed in .mocharc.cjs `require`).
 
 import { IsolationError } from './errors';
-import { currentScope, hasCurrentScope } from './per-test/scope';
-
-export type Reset = () => unknown;
+import { workerState } from './per-worker/current';
+import { projectWiring, type Reset } from './per-worker/project-wiring';
+import { existingWorkerState } from './per-worker/worker-state';
 
 export interface IsolationDefinition<S extends object> {
   /** Builds a fresh settings object; gets this test's sandboxed process.env. */
@@ -16,22 +16,12 @@ export interface IsolationDefinition<S extends object> {
 export interface Isolation<S extends object> {
   /**
    * This test's own settings, built on first use; `overrides` are applied on top (unknown keys are refused).
-   * Mutating the object affects this test only.
+   * Mutating the object affects this test only. Called in a before() hook: the file's own, until the file ends.
    */
   settings(overrides?: Partial<S>): S;
 }
 
-interface Registry {
-  settingsFactory: ((env: NodeJS.ProcessEnv) => object) | undefined;
-  resets: Reset[];
-}
-
-const registry: Registry = { settingsFactory: undefined, resets: [] };
-const perTestSettings = new WeakMap<object, object>();
-
-export function registeredResets(): readonly Reset[] {
-  return registry.resets;
-}
+const settingsOfScope = new WeakMap<object, object>();
 
 /**
  * Wires a project into the plugin. Call once, in a file listed in .mocharc.cjs `require`, so that resets run
@@ -45,23 +35,23 @@ export function defineIsolation<S extends object>(definition: IsolationDefinitio
   if (unknown.length > 0) {
     throw new IsolationError('ERR_ISOLATION_UNKNOWN_OPTION', `defineIsolation() got unknown option "${unknown[0]}". Use "settings" and "resets".`, { option: unknown[0] });
   }
-  registry.settingsFactory = definition.settings;
-  registry.resets = [...(definition.resets ?? [])];
+  projectWiring.settingsFactory = definition.settings as ((env: NodeJS.ProcessEnv) => object) | undefined;
+  projectWiring.resets = [...(definition.resets ?? [])];
   const isolation: Isolation<S> = { settings: (overrides) => testSettings(overrides) as S };
   exposeOnMochaContext();
   return isolation;
 }
 
 function testSettings(overrides: object | undefined): object {
-  const scope = currentScope('settings');
-  const factory = registry.settingsFactory;
+  const scope = workerState('settings').currentScope('settings');
+  const factory = projectWiring.settingsFactory;
   if (factory === undefined) {
     throw new IsolationError('ERR_ISOLATION_NOT_DEFINED', '"settings()" was used, but defineIsolation() got no settings factory. Pass settings: (env) => loadSettings(env).');
   }
-  let settings = perTestSettings.get(scope);
+  let settings = settingsOfScope.get(scope);
   if (settings === undefined) {
     settings = factory(process.env);
-    perTestSettings.set(scope, settings);
+    settingsOfScope.set(scope, settings);
   }
   if (overrides !== undefined) applyOverrides(settings, overrides, scope.test.title);
   return settings;
@@ -87,6 +77,6 @@ function exposeOnMochaContext(): void {
   if (Object.prototype.hasOwnProperty.call(Context.prototype, 'settings')) return;
   Object.defineProperty(Context.prototype, 'settings', {
     configurable: true,
-    get: () => (hasCurrentScope() ? testSettings(undefined) : undefined),
+    get: () => (existingWorkerState()?.hasScope() ? testSettings(undefined) : undefined),
   });
 }

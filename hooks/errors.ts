@@ -3,13 +3,13 @@
 
 export const ERROR_CODES = {
   ERR_ISOLATION_CONFIG: 'A plugin environment variable or option has a bad value',
-  ERR_ISOLATION_UNKNOWN_OPTION: 'An option or ISOLATION_* variable the plugin does not know',
+  ERR_ISOLATION_UNKNOWN_OPTION: 'defineIsolation() got an option it does not know (unknown ISOLATION_* variables and isolation.* options are ERR_ISOLATION_CONFIG)',
   ERR_ISOLATION_UNKNOWN_SETTING: 'A per-test settings override names a key the settings object does not have',
   ERR_ISOLATION_SCHEMA: 'The database schema failed to apply',
   ERR_ISOLATION_RUN_FOLDER: 'The run folder could not be created or written',
-  ERR_ISOLATION_OUTSIDE_TEST: 'A per-test helper was called outside a test',
+  ERR_ISOLATION_OUTSIDE_TEST: 'A per-test helper was called outside a test and outside a file\'s hooks',
   ERR_ISOLATION_NOT_DEFINED: 'settings() was used but no project wiring called defineIsolation()',
-  ERR_ISOLATION_LEAK: 'A test left behind state the plugin cannot roll back',
+  ERR_ISOLATION_LEAK: 'A test left a server listening (the plugin closed it and failed that test)',
   ERR_ISOLATION_DB_TRANSACTION: 'A test ran BEGIN on workerDb() inside the savepoint the plugin rolls back',
 } as const;
 

@@ -2,24 +2,30 @@
 // Importing it has no side effects: every export is a function or a constant.
 
 export { mochaHooks } from './root-hooks';
-export { globalSetup as mochaGlobalSetup, globalTeardown as mochaGlobalTeardown } from './main/global-setup';
-export { defineIsolation, type Isolation, type IsolationDefinition, type Reset } from './define-isolation';
-export { setEnv } from './per-test/env-sandbox';
+export { globalSetup as mochaGlobalSetup, globalTeardown as mochaGlobalTeardown } from './global-fixtures';
+export { defineIsolation, type Isolation, type IsolationDefinition } from './define-isolation';
+export type { Reset } from './per-worker/project-wiring';
+export { setEnv } from './per-test/set-env';
 export { tempDir } from './per-test/temp-dir';
 export { workerDb, workerDbPath, memoryDb } from './per-test/databases';
-export { SERIAL } from './per-test/serial-lock';
+export { SERIAL } from './per-worker/serial-lock';
 export { freePort } from './port';
 export { ERROR_CODES, IsolationError, type ErrorCode } from './errors';
 
-import { workerContext } from './per-worker/worker-context';
-import { currentScope } from './per-test/scope';
+import { IsolationError } from './errors';
+import { workerState } from './per-worker/current';
 
 /**
- * The worker's sinon sandbox; every fake made with it is restored after the running test.
- * (Fakes made with sinon's default sandbox, `sinon.stub()`, are restored too.)
+ * A sinon sandbox from the project's own sinon: in a test, restored after the test; in a before() hook,
+ * restored when the file ends. (Fakes made with sinon's default sandbox, `sinon.stub()`, are restored the same way.)
  * @example sandbox().stub(clock, 'now').returns(0);
  */
 export function sandbox(): import('sinon').SinonSandbox {
-  currentScope('sandbox');
-  return workerContext().sandbox;
+  const state = workerState('sandbox');
+  const scope = state.currentScope('sandbox');
+  const fakes = state.fakes();
+  if (fakes === undefined) {
+    throw new IsolationError('ERR_ISOLATION_CONFIG', '"sandbox()" needs sinon, but the project has none. Install it: npm install --save-dev sinon.');
+  }
+  return fakes.sandbox(scope.kind === 'test');
 }

@@ -1,47 +1,50 @@
-// mocha's root hooks. Runs in: worker (or the --no-parallel process).
-// beforeAll/afterAll run once per file in parallel mode (once per run serially); beforeEach/afterEach per test.
+// mocha's root hooks: thin adapters over the process's worker state. Runs in: worker (or the --no-parallel process).
+// beforeAll/afterAll run once per file in parallel mode (once per run serially, where the runner's suite events
+// mark files); beforeEach/afterEach run around every test.
 
-import type { Context, Test } from 'mocha';
+import type { Context, Hook, Suite, Test } from 'mocha';
 import { shuffleSuiteTree } from './ordering/shuffle-suites';
-import { workerContext } from './per-worker/worker-context';
-import { createFileMarker, type FileMarker } from './per-worker/file-marker';
+import { ensureProcessState } from './process-state';
 import { ownHookContext } from './per-worker/own-hook-context';
-import { quietOwnHookEvents } from './per-worker/quiet-hooks';
-import { createStatsRecorder, type StatsRecorder } from './per-worker/worker-stats';
-import { endTest, startTest } from './per-test/test-lifecycle';
-import type { TestInfo } from './per-test/scope';
-import { isSerial } from './per-test/serial-lock';
-
-let fileMarker: FileMarker | undefined;
-let stats: StatsRecorder | undefined;
+import { ownPerTestHooks } from './per-worker/own-hooks';
+import type { TestInfo } from './per-worker/scope';
+import { isSerial, SERIAL } from './per-worker/serial-lock';
+import type { WorkerState } from './per-worker/worker-state';
 
 function beforeAll(this: Context): void {
-  const context = workerContext();
+  const state = ensureProcessState();
   const root = this.test?.parent;
   if (root === undefined) return;
-  if (context.config.shuffle && context.config.seed !== undefined) shuffleSuiteTree(root, context.config.seed, process.cwd());
-  context.envSandbox().openFile();
-  const { workerId } = context.config;
-  stats ??= createStatsRecorder(context.runDir, workerId, process.cwd());
-  stats.fileStarting();
-  if (workerId === undefined) return;
-  fileMarker ??= createFileMarker(context.runDir, workerId);
-  fileMarker.fileStarted(firstFile(root) ?? 'an unknown file');
+  runOwnAfterEachLast(root);
+  const { seed, shuffle } = state.config;
+  if (shuffle && seed !== undefined) shuffleSuiteTree(root, seed, process.cwd());
+  if (state.config.workerId !== undefined) {
+    holdSerialDescribes(root, state);
+    const file = firstFile(root);
+    if (file !== undefined) state.fileStarted(file);
+  }
 }
 
 function afterAll(): void {
-  workerContext().envSandbox().closeFile();
-  stats?.fileEnded();
-  fileMarker?.fileEnded();
+  const problem = ensureProcessState().fileEnded();
+  if (problem !== undefined) throw problem;
 }
 
 function beforeEach(this: Context): void | Promise<void> {
   ownHookContext(this);
-  const test = this.currentTest;
-  const info = new RunningTest(test);
-  fileMarker?.testStarted(info);
-  stats?.testStarting(info.file);
-  return startTest(info);
+  const test = this.currentTest as Test;
+  return ensureProcessState().testStarted(test, new RunningTest(test));
+}
+
+function afterEach(this: Context): void | Promise<void> {
+  ownHookContext(this);
+  const hook = this.test as Hook;
+  const unsettled = ensureProcessState().testEnded(this.currentTest as Test);
+  // Without a runner to gate outcomes on (global setup disabled), mocha's own route fails the test: the hook's
+  // error() is reported as the current test's failure, and the suite goes on.
+  if (unsettled instanceof Promise) return unsettled.then((problem) => void (problem && hook.error(problem)));
+  if (unsettled !== undefined) hook.error(unsettled);
+  return undefined;
 }
 
 class RunningTest implements TestInfo {
@@ -49,33 +52,59 @@ class RunningTest implements TestInfo {
   readonly serial: boolean;
   private fullTitle: string | undefined;
 
-  constructor(private readonly test: Test | undefined) {
-    this.file = test?.file;
-    this.serial = test !== undefined && isSerial(test);
+  constructor(private readonly test: Test) {
+    this.file = test.file;
+    this.serial = isSerial(test);
   }
 
   get title(): string {
-    return (this.fullTitle ??= this.test?.fullTitle() ?? '');
+    return (this.fullTitle ??= this.test.fullTitle());
   }
 }
 
-function afterEach(this: Context): void | Promise<void> {
-  ownHookContext(this);
-  return endTest();
+function firstFile(root: Suite): string | undefined {
+  return root.suites[0]?.file ?? root.tests[0]?.file;
 }
 
-function firstFile(root: NonNullable<Context['test']>['parent']): string | undefined {
-  return root?.suites[0]?.file ?? root?.tests[0]?.file;
+type HookList = Hook[] | undefined;
+
+/**
+ * Spec files and support modules can add their own root afterEach hooks (a server closed there); the plugin's
+ * checks must see the state after them, so its afterEach moves to the end of the root's list.
+ */
+function runOwnAfterEachLast(root: Suite): void {
+  const hooks = (root as unknown as { _afterEach: HookList })._afterEach;
+  if (!Array.isArray(hooks)) return;
+  const own = hooks.findIndex((hook) => hook.fn === afterEach);
+  if (own >= 0 && own < hooks.length - 1) hooks.push(...hooks.splice(own, 1));
+}
+
+/** A describe tagged @serial holds the lock from before its first `before` hook until after its last `after`. */
+function holdSerialDescribes(suite: Suite, state: WorkerState): void {
+  for (const child of suite.suites) {
+    if (!child.title.includes(SERIAL)) {
+      holdSerialDescribes(child, state);
+      continue;
+    }
+    const lock = state.serialSuite();
+    const before = (child as unknown as { _beforeAll: HookList })._beforeAll;
+    if (lock === undefined || !Array.isArray(before)) continue;
+    child.beforeAll('mocha-isolation: take the @serial lock', () => lock.acquire());
+    before.unshift(before.pop() as Hook);
+    child.afterAll('mocha-isolation: release the @serial lock', () => lock.release());
+  }
 }
 
 const HOOKS = { beforeAll, afterAll, beforeEach, afterEach };
 
 /**
  * mocha calls this once per process while it loads `--require` (a function rather than an object, so that
- * importing the plugin stays free of side effects). In a worker it also keeps the plugin's per-test hooks out
- * of the events sent to the main process (per-worker/quiet-hooks.ts).
+ * importing the plugin stays free of side effects). A worker's state is created here, before the worker loads
+ * its first spec file: the worker database's variable must be set when that file's module code runs.
  */
 export function mochaHooks(): typeof HOOKS {
-  if (process.env.MOCHA_WORKER_ID !== undefined) quietOwnHookEvents(new Set([beforeEach, afterEach]));
+  ownPerTestHooks.add(beforeEach);
+  ownPerTestHooks.add(afterEach);
+  if (process.env.MOCHA_WORKER_ID !== undefined) ensureProcessState();
   return HOOKS;
 }

@@ -3,21 +3,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { runLayout, type WorkerMarker } from '../shared/run-layout';
 
-export interface WorkerMarker {
-  workerId: string;
-  pid: number;
-  file: string;
-  test?: string;
-}
-
-export function markerFolder(runDir: string): string {
-  return path.join(runDir, 'workers');
-}
 
 /** A worker writes its marker when it starts a file and removes it when the file ends; one left over is a death. */
 export function readLeftoverMarkers(runDir: string): WorkerMarker[] {
-  const folder = markerFolder(runDir);
+  const folder = runLayout(runDir).markers;
   let names: string[];
   try {
     names = fs.readdirSync(folder);

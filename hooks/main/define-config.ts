@@ -11,6 +11,7 @@ import { expandSpecs, orderSpecFiles } from './spec-files';
 import { readDurations } from './duration-cache';
 import { longestFirst } from '../scheduling/longest-first';
 import { filesOfShard, planShards } from '../scheduling/shards';
+import { typedCommand } from './seed-line';
 
 export interface IsolationOptions {
   /** SQL file applied once per worker to a fresh database file (relative to the working directory). */
@@ -39,6 +40,7 @@ export interface BuildContext {
   print: (line: string) => void;
 }
 
+const ISOLATION_UI = path.join(__dirname, '..', 'isolation-ui');
 const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset']);
 const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
 
@@ -48,8 +50,10 @@ const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
  * `spec`: mocha would otherwise merge the two and run the whole suite plus those files.
  */
 export function buildMochaConfig(input: MochaConfigInput, context: BuildContext): Record<string, unknown> {
-  const { isolation = {}, spec, ...mochaOptions } = input;
+  const { isolation = {}, spec, ui, ...mochaOptions } = input;
   const problems: string[] = [];
+  // Before anything below publishes the config's own options as variables: those are not what the user typed.
+  context.env[ENV.command] ??= JSON.stringify(typedCommand(context.env, ['node', 'mocha', ...context.argv]));
 
   for (const key of Object.keys(isolation)) {
     if (!ISOLATION_OPTION_KEYS.has(key)) {
@@ -83,8 +87,11 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   context.env[ENV.seed] = String(seed);
 
   const parallel = cli.parallel ?? input.parallel ?? true;
+  if (typeof ui === 'string' && ui !== 'bdd') context.env[ENV.ui] ??= ui;
   const result: Record<string, unknown> = {
     ...mochaOptions,
+    // The project's interface, wrapped so the plugin sees each spec file load (see hooks/isolation-ui.ts).
+    ui: ISOLATION_UI,
     parallel: input.parallel ?? true,
     // mocha's default is cores - 1, which leaves a 2-core machine with one worker.
     jobs: input.jobs ?? context.cpus,

@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { configError } from '../errors';
 import { loadTmp } from '../lazy-tmp';
+import { RUN_FOLDER_PREFIX, runLayout } from '../shared/run-layout';
 
-export const RUN_FOLDER_PREFIX = 'mocha-isolation-';
 const CLEANUP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export function createRunFolder(base: string | undefined): string {
@@ -16,7 +16,7 @@ export function createRunFolder(base: string | undefined): string {
   try {
     // The pid in the name lets a later run tell a dead run's folder from a live one.
     const dir = loadTmp().dirSync({ tmpdir: parent, prefix: `${RUN_FOLDER_PREFIX}${process.pid}-` }).name;
-    fs.mkdirSync(path.join(dir, 'workers'));
+    fs.mkdirSync(runLayout(dir).markers);
     return dir;
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);

@@ -1,15 +1,61 @@
-// The one line that makes any run reproducible. Runs in: main process.
+// The one line that makes any run reproducible: the seed, what was shuffled, and the command to run it again.
+// Runs in: main process.
 
 import { ENV } from '../config';
 
 const SAFE_ARG = /^[\w@%+=:,./-]+$/;
+/** Variables that change which files run or in what order: a reproduce command must carry them. */
+const ORDER_VARIABLES = [ENV.shuffle, ENV.shard, ENV.durations, ENV.dbReset] as const;
+
+export interface TypedCommand {
+  /** What followed `mocha` on the command line, as the user typed it. */
+  args: string[];
+  /** The order-changing ISOLATION_* variables the user had set. */
+  env: Record<string, string>;
+}
 
 function quote(arg: string): string {
   return SAFE_ARG.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-export function formatSeedLine(seed: number, shuffled: boolean, argv: readonly string[]): string {
-  const command = `${ENV.seed}=${seed} npx mocha${argv.map((arg) => ` ${quote(arg)}`).join('')}`;
+/**
+ * What the user typed, read in the first process that loads the mocha config (mocha re-spawns itself for node
+ * options, and the child's arguments are not the typed ones). Published once through the environment.
+ */
+export function typedCommand(env: Readonly<Record<string, string | undefined>>, argv: readonly string[]): TypedCommand {
+  const published = env[ENV.command];
+  if (published !== undefined) {
+    try {
+      return JSON.parse(published) as TypedCommand;
+    } catch {
+      // A damaged value is ignored: the command is rebuilt from this process.
+    }
+  }
+  const orderEnv: Record<string, string> = {};
+  for (const name of ORDER_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') orderEnv[name] = value;
+  }
+  return { args: argv.slice(2), env: orderEnv };
+}
+
+/** Without the config helper the child's arguments are all there is; its node flags go back as --node-option. */
+export function commandFromChild(argv: readonly string[], execArgv: readonly string[]): string[] {
+  const respawned = /[\\/]lib[\\/]cli[\\/]cli\.js$/.test(argv[1] ?? '');
+  const nodeOptions = respawned ? execArgv.flatMap((flag) => ['--node-option', flag.replace(/^--?/, '')]) : [];
+  return [...nodeOptions, ...argv.slice(2)];
+}
+
+export function formatSeedLine(
+  seed: number,
+  shuffled: boolean,
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[],
+  execArgv: readonly string[],
+): string {
+  const typed = env[ENV.command] === undefined ? { ...typedCommand(env, argv), args: commandFromChild(argv, execArgv) } : typedCommand(env, argv);
+  const variables = Object.entries({ ...typed.env, [ENV.seed]: String(seed) }).map(([name, value]) => `${name}=${quote(value)}`);
+  const command = `${variables.join(' ')} npx mocha${typed.args.map((arg) => ` ${quote(arg)}`).join('')}`;
   const order = shuffled ? 'files and tests shuffled' : `declared order (${ENV.shuffle}=off)`;
   return `mocha-isolation: seed ${seed}, ${order}. Reproduce: ${command}`;
 }

@@ -2,11 +2,9 @@
 // Runs in: main process, in global setup, so a broken schema stops the run before any worker or test starts.
 
 import fs from 'node:fs';
-import path from 'node:path';
 import { configError } from '../errors';
-import { openDatabase } from '../per-worker/sqlite';
-
-export const TEMPLATE_NAME = 'template.sqlite';
+import { runLayout } from '../shared/run-layout';
+import { openDatabase } from '../shared/sqlite';
 
 export function buildTemplateDatabase(schemaPath: string, runDir: string): string {
   let sql: string;
@@ -18,7 +16,7 @@ export function buildTemplateDatabase(schemaPath: string, runDir: string): strin
       'ERR_ISOLATION_SCHEMA',
     );
   }
-  const file = path.join(runDir, TEMPLATE_NAME);
+  const file = runLayout(runDir).template;
   const db = openDatabase(file);
   try {
     db.transaction(() => db.exec(sql))();

@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { statsFolder, type WorkerStats } from '../per-worker/worker-stats';
+import { runLayout, type WorkerStats } from '../shared/run-layout';
 
 export interface RunStats {
   durations: Map<string, number>;
@@ -11,7 +11,7 @@ export interface RunStats {
 }
 
 export function readRunStats(runDir: string): RunStats {
-  const folder = statsFolder(runDir);
+  const folder = runLayout(runDir).stats;
   let names: string[] = [];
   try {
     names = fs.readdirSync(folder).filter((name) => name.endsWith('.json'));

@@ -1,24 +1,23 @@
 // The databases a test can ask for: the worker's file (empty at the start of every test) or a private :memory:.
-// Runs in: worker, per test.
+// Runs in: worker, per call.
 
 import fs from 'node:fs';
 import { IsolationError } from '../errors';
-import { type Database, openDatabase } from '../per-worker/sqlite';
-import { workerContext } from '../per-worker/worker-context';
+import { workerState } from '../per-worker/current';
 import type { WorkerDatabase } from '../per-worker/worker-database';
-import { currentScope } from './scope';
+import { type Database, openDatabase } from '../shared/sqlite';
 
 function requireWorkerDatabase(helper: string): WorkerDatabase {
-  currentScope(helper);
-  const database = workerContext().workerDatabase();
-  if (database === undefined) {
+  const state = workerState(helper);
+  state.currentScope(helper);
+  if (state.database === undefined) {
     throw new IsolationError(
       'ERR_ISOLATION_CONFIG',
       `"${helper}()" needs a schema, but none is configured. Set isolation.schema in .mocharc.cjs (or ISOLATION_SCHEMA) to your SQL file.`,
       { helper },
     );
   }
-  return database;
+  return state.database;
 }
 
 /**
@@ -38,23 +37,25 @@ export function workerDbPath(): string {
 }
 
 /**
- * A private in-memory database with the schema applied, closed when the test ends: for unit tests.
+ * A private in-memory database with the schema applied, closed when the test (or, from before(), the file) ends.
  * @example const db = memoryDb(); createUserRepository(db).add('ada');
  */
 export function memoryDb(): Database {
-  const scope = currentScope('memoryDb');
+  const state = workerState('memoryDb');
+  const scope = state.currentScope('memoryDb');
   const db = openDatabase(':memory:');
   scope.defer(() => db.close());
-  const schema = schemaSql();
+  const schema = schemaSql(state.config.schemaPath);
   if (schema !== undefined) db.exec(schema);
   return db;
 }
 
-let cachedSchema: { sql: string | undefined } | undefined;
+const schemas = new Map<string, string>();
 
 /** Read once per worker: unit tests may ask for a :memory: database in every test. */
-function schemaSql(): string | undefined {
-  const { schemaPath } = workerContext().config;
-  cachedSchema ??= { sql: schemaPath === undefined ? undefined : fs.readFileSync(schemaPath, 'utf8') };
-  return cachedSchema.sql;
+function schemaSql(schemaPath: string | undefined): string | undefined {
+  if (schemaPath === undefined) return undefined;
+  let sql = schemas.get(schemaPath);
+  if (sql === undefined) schemas.set(schemaPath, (sql = fs.readFileSync(schemaPath, 'utf8')));
+  return sql;
 }

@@ -1,17 +1,17 @@
-// A fresh folder for the running test, inside the run folder, removed after the test. Runs in: worker, per test.
+// A fresh folder for the running test (or, from a before() hook, for the running file), inside the run folder.
+// Runs in: worker, per call.
 
-import { workerContext } from '../per-worker/worker-context';
-import { currentScope } from './scope';
 import { loadTmp } from '../lazy-tmp';
+import { workerState } from '../per-worker/current';
 
 /**
- * A new empty folder for this test; removed when the test ends, pass or fail.
+ * A new empty folder, removed when the test ends (pass or fail); called in a before() hook, when the file ends.
  * @example const dir = tempDir(); fs.writeFileSync(path.join(dir, 'input.csv'), rows);
  */
 export function tempDir(): string {
-  const scope = currentScope('tempDir');
-  const dir = loadTmp().dirSync({ tmpdir: workerContext().runDir, prefix: 'test-', unsafeCleanup: true });
+  const state = workerState('tempDir');
+  const scope = state.currentScope('tempDir');
+  const dir = loadTmp().dirSync({ tmpdir: state.layout.root, prefix: `${scope.kind}-`, unsafeCleanup: true });
   scope.defer(() => dir.removeCallback());
   return dir.name;
 }
-

@@ -2,8 +2,7 @@
 // process can name them when the worker dies. Runs in: worker, once per file.
 
 import fs from 'node:fs';
-import path from 'node:path';
-import type { WorkerMarker } from '../main/dead-workers';
+import type { RunLayout, WorkerMarker } from '../shared/run-layout';
 
 export interface FileMarker {
   fileStarted(file: string): void;
@@ -12,8 +11,8 @@ export interface FileMarker {
   testStarted(test: { readonly title: string }): void;
 }
 
-export function createFileMarker(runDir: string, workerId: string): FileMarker {
-  const markerPath = path.join(runDir, 'workers', `${workerId}.json`);
+export function createFileMarker(layout: RunLayout, workerId: string): FileMarker {
+  const markerPath = layout.marker(workerId);
   let marker: WorkerMarker | undefined;
   let runningTest: { readonly title: string } | undefined;
   const write = (): void => fs.writeFileSync(markerPath, JSON.stringify(marker));

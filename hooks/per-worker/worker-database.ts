@@ -1,32 +1,36 @@
-// The worker's SQLite file: copied from the run's template once per worker, put back to empty after each test.
-// Runs in: worker (or the one process of a --no-parallel run), created lazily on the first test.
+// The worker's SQLite file: copied from the run's template when the worker starts (before it loads a spec file,
+// whose module code may open it), put back to the template's schema with empty tables after each test.
+// Runs in: worker (or the one process of a --no-parallel run).
 //
 // Two ways back to empty, cheapest first:
-// - rollback: while no other connection can see the file (its path was never handed out), a test's first
-//   workerDb() opens a savepoint on the plugin's connection, and the test's end rolls it back (no commit
-//   ever reaches the file). Handing out the path during the test commits it first, so the other
-//   connection sees what the test wrote.
+// - rollback: while no other connection can see the file (its path is in no variable and was never handed
+//   out), a test's first workerDb() opens a savepoint on the plugin's connection, and the test's end rolls it
+//   back (no commit ever reaches the file). Handing out the path during the test commits it first, so the
+//   other connection sees what the test wrote.
 // - delete: otherwise, if anything was written since the last reset, by this or any other connection, every
 //   table is emptied and AUTOINCREMENT counters reset.
 // Measured with 3 tables, WAL and synchronous=OFF: one insert then its reset costs 6.6 µs by rollback, 23.6 µs
-// by autocommit and DELETE.
+// by autocommit and DELETE. A test that changed the schema (created, dropped or altered a table, through any
+// connection) leaves the schema version changed: the file's schema is then rebuilt from the template's.
 
 import fs from 'node:fs';
-import path from 'node:path';
 import type { DbResetMode } from '../config';
 import { IsolationError } from '../errors';
-import { TEMPLATE_NAME } from '../main/template-database';
-import { type Database, openDatabase } from './sqlite';
+import type { RunLayout } from '../shared/run-layout';
+import { type Database, openDatabase } from '../shared/sqlite';
 
 export interface WorkerDatabase {
   readonly path: string;
   /** The connection a test gets from workerDb(); opens the test's savepoint first where rollback applies. */
   connectionForTest(): Database;
-  /** Puts the file back to empty if anything was written since the last call, by any connection. */
+  /**
+   * Puts the file back to the template's schema and empty tables if anything was written or the schema changed
+   * since the last call, by any connection.
+   */
   resetIfDirty(): void;
   /**
-   * The file's path was handed out (workerDbPath(), or the project's variable was read), so connections other
-   * than the plugin's may write to it from now on. Until then only its own change counter needs checking.
+   * The file's path was handed out (workerDbPath()), so connections other than the plugin's may write to it from
+   * now on. Until then only its own change counter needs checking.
    */
   markPathShared(): void;
   close(): void;
@@ -34,24 +38,22 @@ export interface WorkerDatabase {
 
 const SAVEPOINT = 'mocha_isolation_test';
 
-export function workerDatabaseName(workerId: string | undefined): string {
-  // MOCHA_WORKER_ID is unique within a run, and the run folder is unique per run.
-  return `worker-${workerId ?? 'serial'}.sqlite`;
+export interface WorkerDatabaseOptions {
+  mode: DbResetMode;
+  /** The path is in the environment from the start (isolation.dbEnv): other connections may exist at any time. */
+  pathInEnv: boolean;
 }
 
-export function createWorkerDatabase(runDir: string, workerId: string | undefined, mode: DbResetMode = 'auto'): WorkerDatabase {
-  const file = path.join(runDir, workerDatabaseName(workerId));
+export function createWorkerDatabase(layout: RunLayout, workerId: string | undefined, options: WorkerDatabaseOptions): WorkerDatabase {
+  const { mode } = options;
+  const file = layout.workerDatabase(workerId);
   // A copy of the template costs far less than replaying the schema, and global setup already proved it applies.
-  fs.copyFileSync(path.join(runDir, TEMPLATE_NAME), file);
+  fs.copyFileSync(layout.template, file);
   const db = openDatabase(file);
-  const tables = db
-    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    .all()
-    .map((row) => row.name);
-  const hasSequence = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get() !== undefined;
-  const deletes = [...tables, ...(hasSequence ? ['sqlite_sequence'] : [])].map((table) =>
-    db.prepare(`DELETE FROM "${table.replace(/"/g, '""')}"`),
-  );
+  const schema = readTemplateSchema(db);
+  const schemaVersion = db.prepare('PRAGMA schema_version').pluck();
+  const templateSchemaVersion = schemaVersion.get();
+  let deletes = prepareDeletes(db);
   // data_version changes when another connection (the app under test) commits; total_changes counts our own.
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
@@ -59,6 +61,14 @@ export function createWorkerDatabase(runDir: string, workerId: string | undefine
     db.pragma('defer_foreign_keys = ON');
     for (const statement of deletes) statement.run();
   });
+  const rebuildSchema = (): void => {
+    rebuildFromTemplate(db, schema);
+    deletes = prepareDeletes(db);
+    expectedSchemaVersion = schemaVersion.get();
+  };
+  let expectedSchemaVersion = templateSchemaVersion;
+  // The test asked for the plugin's connection: it may have changed the schema through it (DDL changes no rows).
+  let usedInTest = false;
   const openSavepoint = db.prepare(`SAVEPOINT ${SAVEPOINT}`);
   const rollBackSavepoint = db.prepare(`ROLLBACK TO ${SAVEPOINT}`);
   const releaseSavepoint = db.prepare(`RELEASE ${SAVEPOINT}`);
@@ -68,7 +78,7 @@ export function createWorkerDatabase(runDir: string, workerId: string | undefine
   let seenVersion = dataVersion.get();
   let seenChanges = totalChanges.get();
   // PRAGMA data_version takes a file lock and a stat (~2.5 µs); counting our own changes takes no system call.
-  let pathShared = false;
+  let pathShared = options.pathInEnv;
   let savepointOpen = false;
   // The test's savepoint was committed (its path was handed out mid-test): its rows must be deleted.
   let committedSavepoint = false;
@@ -92,6 +102,7 @@ export function createWorkerDatabase(runDir: string, workerId: string | undefine
   return {
     path: file,
     connectionForTest() {
+      usedInTest = true;
       if (mode === 'auto' && !pathShared && !savepointOpen && !db.inTransaction) {
         changesAtSavepoint = totalChanges.get();
         openSavepoint.run();
@@ -107,7 +118,11 @@ export function createWorkerDatabase(runDir: string, workerId: string | undefine
       const ownWrites = committedSavepoint || (undone ? changesAtSavepoint !== seenChanges : changes !== seenChanges);
       seenChanges = changes;
       committedSavepoint = false;
-      if (!ownWrites && (!pathShared || dataVersion.get() === seenVersion)) return;
+      const othersWrote = pathShared && dataVersion.get() !== seenVersion;
+      const mayHaveChangedSchema = usedInTest || othersWrote;
+      usedInTest = false;
+      if (mayHaveChangedSchema && schemaVersion.get() !== expectedSchemaVersion) rebuildSchema();
+      else if (!ownWrites && !othersWrote) return;
       emptyAll();
       seenVersion = dataVersion.get();
       seenChanges = totalChanges.get();
@@ -125,6 +140,54 @@ export function createWorkerDatabase(runDir: string, workerId: string | undefine
       if (db.open) db.close();
     },
   };
+}
+
+interface SchemaObject {
+  type: string;
+  name: string;
+  sql: string;
+}
+
+function readTemplateSchema(db: Database): SchemaObject[] {
+  // Tables first (in creation order), then what depends on them: indexes, views, triggers.
+  return db
+    .prepare<[], SchemaObject>(
+      "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type <> 'table', rowid",
+    )
+    .all();
+}
+
+function prepareDeletes(db: Database): BetterSqlite3Statement[] {
+  const tables = db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .all()
+    .map((row) => row.name);
+  const hasSequence = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get() !== undefined;
+  return [...tables, ...(hasSequence ? ['sqlite_sequence'] : [])].map((table) => db.prepare(`DELETE FROM ${quoteName(table)}`));
+}
+
+interface BetterSqlite3Statement {
+  run(): unknown;
+}
+
+function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Drops everything the file has and creates the template's objects again, in one transaction. */
+function rebuildFromTemplate(db: Database, schema: readonly SchemaObject[]): void {
+  const current = db
+    .prepare<[], { type: string; name: string }>("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND type IN ('table', 'view', 'trigger')")
+    .all();
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (const object of current) db.exec(`DROP ${object.type.toUpperCase()} IF EXISTS ${quoteName(object.name)}`);
+      for (const object of schema) db.exec(object.sql);
+    })();
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
 }
 
 /**

@@ -4,18 +4,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { type RunLayout, specKey, type WorkerStats } from '../shared/run-layout';
 
-export interface WorkerStats {
-  /** Process id, and mocha's worker id (undefined in serial mode). */
-  pid: number;
-  workerId: string | undefined;
-  /** Peak resident set size so far, in bytes. */
-  peakRssBytes: number;
-  /** Spec files finished by this process. */
-  files: number;
-  /** Milliseconds per spec file (relative path, `/` separators). */
-  durations: Record<string, number>;
-}
 
 export interface StatsRecorder {
   /** A file's root `before all` ran: its clock starts here rather than at its first test. */
@@ -25,20 +15,16 @@ export interface StatsRecorder {
   fileEnded(): void;
 }
 
-export function statsFolder(runDir: string): string {
-  return path.join(runDir, 'stats');
-}
-
-export function createStatsRecorder(runDir: string, workerId: string | undefined, cwd: string): StatsRecorder {
+export function createStatsRecorder(layout: RunLayout, workerId: string | undefined, cwd: string): StatsRecorder {
   const stats: WorkerStats = { pid: process.pid, workerId, peakRssBytes: 0, files: 0, durations: {} };
-  const target = path.join(statsFolder(runDir), `${process.pid}.json`);
+  const target = layout.statsRecord(process.pid);
   let currentFile: string | undefined;
   let segmentStart: number | undefined;
   let pendingStart: number | undefined;
 
   const closeSegment = (now: number): void => {
     if (currentFile === undefined || segmentStart === undefined) return;
-    const spec = path.relative(cwd, currentFile).split(path.sep).join('/');
+    const spec = specKey(currentFile, cwd);
     stats.durations[spec] = (stats.durations[spec] ?? 0) + (now - segmentStart);
     currentFile = undefined;
     segmentStart = undefined;

@@ -19,12 +19,13 @@ function perFile(result: FixtureResult): Record<string, string[]> {
 }
 
 describe('seeded order (fixtures/order)', () => {
-  it('prints the seed in one line with the command that reproduces the run', async () => {
-    const result = await run({ mode: 'parallel' });
-    const lines = result.stdout.split('\n').filter((line) => line.includes('seed'));
+  it('prints the seed in one line on stderr with the command that reproduces the run, and nothing on stdout', async () => {
+    const result = await run({ mode: 'parallel', env: { ISOLATION_DB_RESET: 'delete' } });
+    const lines = result.stderr.split('\n').filter((line) => line.includes('seed'));
     expect(lines).to.have.length(1);
     const seed = /seed (\d+),/.exec(lines[0] as string)?.[1];
-    expect(lines[0]).to.contain(`Reproduce: ISOLATION_SEED=${seed} npx mocha --parallel --jobs 2 --reporter json`);
+    expect(lines[0]).to.contain(`Reproduce: ISOLATION_DB_RESET=delete ISOLATION_SEED=${seed} npx mocha --parallel --jobs 2 --reporter json`);
+    expect(result.stdout).to.equal('');
   });
 
   it('gives the same order for the same seed, serial and parallel, and another for another seed', async () => {
@@ -50,7 +51,7 @@ describe('seeded order (fixtures/order)', () => {
     expect(result.tests.slice(0, 9).map((t) => t.title)).to.deep.equal([
       'one test 1', 'one test 2', 'one test 3', 'one test 4', 'one test 5', 'one test 6', 'one nested 1', 'one nested 2', 'one nested 3',
     ]);
-    expect(result.stdout).to.contain('declared order (ISOLATION_SHUFFLE=off)');
+    expect(result.stderr).to.contain('declared order (ISOLATION_SHUFFLE=off)');
   });
 
   it('runs only the files named on the command line, once', async () => {

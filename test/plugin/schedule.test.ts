@@ -81,7 +81,7 @@ describe('duration scheduling and sharding (fixtures/schedule)', () => {
   it('prints one peak-RSS line per worker at the end of a parallel run', async () => {
     const result = await runFixture('schedule', { mode: 'parallel', jobs: 2 });
     removeWork(result);
-    const lines = result.stdout.split('\n').filter((line) => line.includes('peak RSS'));
+    const lines = result.stderr.split('\n').filter((line) => line.includes('peak RSS'));
     expect(lines).to.have.length(2);
     for (const line of lines) expect(line).to.match(/^mocha-isolation: worker \d+ \(pid \d+\): peak RSS \d+\.\d MB, \d+ files?\.$/);
   });

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildTemplateDatabase } from '../../hooks/main/template-database';
-import { openDatabase, type Database } from '../../hooks/per-worker/sqlite';
+import { runLayout } from '../../hooks/shared/run-layout';
+import { openDatabase, type Database } from '../../hooks/shared/sqlite';
 import { createWorkerDatabase, type WorkerDatabase } from '../../hooks/per-worker/worker-database';
 
 // The worker database on a real file: how a test's writes are undone in each reset mode. "Another
@@ -16,7 +17,7 @@ describe('the worker database reset (unit)', () => {
   const otherVersion = (): unknown => other.pragma('data_version', { simple: true });
 
   function open(mode: 'auto' | 'delete'): void {
-    worker = createWorkerDatabase(runDir, '0', mode);
+    worker = createWorkerDatabase(runLayout(runDir), '0', { mode, pathInEnv: false });
     other = openDatabase(worker.path);
   }
 

@@ -1,5 +1,5 @@
-// The running test's scope: what it set up, torn down in reverse order. Runs in: worker, per test.
-// Every teardown runs even when an earlier one throws; the first error is rethrown at the end.
+// A scope: what a test (or a file, in its before()/after() hooks) set up, torn down in reverse order when it
+// ends. Runs in: worker. Every teardown runs even when an earlier one throws; the first error is rethrown.
 
 export type Teardown = () => unknown;
 
@@ -11,13 +11,14 @@ export interface TestInfo {
   readonly serial: boolean;
 }
 
-export class TestScope {
-  readonly test: TestInfo;
+export class Scope {
   private readonly teardowns: Teardown[] = [];
 
-  constructor(test: TestInfo) {
-    this.test = test;
-  }
+  /** `test` is the test a test scope belongs to, or the file's first test for a file scope (messages only). */
+  constructor(
+    readonly kind: 'test' | 'file',
+    readonly test: TestInfo,
+  ) {}
 
   defer(teardown: Teardown): void {
     this.teardowns.push(teardown);
@@ -43,29 +44,4 @@ export class TestScope {
 
 function throwFirst(errors: unknown[]): void {
   if (errors.length > 0) throw errors[0];
-}
-
-let current: TestScope | undefined;
-
-export function setCurrentScope(scope: TestScope | undefined): void {
-  current = scope;
-}
-
-export function hasCurrentScope(): boolean {
-  return current !== undefined;
-}
-
-/** The running test's scope; per-test helpers called from describe() bodies or after the test get a clear error. */
-export function currentScope(helper: string): TestScope {
-  if (current === undefined) {
-    // Imported lazily: errors.ts has no dependencies, and keeping scope.ts free of them keeps the hot path tiny.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { IsolationError } = require('../errors') as typeof import('../errors');
-    throw new IsolationError(
-      'ERR_ISOLATION_OUTSIDE_TEST',
-      `"${helper}()" was called outside a test. Call it inside it(), or in a beforeEach/afterEach hook.`,
-      { helper },
-    );
-  }
-  return current;
 }

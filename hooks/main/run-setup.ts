@@ -1,8 +1,9 @@
-// mochaGlobalSetup/Teardown. Runs in: main process, once per run, before workers are forked.
+// Sets a run up and tears it down. Runs in: main process, once per run: from mochaGlobalSetup, or serially from
+// the plugin's interface before the first spec file loads (files load before global setup in that mode).
 // Decides what every worker must agree on and publishes it through the environment the workers inherit.
 
 import path from 'node:path';
-import { ENV, parseConfig } from '../config';
+import { ENV, type IsolationConfig, parseConfig } from '../config';
 import { configError } from '../errors';
 import { chooseSeed } from '../ordering/shuffle';
 import { reportDeadWorkers } from './dead-workers';
@@ -12,9 +13,18 @@ import { buildTemplateDatabase } from './template-database';
 import { updateDurations } from './duration-cache';
 import { formatMemoryLines, readRunStats } from './worker-stats-report';
 
-let stopCleanup: (() => void) | undefined;
+interface RunSetup {
+  config: IsolationConfig;
+  stopCleanup: () => void;
+}
 
-export function globalSetup(): void {
+let setup: RunSetup | undefined;
+
+const print = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Idempotent: the second caller gets the config the first one published. */
+export function setUpRun(): IsolationConfig {
+  if (setup !== undefined) return setup.config;
   const { config, problems } = parseConfig(process.env);
   if (problems.length > 0) throw configError(problems);
 
@@ -24,39 +34,42 @@ export function globalSetup(): void {
   sweepStaleRunFolders(config.tmpdir);
   const runDir = createRunFolder(config.tmpdir);
   process.env[ENV.runDir] = runDir;
-  stopCleanup = removeOnExit(runDir);
+  const stopCleanup = removeOnExit(runDir);
   if (config.schemaPath !== undefined) {
     try {
       buildTemplateDatabase(config.schemaPath, runDir);
     } catch (error) {
-      globalTeardown();
+      stopCleanup();
+      delete process.env[ENV.runDir];
       throw error;
     }
   }
-  process.stdout.write(`${formatSeedLine(seed, config.shuffle, process.argv.slice(2))}\n`);
+  setup = { config: { ...config, seed, runDir }, stopCleanup };
+  print(formatSeedLine(seed, config.shuffle, process.env, process.argv, process.execArgv));
+  return setup.config;
 }
 
-export function globalTeardown(): void {
+export function tearDownRun(): void {
   const runDir = process.env[ENV.runDir];
   if (runDir !== undefined) {
     reportRunStats(runDir);
-    reportDeadWorkers(runDir, (line) => process.stderr.write(`${line}\n`));
+    reportDeadWorkers(runDir, print);
   }
-  stopCleanup?.();
-  stopCleanup = undefined;
+  setup?.stopCleanup();
+  setup = undefined;
   delete process.env[ENV.runDir];
 }
 
 function reportRunStats(runDir: string): void {
   const { config } = parseConfig(process.env);
   const stats = readRunStats(runDir);
-  for (const line of formatMemoryLines(stats.workers)) process.stdout.write(`${line}\n`);
+  for (const line of formatMemoryLines(stats.workers)) print(line);
   if (config.durations === undefined || stats.durations.size === 0) return;
   const cacheFile = path.resolve(config.durations);
   try {
     updateDurations(cacheFile, stats.durations, process.cwd());
   } catch (error) {
     // The cache only plans the next run; failing to write it must not fail this one.
-    process.stderr.write(`mocha-isolation: could not update the duration cache "${cacheFile}" (${(error as NodeJS.ErrnoException).code ?? error}). Point ${ENV.durations} at a writable file, or set it to off.\n`);
+    print(`mocha-isolation: could not update the duration cache "${cacheFile}" (${(error as NodeJS.ErrnoException).code ?? error}). Point ${ENV.durations} at a writable file, or set it to off.`);
   }
 }

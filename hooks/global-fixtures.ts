@@ -1,0 +1,28 @@
+// mochaGlobalSetup/Teardown. Runs in: main process, once per run. mocha calls them with the run's runner as
+// `this`: serially it runs the tests here, so the worker state takes its suite events (file boundaries) and
+// gates its outcomes; in parallel the workers get the plugin's reporter, which does the same in each worker.
+
+import path from 'node:path';
+import type { Runner } from 'mocha';
+import { setUpRun, tearDownRun } from './main/run-setup';
+import { ensureProcessState } from './process-state';
+
+const WORKER_REPORTER = path.join(__dirname, 'per-worker', 'worker-reporter');
+
+type RunRunner = Runner & { isParallelMode?(): boolean; workerReporter(reporter: string): Runner };
+
+export function globalSetup(this: RunRunner | undefined): void {
+  const runner = this;
+  const parallel = typeof runner?.isParallelMode === 'function' && runner.isParallelMode();
+  if (!parallel) {
+    const state = ensureProcessState();
+    if (runner !== undefined && typeof runner.on === 'function') state.attachRunner(runner, true);
+    return;
+  }
+  setUpRun();
+  runner?.workerReporter(require.resolve(WORKER_REPORTER));
+}
+
+export function globalTeardown(): void {
+  tearDownRun();
+}

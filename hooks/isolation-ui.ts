@@ -1,0 +1,26 @@
+// The interface the config helper sets: the project's own (bdd unless ISOLATION_UI says otherwise), plus a look at
+// every spec file as it loads. Runs in: every process that loads spec files.
+//
+// Why: serially mocha loads every spec file before the first test, so what a file's module code writes to
+// process.env would be seen by every file. mocha emits pre-require/post-require on the root suite around each
+// file; the plugin records each file's writes and applies them only while that file runs.
+
+import type { Suite } from 'mocha';
+import { ENV } from './config';
+import { ensureProcessState } from './process-state';
+
+type BindInterface = (suite: Suite) => void;
+
+export default function isolationInterface(suite: Suite): void {
+  bindProjectInterface(suite, process.env[ENV.ui] ?? 'bdd');
+  suite.on('pre-require', () => ensureProcessState());
+  suite.on('post-require', (_context: unknown, file: string) => ensureProcessState().fileLoaded(file));
+}
+
+function bindProjectInterface(suite: Suite, name: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mocha = require('mocha') as { interfaces: Record<string, BindInterface> };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const found = mocha.interfaces[name] ?? (require(name) as BindInterface | { default: BindInterface });
+  (typeof found === 'function' ? found : found.default)(suite);
+}

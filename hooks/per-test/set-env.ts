@@ -1,0 +1,17 @@
+// setEnv(): several variables at once, undone like any other write to process.env. Runs in: worker, per call.
+
+import { workerState } from '../per-worker/current';
+
+/**
+ * Sets (or, with `undefined`, deletes) environment variables: for the rest of the running test, or, in a
+ * before() hook, until the file ends.
+ * @example setEnv({ APP_API_KEY: 'test-key', APP_DEBUG: undefined })
+ */
+export function setEnv(values: Readonly<Record<string, string | number | boolean | undefined>>): void {
+  workerState('setEnv').currentScope('setEnv');
+  const env = process.env;
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) delete env[name];
+    else env[name] = String(value);
+  }
+}

@@ -1,0 +1,118 @@
+// The real process.env, rolled back after every test and at the end of every file. Runs in: worker (or the
+// --no-parallel process), installed once when the worker starts.
+//
+// process.env stays Node's own object: libraries keep references to it from import time, Node applies TZ only
+// through it, and child processes and worker threads copy it. Writes to it cannot be intercepted, and reading
+// the whole environment costs 11 µs (keys) to 40 µs (keys and values) for 40 variables, more than the plugin's
+// whole per-test budget. So `process` gets an accessor for `env` that returns the same object and notes that
+// the running test touched it; only such a test pays for a snapshot (taken on its first touch, before it can
+// write) and a comparison at its end. Writes through a reference taken before the test without touching
+// `process.env` in it are undone at the file's end instead (README, "Environment").
+
+type Env = NodeJS.ProcessEnv;
+export type EnvSnapshot = Readonly<Record<string, string>>;
+/** Variables a file's module code set (a string) or deleted (undefined) while it loaded. */
+export type EnvWrites = Readonly<Record<string, string | undefined>>;
+
+export interface EnvSandbox {
+  /** The environment every file starts from: the worker's, with the worker database's variable set. */
+  readonly baseline: EnvSnapshot;
+  /**
+   * Called when a file's module code has run: returns what it wrote and puts the baseline back, so that files
+   * loaded up front (serially mocha loads every file before the first test) never see each other's writes.
+   */
+  takeLoadWrites(): EnvWrites;
+  /** A file starts: its own load-time writes are applied on top of the baseline. */
+  fileStarted(loadWrites: EnvWrites | undefined): void;
+  testStarted(): void;
+  /** Puts back what the running test changed; returns the names of the variables it changed. */
+  testEnded(): string[];
+  /** The file ends: everything is back to the baseline, and the real object is process.env again. */
+  fileEnded(): string[];
+}
+
+export function snapshotEnv(env: Env): Record<string, string> {
+  return Object.assign({}, env) as Record<string, string>;
+}
+
+/** Makes `env` equal to `snapshot`, writing only what differs; returns the names it had to change. */
+export function restoreEnv(env: Env, snapshot: EnvSnapshot): string[] {
+  const changed: string[] = [];
+  for (const key of Object.keys(env)) {
+    if (!Object.prototype.hasOwnProperty.call(snapshot, key)) {
+      delete env[key];
+      changed.push(key);
+    }
+  }
+  for (const key of Object.keys(snapshot)) {
+    const value = snapshot[key] as string;
+    if (env[key] !== value) {
+      env[key] = value;
+      changed.push(key);
+    }
+  }
+  return changed;
+}
+
+export function createEnvSandbox(initial: Readonly<Record<string, string>> = {}): EnvSandbox {
+  const real = process.env;
+  for (const [key, value] of Object.entries(initial)) real[key] = value;
+  const baseline = snapshotEnv(real);
+  // What process.env returns: the real object, unless a file or test assigned another one (as Node allows).
+  let current: Env = real;
+  let fileObject: Env = real;
+  let inTest = false;
+  let testSnapshot: EnvSnapshot | undefined;
+
+  const touch = (): void => {
+    if (inTest && testSnapshot === undefined) testSnapshot = snapshotEnv(real);
+  };
+  Object.defineProperty(process, 'env', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      touch();
+      return current;
+    },
+    set(value: Env) {
+      touch();
+      current = value;
+      if (!inTest) fileObject = value;
+    },
+  });
+
+  return {
+    baseline,
+    takeLoadWrites() {
+      const after = snapshotEnv(real);
+      const writes: Record<string, string | undefined> = {};
+      for (const key of restoreEnv(real, baseline)) writes[key] = after[key];
+      current = fileObject = real;
+      return writes;
+    },
+    fileStarted(loadWrites) {
+      if (loadWrites === undefined) return;
+      for (const [key, value] of Object.entries(loadWrites)) {
+        if (value === undefined) delete real[key];
+        else real[key] = value;
+      }
+    },
+    testStarted() {
+      inTest = true;
+      testSnapshot = undefined;
+    },
+    testEnded() {
+      inTest = false;
+      current = fileObject;
+      const snapshot = testSnapshot;
+      testSnapshot = undefined;
+      return snapshot === undefined ? [] : restoreEnv(real, snapshot);
+    },
+    fileEnded() {
+      inTest = false;
+      testSnapshot = undefined;
+      current = fileObject = real;
+      return restoreEnv(real, baseline);
+    },
+  };
+}

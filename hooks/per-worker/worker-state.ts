@@ -1,0 +1,237 @@
+// Everything one test process creates and owns, in one object: the environment sandbox, sinon fakes, the worker
+// database, the file and test scopes, the @serial lock, the dead-worker marker and the statistics.
+// Runs in: worker (or the --no-parallel process), created once before the first spec file loads.
+//
+// Lifecycle, in every mode: fileLoaded (per file, when its module code has run) → fileStarted → testStarted /
+// testEnded (per test) → fileEnded. The root hooks, the runner's suite events and the plugin's interface call
+// these; nothing else keeps state between them.
+
+import path from 'node:path';
+import type net from 'node:net';
+import type { Runner, Test } from 'mocha';
+import type { IsolationConfig } from '../config';
+import { configError, IsolationError } from '../errors';
+import { type RunLayout, runLayout, specKey } from '../shared/run-layout';
+import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox';
+import { createFakes, type Fakes, resolveProjectSinon } from './fakes';
+import { createFileMarker, type FileMarker } from './file-marker';
+import { gateOutcomes, type OutcomeGate } from './outcome-gate';
+import { listeningServers, serversLeftSince } from './open-servers';
+import { projectWiring } from './project-wiring';
+import { Scope, type TestInfo } from './scope';
+import { createSerialLock, type SerialLock } from './serial-lock';
+import { createStatsRecorder, type StatsRecorder } from './worker-stats';
+import { createWorkerDatabase, type WorkerDatabase } from './worker-database';
+
+export class WorkerState {
+  readonly config: IsolationConfig;
+  readonly layout: RunLayout;
+  private readonly cwd = process.cwd();
+  private readonly env: EnvSandbox;
+  /** The worker database, copied before any spec file loads (its module code may open it). */
+  readonly database: WorkerDatabase | undefined;
+  private readonly marker: FileMarker | undefined;
+  private readonly stats: StatsRecorder;
+  private readonly serialLock: SerialLock;
+  /** Where the project's sinon is (undefined: it has none); its fakes are tracked once it is loaded (~30 ms). */
+  private readonly sinonPath: string | undefined;
+  private fakesState: Fakes | undefined;
+  /** What each file's module code wrote to the environment while it loaded (seen through the plugin's interface). */
+  private readonly loadWrites = new Map<string, EnvWrites>();
+  private file: { path: string; key: string; scope: Scope } | undefined;
+  private test: { scope: Scope; info: TestInfo; servers: Set<net.Server> | undefined; serial: boolean } | undefined;
+  /** Set once the runner's suite events mark file boundaries (serial mode); root hooks do it otherwise. */
+  private fileEvents = false;
+  private gate: OutcomeGate | undefined;
+
+  constructor(config: IsolationConfig) {
+    if (config.runDir === undefined) {
+      throw configError([
+        'this process runs tests, but the run was not set up: "ISOLATION_RUN_DIR" is unset. mocha-isolation sets it in mochaGlobalSetup; do not pass --no-enable-global-setup, and load the plugin with --require (or `require` in .mocharc).',
+      ]);
+    }
+    this.config = config;
+    this.layout = runLayout(config.runDir);
+    this.database =
+      config.schemaPath === undefined
+        ? undefined
+        : createWorkerDatabase(this.layout, config.workerId, { mode: config.dbReset, pathInEnv: config.dbEnv !== undefined });
+    const initial = this.database !== undefined && config.dbEnv !== undefined ? { [config.dbEnv]: this.database.path } : {};
+    this.env = createEnvSandbox(initial);
+    this.marker = config.workerId === undefined ? undefined : createFileMarker(this.layout, config.workerId);
+    this.stats = createStatsRecorder(this.layout, config.workerId, this.cwd);
+    this.serialLock = createSerialLock(this.layout.serialLock);
+    this.sinonPath = resolveProjectSinon(this.cwd);
+  }
+
+  /** The runner that runs this process's tests: its outcomes are gated, and serially its suites mark files. */
+  attachRunner(runner: Runner, fileEvents: boolean): void {
+    this.gate ??= gateOutcomes(runner);
+    if (!fileEvents || this.fileEvents) return;
+    this.fileEvents = true;
+    runner.on('suite', (suite) => {
+      if (suite.parent?.root === true && suite.file !== undefined) this.fileStarted(suite.file);
+    });
+    runner.on('end', () => this.fileEnded());
+  }
+
+  fileLoaded(file: string): void {
+    this.loadWrites.set(specKey(file, this.cwd), this.env.takeLoadWrites());
+  }
+
+  /** A file starts; ends the previous one first (serially the next file's first suite is the only sign). */
+  fileStarted(file: string): void {
+    if (this.file?.path === file) return;
+    this.fileEnded();
+    const key = specKey(file, this.cwd);
+    this.file = { path: file, key, scope: new Scope('file', { title: `file ${key}`, file, serial: false }) };
+    this.env.fileStarted(this.loadWrites.get(key));
+    this.stats.fileStarting();
+    this.marker?.fileStarted(key);
+  }
+
+  fileEnded(): unknown {
+    const ending = this.file;
+    if (ending === undefined) return undefined;
+    this.file = undefined;
+    const errors: unknown[] = [];
+    const attempt = (step: () => unknown): void => {
+      try {
+        step();
+      } catch (error) {
+        errors.push(error);
+      }
+    };
+    attempt(() => ending.scope.close());
+    attempt(() => this.fakesState?.fileEnded());
+    attempt(() => this.env.fileEnded());
+    attempt(() => this.stats.fileEnded());
+    attempt(() => this.marker?.fileEnded());
+    return errors[0];
+  }
+
+  /** The project's sinon fakes (sinon is loaded now if it was not), or undefined when the project has no sinon. */
+  fakes(): Fakes | undefined {
+    if (this.fakesState === undefined && this.sinonPath !== undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      this.fakesState = createFakes(require(this.sinonPath) as typeof import('sinon'));
+    }
+    return this.fakesState;
+  }
+
+  /** Fakes are tracked from the moment the project loads sinon: before that it cannot have made any. */
+  private trackedFakes(): Fakes | undefined {
+    if (this.fakesState === undefined && this.sinonPath !== undefined && require.cache[this.sinonPath] !== undefined) this.fakes();
+    return this.fakesState;
+  }
+
+  testStarted(test: Test, info: TestInfo): void | Promise<void> {
+    // Tests at a file's top level (not in a describe) come before every suite serially: their file starts here.
+    if (test.file !== undefined && test.file !== this.file?.path) this.fileStarted(test.file);
+    const serial = info.serial && this.config.workerId !== undefined;
+    this.test = {
+      scope: new Scope('test', info),
+      info,
+      servers: this.config.leaks === 'off' ? undefined : listeningServers(),
+      serial,
+    };
+    this.env.testStarted();
+    this.trackedFakes()?.testStarted();
+    this.marker?.testStarted(info);
+    this.stats.testStarting(info.file);
+    return serial ? this.serialLock.acquire() : undefined;
+  }
+
+  /**
+   * Undoes everything the test did, in reverse order of setup; every step runs even if an earlier one fails.
+   * Never throws: a problem fails the test through the outcome gate, so no other test is skipped. Returns the
+   * problem only when the gate could not take it (no runner attached): the caller then fails the test itself.
+   */
+  testEnded(test: Test): Error | undefined | Promise<Error | undefined> {
+    const ending = this.test;
+    this.test = undefined;
+    if (ending === undefined) return undefined;
+    const { scope, info } = ending;
+    // Deferred in reverse: the test's own teardowns first, then the resets, then what only the plugin knows.
+    if (ending.servers !== undefined) {
+      const before = ending.servers;
+      scope.defer(() => this.checkServers(info, before));
+    }
+    scope.defer(() => this.env.testEnded());
+    scope.defer(() => this.trackedFakes()?.testEnded());
+    for (const reset of projectWiring.resets) scope.defer(reset);
+    scope.defer(() => this.database?.resetIfDirty());
+    if (ending.serial) scope.defer(() => this.serialLock.release());
+    const settle = (error: unknown): Error | undefined => this.settle(test, info, error);
+    try {
+      const closed = scope.close();
+      if (closed instanceof Promise) return closed.then(() => settle(undefined), settle);
+      return settle(undefined);
+    } catch (error) {
+      return settle(error);
+    }
+  }
+
+  /** The scope a helper called now belongs to: the running test's, or the running file's (before/after hooks). */
+  currentScope(helper: string): Scope {
+    const scope = this.test?.scope ?? this.file?.scope;
+    if (scope === undefined) {
+      throw new IsolationError(
+        'ERR_ISOLATION_OUTSIDE_TEST',
+        `"${helper}()" was called outside a test and outside a file's hooks. Call it inside it(), or in a before/beforeEach/afterEach/after hook.`,
+        { helper },
+      );
+    }
+    return scope;
+  }
+
+  hasScope(): boolean {
+    return this.test !== undefined || this.file !== undefined;
+  }
+
+  /** The serial lock, for a @serial describe's own before/after hooks. */
+  serialSuite(): SerialLock | undefined {
+    return this.config.workerId === undefined ? undefined : this.serialLock;
+  }
+
+  private checkServers(test: TestInfo, before: ReadonlySet<net.Server>): void {
+    const policy = this.config.leaks;
+    const left = serversLeftSince(before, policy === 'fail' ? 'close' : 'unref');
+    if (left.length === 0) return;
+    const file = test.file === undefined ? 'unknown file' : path.relative(this.cwd, test.file);
+    const message =
+      `test "${test.title}" (${file}) left ${left.length} server(s) listening (${left.join(', ')}). ` +
+      (policy === 'fail' ? 'The plugin closed it. ' : '') +
+      'Close it before the test ends (await app.close() in the test or an afterEach hook), or set ISOLATION_LEAKS=warn.';
+    if (policy === 'warn') process.stderr.write(`mocha-isolation: ${message}\n`);
+    else throw new IsolationError('ERR_ISOLATION_LEAK', message, { test: test.title, file: test.file, servers: left });
+  }
+
+  private settle(test: Test, info: TestInfo, error: unknown): Error | undefined {
+    const problem = error === undefined ? undefined : asTestError(error, info);
+    if (this.gate === undefined) return problem;
+    if (this.gate.settle(test, problem) || problem === undefined) return undefined;
+    // The test had failed already: one failure per test, so this one is said on stderr.
+    process.stderr.write(`mocha-isolation: ${problem.message}\n`);
+    return undefined;
+  }
+}
+
+function asTestError(error: unknown, test: TestInfo): Error {
+  if (error instanceof IsolationError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const wrapped = new Error(`teardown of test "${test.title}" failed: ${message}`);
+  if (error instanceof Error) wrapped.stack = `${wrapped.message}\n${error.stack?.split('\n').slice(1).join('\n') ?? ''}`;
+  return wrapped;
+}
+
+let state: WorkerState | undefined;
+
+/** The process's state once it exists (undefined in the main process of a parallel run). */
+export function existingWorkerState(): WorkerState | undefined {
+  return state;
+}
+
+export function startWorkerState(config: IsolationConfig): WorkerState {
+  return (state ??= new WorkerState(config));
+}

@@ -1,0 +1,65 @@
+// The run folder's layout and the spec-file key: the one place that knows where every record of a run lives.
+// Runs in: any process. Imported by main and worker code alike; imports neither.
+
+import path from 'node:path';
+
+/** Every run folder's name starts so, followed by the main process's pid (a later run sweeps dead ones). */
+export const RUN_FOLDER_PREFIX = 'mocha-isolation-';
+
+/** What a worker's marker holds: the file it is running (and, written at exit, the test). */
+export interface WorkerMarker {
+  workerId: string;
+  pid: number;
+  file: string;
+  test?: string;
+}
+
+/** What each process records for the main process: durations for the cache, peak RSS for the memory lines. */
+export interface WorkerStats {
+  /** Process id, and mocha's worker id (undefined in serial mode). */
+  pid: number;
+  workerId: string | undefined;
+  /** Peak resident set size so far, in bytes. */
+  peakRssBytes: number;
+  /** Spec files finished by this process. */
+  files: number;
+  /** Milliseconds per spec file (relative path, `/` separators). */
+  durations: Record<string, number>;
+}
+
+export interface RunLayout {
+  readonly root: string;
+  /** The schema applied once, copied by every worker. */
+  readonly template: string;
+  /** One marker per worker while it runs a file; a marker left at the end names a dead worker's file. */
+  readonly markers: string;
+  /** One statistics record per process (durations, peak RSS). */
+  readonly stats: string;
+  /** The @serial lock, shared by every worker of the run. */
+  readonly serialLock: string;
+  workerDatabase(workerId: string | undefined): string;
+  marker(workerId: string): string;
+  statsRecord(pid: number): string;
+}
+
+export function runLayout(root: string): RunLayout {
+  return {
+    root,
+    template: path.join(root, 'template.sqlite'),
+    markers: path.join(root, 'workers'),
+    stats: path.join(root, 'stats'),
+    serialLock: path.join(root, 'serial.lock'),
+    // MOCHA_WORKER_ID is unique within a run, and the run folder is unique per run.
+    workerDatabase: (workerId) => path.join(root, `worker-${workerId ?? 'serial'}.sqlite`),
+    marker: (workerId) => path.join(root, 'workers', `${workerId}.json`),
+    statsRecord: (pid) => path.join(root, 'stats', `${pid}.json`),
+  };
+}
+
+/**
+ * How a spec file is named in the duration cache, the order and the statistics: relative to the working
+ * directory, with `/` separators, so the same file has the same key on every machine and in every process.
+ */
+export function specKey(file: string, cwd: string): string {
+  return path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/');
+}
