@@ -64,9 +64,12 @@ export class WorkerState {
     this.sinonPath = resolveProjectSinon(this.cwd);
   }
 
-  /** The runner that runs this process's tests: its outcomes are gated, and serially its suites mark files. */
+  /**
+   * The runner that runs this process's tests: its outcomes are gated, and serially its suites mark files.
+   * A worker gets a new runner for every file.
+   */
   attachRunner(runner: Runner, fileEvents: boolean): void {
-    this.gate ??= gateOutcomes(runner);
+    this.gate = gateOutcomes(runner);
     if (!fileEvents || this.fileEvents) return;
     this.fileEvents = true;
     runner.on('suite', (suite) => {
