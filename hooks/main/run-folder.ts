@@ -56,10 +56,12 @@ export function sweepStaleRunFolders(base: string | undefined): void {
 }
 
 /**
- * Removes the folder when the process exits or is interrupted, and makes an interrupted run exit non-zero.
- * A signal listener stops Node's default exit, so the signal is raised again once the folder is gone. While
- * another listener is there (mocha's parallel runner, which first terminates its workers and then raises
- * the signal again) removal waits for that second signal: workers still writing would make it fail.
+ * Removes the folder when the process exits or is interrupted, and makes an interrupted run end with the signal
+ * (exit status 128 + its number). A signal listener stops Node's default exit, so the signal is raised again
+ * once the folder is gone. While mocha's parallel runner listens for SIGINT (it terminates its workers, then
+ * raises SIGINT again) removal waits for that second SIGINT: workers still writing would make it fail. mocha
+ * stops its workers on SIGINT only, so SIGTERM and SIGHUP are passed to it as SIGINT first; without that its
+ * workers would outlive the run and print into the terminal.
  */
 export function removeOnExit(dir: string): () => void {
   let interrupted: NodeJS.Signals | undefined;
@@ -69,15 +71,23 @@ export function removeOnExit(dir: string): () => void {
     // mocha's parallel runner can finish its run (exit 0) before its own re-raised SIGINT lands.
     if (interrupted !== undefined) process.exitCode = 128 + (os.constants.signals[interrupted] ?? 2);
   };
-  const removeAndRaise = (signal: NodeJS.Signals): void => {
+  const removeAndRaise = (): void => {
     unregister();
-    process.kill(process.pid, signal);
+    process.kill(process.pid, interrupted);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupted = signal;
     for (const s of CLEANUP_SIGNALS) process.removeListener(s, onSignal);
-    if (process.listenerCount(signal) === 0) removeAndRaise(signal);
-    else process.once(signal, removeAndRaise);
+    const mochaStopsWorkers = process.listenerCount('SIGINT') > 0;
+    if (signal !== 'SIGINT' && mochaStopsWorkers) {
+      process.emit('SIGINT', 'SIGINT');
+      // Added after the emit, so it waits for mocha's own SIGINT, raised once its workers are gone.
+      process.once('SIGINT', removeAndRaise);
+    } else if (process.listenerCount(signal) === 0) {
+      removeAndRaise();
+    } else {
+      process.once(signal, removeAndRaise);
+    }
   };
   const unregister = (): void => {
     remove();
@@ -88,4 +98,3 @@ export function removeOnExit(dir: string): () => void {
   for (const signal of CLEANUP_SIGNALS) process.on(signal, onSignal);
   return unregister;
 }
-

@@ -1,7 +1,17 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { removeWork, runFixture } from './support/run-fixture';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function expectStopped(options: Parameters<typeof runFixture>[1], message: string): Promise<void> {
   const result = await runFixture('config-fail', options);
@@ -49,12 +59,17 @@ describe('crashes and interrupts leave nothing behind', () => {
   });
 
   for (const mode of ['serial', 'parallel'] as const) {
-    it(`removes the run folder on Ctrl-C (${mode}, fixtures/slow)`, async () => {
-      const result = await runFixture('slow', { mode, interruptWhen: 'a' });
-      expect(result.signal ?? result.code, 'mocha did not stop on SIGINT').not.to.equal(0);
-      removeWork(result);
-      expect(result.leftovers).to.deep.equal([]);
-    });
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      it(`${signal} stops the run, its workers and removes the run folder, ending with the signal (${mode}, fixtures/slow)`, async () => {
+        const result = await runFixture('slow', { mode, interruptWhen: ['a', 'b'], interruptWith: signal });
+        const pids = ['a', 'b'].map((name) => path.join(result.outDir, name)).filter((file) => fs.existsSync(file)).map((file) => Number(fs.readFileSync(file, 'utf8')));
+        removeWork(result);
+        // Killed by the signal itself (the shell shows 128 + its number), or, for SIGINT, exit 130.
+        expect(result.signal ?? result.code).to.be.oneOf([signal, 128 + os.constants.signals[signal]]);
+        expect(result.leftovers).to.deep.equal([]);
+        expect(pids.filter(isAlive), 'a worker outlived the run').to.deep.equal([]);
+      });
+    }
   }
 });
 

@@ -17,8 +17,9 @@ export interface FixtureOptions {
   args?: string[];
   /** A reporter file in the fixture instead of mocha's JSON reporter (the results are then empty). */
   reporter?: string;
-  /** Sends SIGINT (Ctrl-C) to mocha once a spec has written this file into FIXTURE_OUT. */
-  interruptWhen?: string;
+  /** Sends a signal (SIGINT, Ctrl-C, unless `interruptWith` says otherwise) to mocha once a spec has written this file into FIXTURE_OUT. */
+  interruptWhen?: string | string[];
+  interruptWith?: NodeJS.Signals;
 }
 
 export interface FixtureTest {
@@ -81,7 +82,10 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  if (options.interruptWhen !== undefined) interruptWhen(child, path.join(outDir, options.interruptWhen));
+  if (options.interruptWhen !== undefined) {
+    const files = [options.interruptWhen].flat().map((name) => path.join(outDir, name));
+    interruptWhen(child, files, options.interruptWith ?? 'SIGINT');
+  }
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
 
   const parsed = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as { tests: FixtureTest[]; passes: FixtureTest[]; failures: FixtureTest[] }) : undefined;
@@ -104,11 +108,11 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
   return result;
 }
 
-function interruptWhen(child: ReturnType<typeof spawn>, file: string): void {
+function interruptWhen(child: ReturnType<typeof spawn>, files: string[], signal: NodeJS.Signals): void {
   const poll = setInterval(() => {
-    if (!fs.existsSync(file)) return;
+    if (!files.some((file) => fs.existsSync(file))) return;
     clearInterval(poll);
-    child.kill('SIGINT');
+    child.kill(signal);
   }, 20);
   child.on('close', () => clearInterval(poll));
 }
