@@ -54,7 +54,7 @@ it('${name} sees no env from other tests', () => expect(process.env.LEAK).to.equ
 
   it('is a real install: the package and its dependencies are in node_modules, not links', () => {
     const installed = path.join(project, 'node_modules');
-    for (const name of ['mocha-isolation', 'sinon', 'tmp', ...PINNED]) {
+    for (const name of ['mocha-isolation', 'tmp', ...PINNED]) {
       expect(fs.lstatSync(path.join(installed, name)).isSymbolicLink(), name).to.equal(false);
     }
     const manifest = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8'));
@@ -71,6 +71,47 @@ it('${name} sees no env from other tests', () => expect(process.env.LEAK).to.equ
     it(`plugs in through --require mocha-isolation/hooks (${mode.join(' ')})`, () => {
       const run = spawnSync(process.execPath, [path.join(project, 'node_modules/mocha/bin/mocha.js'), ...mode], { cwd: project, env: userEnv(), encoding: 'utf8' });
       expect(run.stdout + run.stderr).to.contain('mocha-isolation: seed').and.contain('4 passing');
+      expect(run.status).to.equal(0);
+    });
+  }
+});
+
+describe('the packed plugin in a project with neither better-sqlite3 nor sinon', () => {
+  let project: string;
+
+  before(function () {
+    this.timeout(300_000);
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-nodb-'));
+    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop() as string;
+    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer-nodb', version: '1.0.0', private: true }));
+    const specs = [`./${tarball}`, ...['mocha', 'chai'].map((name) => `${name}@${versionOf(name)}`)];
+    execFileSync('npm', ['install', '--save-dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...specs], { cwd: project, env: userEnv(), stdio: 'pipe' });
+    fs.writeFileSync(path.join(project, '.mocharc.cjs'), `const { defineConfig } = require('mocha-isolation/hooks/mocharc');
+module.exports = defineConfig({ spec: ['test/*.spec.js'], require: ['mocha-isolation/hooks'] });\n`);
+    fs.mkdirSync(path.join(project, 'test'));
+    for (const name of ['a', 'b']) {
+      fs.writeFileSync(path.join(project, 'test', `${name}.spec.js`), `const { expect } = require('chai');
+const { SERIAL, setEnv, tempDir } = require('mocha-isolation/hooks');
+describe('${name} ' + SERIAL, () => {
+  it('${name} holds the serial lock', () => {
+    setEnv({ LEAK: '${name}' });
+    expect(require('fs').existsSync(tempDir())).to.equal(true);
+  });
+  it('${name} sees no env from other tests', () => expect(process.env.LEAK).to.equal(undefined));
+});\n`);
+    }
+  });
+
+  after(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  it('has neither installed', () => {
+    for (const name of ['better-sqlite3', 'sinon']) expect(() => require.resolve(name, { paths: [project] }), name).to.throw();
+  });
+
+  for (const mode of [['--no-parallel'], ['--parallel', '--jobs', '2']]) {
+    it(`runs @serial tests and per-test helpers (${mode.join(' ')})`, () => {
+      const run = spawnSync(process.execPath, [path.join(project, 'node_modules/mocha/bin/mocha.js'), ...mode], { cwd: project, env: userEnv(), encoding: 'utf8' });
+      expect(run.stdout + run.stderr).to.contain('4 passing');
       expect(run.status).to.equal(0);
     });
   }
