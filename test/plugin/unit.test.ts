@@ -120,17 +120,49 @@ describe('the plugin package', () => {
     for (const code of Object.keys(ERROR_CODES)) expect(readme, code).to.match(new RegExp(`^\\| \`${code}\` \\|`, 'm'));
   });
 
+  // The folder says which process the code runs in, and imports go one way only (like Playwright's DEPS.list):
+  // main code never runs in a worker, worker code never reaches into main, the run folder's layout is shared.
+  const LAYERS: Record<string, readonly string[]> = {
+    shared: ['shared'],
+    main: ['shared', 'main'],
+    'per-worker': ['shared', 'per-worker'],
+    'per-test': ['shared', 'per-worker', 'per-test'],
+    entry: ['shared', 'main', 'per-worker', 'per-test', 'entry'],
+  };
+  function layerOf(file: string): string {
+    const [top, ...rest] = file.split('/');
+    if (rest.length === 0) return ['config.ts', 'errors.ts', 'lazy-tmp.ts', 'port.ts'].includes(top as string) ? 'shared' : 'entry';
+    return ({ ordering: 'shared', shared: 'shared', scheduling: 'main', main: 'main', 'per-worker': 'per-worker', 'per-test': 'per-test' } as Record<string, string>)[top as string] ?? 'unknown';
+  }
+  const hookFiles = fs.readdirSync(path.join(REPO, 'hooks'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => f.split(path.sep).join('/'));
+  const importsOf = (file: string): string[] => {
+    const source = fs.readFileSync(path.join(REPO, 'hooks', file), 'utf8');
+    return [...source.matchAll(/(?:from|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1] as string).filter((spec) => spec.startsWith('.'));
+  };
+
   it('imports nothing from src/ or test/ (it must stay generic)', () => {
-    const files = fs.readdirSync(path.join(REPO, 'hooks'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-    expect(files.length).to.be.greaterThan(10);
-    for (const file of files) {
-      const source = fs.readFileSync(path.join(REPO, 'hooks', file), 'utf8');
-      const imports = [...source.matchAll(/(?:from|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
-      for (const spec of imports.filter((s) => s.startsWith('.'))) {
+    expect(hookFiles.length).to.be.greaterThan(10);
+    for (const file of hookFiles) {
+      for (const spec of importsOf(file)) {
         const target = path.relative(REPO, path.resolve(REPO, 'hooks', path.dirname(file), spec));
         expect(target.startsWith('hooks'), `${file} imports ${spec}`).to.equal(true);
       }
     }
+  });
+
+  it('imports in one direction only: main <- shared -> per-worker -> per-test, entry files on top', () => {
+    const wrong: string[] = [];
+    for (const file of hookFiles) {
+      const from = layerOf(file);
+      for (const spec of importsOf(file)) {
+        const target = path.relative(path.join(REPO, 'hooks'), path.resolve(REPO, 'hooks', path.dirname(file), spec)).split(path.sep).join('/');
+        const to = layerOf(`${target}.ts`);
+        if (!(LAYERS[from] ?? []).includes(to)) wrong.push(`${file} (${from}) imports ${spec} (${to})`);
+      }
+    }
+    expect(wrong).to.deep.equal([]);
+    // The check itself can fail: a worker module importing main code is refused.
+    expect(LAYERS['per-worker']).not.to.include(layerOf('main/run-setup.ts'));
   });
 
   it('has no side effects on import: no env, no files, no listeners', () => {
