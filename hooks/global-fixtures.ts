@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import type { Runner } from 'mocha';
+import { accountForLostTests, type TestCounter } from './main/lost-tests';
 import { setUpRun, tearDownRun } from './main/run-setup';
 import { ensureProcessState } from './process-state';
 
@@ -19,10 +20,15 @@ export function globalSetup(this: RunRunner | undefined): void {
     if (runner !== undefined && typeof runner.on === 'function') state.attachRunner(runner, true);
     return;
   }
-  setUpRun();
-  runner?.workerReporter(require.resolve(WORKER_REPORTER));
+  const config = setUpRun();
+  if (runner === undefined) return;
+  runner.workerReporter(require.resolve(WORKER_REPORTER));
+  counter = accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED);
 }
 
+let counter: TestCounter | undefined;
+
 export function globalTeardown(): void {
-  tearDownRun();
+  tearDownRun(counter);
+  counter = undefined;
 }

@@ -8,6 +8,7 @@ import { ensureProcessState } from './process-state';
 import { ownHookContext } from './per-worker/own-hook-context';
 import { ownPerTestHooks } from './per-worker/own-hooks';
 import type { TestInfo } from './per-worker/scope';
+import { TITLE_SEPARATOR } from './shared/run-layout';
 import { isSerial, SERIAL } from './per-worker/serial-lock';
 import type { WorkerState } from './per-worker/worker-state';
 
@@ -21,7 +22,7 @@ function beforeAll(this: Context): void {
   if (state.config.workerId !== undefined) {
     holdSerialDescribes(root, state);
     const file = firstFile(root);
-    if (file !== undefined) state.fileStarted(file);
+    if (file !== undefined) state.fileStarted(file, selectedTitlePaths(root, state));
   }
 }
 
@@ -60,6 +61,13 @@ class RunningTest implements TestInfo {
   get title(): string {
     return (this.fullTitle ??= this.test.fullTitle());
   }
+}
+
+/** The tests this file will report: those the run's --grep selects. */
+function selectedTitlePaths(suite: Suite, state: WorkerState, into: string[] = []): string[] {
+  for (const test of suite.tests) if (state.isSelected(test.fullTitle())) into.push(test.titlePath().join(TITLE_SEPARATOR));
+  for (const child of suite.suites) selectedTitlePaths(child, state, into);
+  return into;
 }
 
 function firstFile(root: Suite): string | undefined {

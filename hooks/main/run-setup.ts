@@ -11,7 +11,8 @@ import { createRunFolder, removeOnExit, sweepStaleRunFolders } from './run-folde
 import { formatSeedLine } from './seed-line';
 import { buildTemplateDatabase } from './template-database';
 import { updateDurations } from './duration-cache';
-import { formatMemoryLines, readRunStats } from './worker-stats-report';
+import { formatMemoryLines, missingTests, readRunStats } from './worker-stats-report';
+import type { TestCounter } from './lost-tests';
 
 interface RunSetup {
   config: IsolationConfig;
@@ -49,10 +50,11 @@ export function setUpRun(): IsolationConfig {
   return setup.config;
 }
 
-export function tearDownRun(): void {
+/** `counter`: what the main process saw reported (parallel mode), checked against what the workers loaded. */
+export function tearDownRun(counter?: TestCounter): void {
   const runDir = process.env[ENV.runDir];
   if (runDir !== undefined) {
-    reportRunStats(runDir);
+    reportRunStats(runDir, counter);
     reportDeadWorkers(runDir, print);
   }
   setup?.stopCleanup();
@@ -60,10 +62,15 @@ export function tearDownRun(): void {
   delete process.env[ENV.runDir];
 }
 
-function reportRunStats(runDir: string): void {
+function reportRunStats(runDir: string, counter: TestCounter | undefined): void {
   const { config } = parseConfig(process.env);
   const stats = readRunStats(runDir);
   for (const line of formatMemoryLines(stats.workers)) print(line);
+  const missing = counter === undefined ? [] : missingTests(stats.loaded, counter.reported);
+  if (missing.length > 0) {
+    print(`mocha-isolation: the run reported fewer tests than its files loaded:\n${missing.map((line) => `  - ${line}`).join('\n')}`);
+    process.exitCode = process.exitCode || 1;
+  }
   if (config.durations === undefined || stats.durations.size === 0) return;
   const cacheFile = path.resolve(config.durations);
   try {

@@ -8,6 +8,8 @@ import { runLayout, type WorkerStats } from '../shared/run-layout';
 export interface RunStats {
   durations: Map<string, number>;
   workers: WorkerStats[];
+  /** Tests loaded (and selected) per spec file, over every worker. */
+  loaded: Map<string, number>;
 }
 
 export function readRunStats(runDir: string): RunStats {
@@ -19,6 +21,7 @@ export function readRunStats(runDir: string): RunStats {
     // No process finished a file (no tests, or global setup failed).
   }
   const durations = new Map<string, number>();
+  const loaded = new Map<string, number>();
   const workers: WorkerStats[] = [];
   for (const name of names) {
     let stats: WorkerStats;
@@ -30,9 +33,20 @@ export function readRunStats(runDir: string): RunStats {
     workers.push(stats);
     // A file retried by a replacement worker appears twice; the longer figure is the safer plan.
     for (const [spec, ms] of Object.entries(stats.durations)) durations.set(spec, Math.max(ms, durations.get(spec) ?? 0));
+    for (const [spec, count] of Object.entries(stats.loaded ?? {})) loaded.set(spec, (loaded.get(spec) ?? 0) + count);
   }
   workers.sort((a, b) => Number(a.workerId ?? 0) - Number(b.workerId ?? 0) || a.pid - b.pid);
-  return { durations, workers };
+  return { durations, workers, loaded };
+}
+
+/** Files whose tests were not all reported: a lost worker's events, or tests a failing hook skipped. */
+export function missingTests(loaded: ReadonlyMap<string, number>, reported: ReadonlyMap<string, number>): string[] {
+  const lines: string[] = [];
+  for (const [file, count] of [...loaded].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const seen = reported.get(file) ?? 0;
+    if (seen < count) lines.push(`${file}: ${count - seen} of ${count} tests were never reported`);
+  }
+  return lines;
 }
 
 export function formatMemoryLines(workers: readonly WorkerStats[]): string[] {

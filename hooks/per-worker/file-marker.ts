@@ -1,14 +1,15 @@
-// Records which file (and, if the process exits mid-test, which test) this worker is running, so the main
-// process can name them when the worker dies. Runs in: worker, once per file.
+// Records which file this worker is running and the tests it loaded (and, if the process exits mid-file, the
+// running test and the outcomes so far), so the main process can account for every test when the worker dies.
+// Runs in: worker, written once per file; outcomes are kept in memory and written only by the exit handler.
 
 import fs from 'node:fs';
-import type { RunLayout, WorkerMarker } from '../shared/run-layout';
+import type { Outcome, RunLayout, WorkerMarker } from '../shared/run-layout';
 
 export interface FileMarker {
-  fileStarted(file: string): void;
+  fileStarted(file: string, tests: string[]): void;
   fileEnded(): void;
-  /** Kept in memory only; written by the exit handler, since a write per test would cost more than a test. */
   testStarted(test: { readonly title: string }): void;
+  outcome(test: string, outcome: Outcome): void;
 }
 
 export function createFileMarker(layout: RunLayout, workerId: string): FileMarker {
@@ -22,8 +23,8 @@ export function createFileMarker(layout: RunLayout, workerId: string): FileMarke
     write();
   });
   return {
-    fileStarted(file) {
-      marker = { workerId, pid: process.pid, file };
+    fileStarted(file, tests) {
+      marker = { workerId, pid: process.pid, file, tests, outcomes: {} };
       runningTest = undefined;
       write();
     },
@@ -33,6 +34,9 @@ export function createFileMarker(layout: RunLayout, workerId: string): FileMarke
     },
     testStarted(test) {
       runningTest = test;
+    },
+    outcome(test, outcome) {
+      if (marker?.outcomes !== undefined) marker.outcomes[test] = outcome;
     },
   };
 }

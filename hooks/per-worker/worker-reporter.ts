@@ -8,7 +8,7 @@
 // test failure, which is kept). It overrides createListener, which mocha documents for subclasses.
 
 import path from 'node:path';
-import type { Runner } from 'mocha';
+import type { Runner, Test } from 'mocha';
 import { ownPerTestHooks } from './own-hooks';
 import { existingWorkerState } from './worker-state';
 
@@ -33,7 +33,14 @@ const Base = mochaBufferedReporter();
 export default class IsolationWorkerReporter extends Base {
   constructor(runner: Runner, options?: unknown) {
     super(runner, options);
-    existingWorkerState()?.attachRunner(runner, false);
+    const state = existingWorkerState();
+    if (state === undefined) return;
+    state.attachRunner(runner, false);
+    const { grep, invert } = (options ?? {}) as { grep?: unknown; invert?: unknown };
+    state.selectTests(grep, invert);
+    runner.on('pass', (test: Test) => state.outcome(test, 'passed'));
+    runner.on('fail', (test: Test) => state.outcome(test, 'failed'));
+    runner.on('pending', (test: Test) => state.outcome(test, 'pending'));
   }
 
   override createListener(eventName: string): Listener {

@@ -11,7 +11,7 @@ import type net from 'node:net';
 import type { Runner, Test } from 'mocha';
 import type { IsolationConfig } from '../config';
 import { configError, IsolationError } from '../errors';
-import { type RunLayout, runLayout, specKey } from '../shared/run-layout';
+import { type Outcome, type RunLayout, runLayout, specKey, TITLE_SEPARATOR } from '../shared/run-layout';
 import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox';
 import { createFakes, type Fakes, resolveProjectSinon } from './fakes';
 import { createFileMarker, type FileMarker } from './file-marker';
@@ -43,6 +43,7 @@ export class WorkerState {
   /** Set once the runner's suite events mark file boundaries (serial mode); root hooks do it otherwise. */
   private fileEvents = false;
   private gate: OutcomeGate | undefined;
+  private selection: { grep: RegExp; invert: boolean } | undefined;
 
   constructor(config: IsolationConfig) {
     if (config.runDir === undefined) {
@@ -59,6 +60,8 @@ export class WorkerState {
     const initial = this.database !== undefined && config.dbEnv !== undefined ? { [config.dbEnv]: this.database.path } : {};
     this.env = createEnvSandbox(initial);
     this.marker = config.workerId === undefined ? undefined : createFileMarker(this.layout, config.workerId);
+    // Serially the tests run in the main process: if it exits mid-run, nobody else is left to say where.
+    if (config.workerId === undefined) process.on('exit', (code) => this.reportExitMidRun(code));
     this.stats = createStatsRecorder(this.layout, config.workerId, this.cwd);
     this.serialLock = createSerialLock(this.layout.serialLock);
     this.sinonPath = resolveProjectSinon(this.cwd);
@@ -82,15 +85,19 @@ export class WorkerState {
     this.loadWrites.set(specKey(file, this.cwd), this.env.takeLoadWrites());
   }
 
-  /** A file starts; ends the previous one first (serially the next file's first suite is the only sign). */
-  fileStarted(file: string): void {
+  /**
+   * A file starts; ends the previous one first (serially the next file's first suite is the only sign).
+   * `tests`: the title paths of the tests it loaded, for the dead-worker marker (parallel mode).
+   */
+  fileStarted(file: string, tests: string[] = []): void {
     if (this.file?.path === file) return;
     this.fileEnded();
     const key = specKey(file, this.cwd);
     this.file = { path: file, key, scope: new Scope('file', { title: `file ${key}`, file, serial: false }) };
     this.env.fileStarted(this.loadWrites.get(key));
     this.stats.fileStarting();
-    this.marker?.fileStarted(key);
+    this.marker?.fileStarted(key, tests);
+    if (this.config.workerId !== undefined) this.stats.fileLoaded(key, tests.length);
   }
 
   fileEnded(): unknown {
@@ -188,6 +195,21 @@ export class WorkerState {
     return scope;
   }
 
+  /** Which tests this run selects (--grep, --fgrep, --invert), as the worker's mocha was told. */
+  selectTests(grep: unknown, invert: unknown): void {
+    this.selection = grep instanceof RegExp ? { grep, invert: invert === true } : undefined;
+  }
+
+  isSelected(fullTitle: string): boolean {
+    if (this.selection === undefined) return true;
+    return this.selection.grep.test(fullTitle) !== this.selection.invert;
+  }
+
+  /** A test's outcome as reported (pass, fail, pending), for the marker a dying worker leaves. */
+  outcome(test: Test, outcome: Outcome): void {
+    this.marker?.outcome(test.titlePath().join(TITLE_SEPARATOR), outcome);
+  }
+
   hasScope(): boolean {
     return this.test !== undefined || this.file !== undefined;
   }
@@ -195,6 +217,16 @@ export class WorkerState {
   /** The serial lock, for a @serial describe's own before/after hooks. */
   serialSuite(): SerialLock | undefined {
     return this.config.workerId === undefined ? undefined : this.serialLock;
+  }
+
+  private reportExitMidRun(code: number): void {
+    if (this.file === undefined && this.test === undefined) return;
+    const test = this.test === undefined ? '' : `, in test "${this.test.info.title}"`;
+    const file = this.file?.key ?? (this.test?.info.file === undefined ? 'an unknown file' : specKey(this.test.info.file, this.cwd));
+    process.stderr.write(
+      `mocha-isolation: the test process exited with code ${code} while running ${file}${test}; the rest of the run did not run. ` +
+        `Reproduce: ISOLATION_SEED=${this.config.seed ?? ''} npx mocha --no-parallel ${file}\n`,
+    );
   }
 
   private checkServers(test: TestInfo, before: ReadonlySet<net.Server>): void {

@@ -11,12 +11,14 @@ export interface StatsRecorder {
   /** A file's root `before all` ran: its clock starts here rather than at its first test. */
   fileStarting(): void;
   testStarting(file: string | undefined): void;
+  /** How many tests a file (its key) loaded that the run selected. */
+  fileLoaded(key: string, tests: number): void;
   /** A file's root `after all` ran (in serial mode: the run's). Writes the statistics so far. */
   fileEnded(): void;
 }
 
 export function createStatsRecorder(layout: RunLayout, workerId: string | undefined, cwd: string): StatsRecorder {
-  const stats: WorkerStats = { pid: process.pid, workerId, peakRssBytes: 0, files: 0, durations: {} };
+  const stats: WorkerStats = { pid: process.pid, workerId, peakRssBytes: 0, files: 0, durations: {}, loaded: {} };
   const target = layout.statsRecord(process.pid);
   let currentFile: string | undefined;
   let segmentStart: number | undefined;
@@ -33,6 +35,9 @@ export function createStatsRecorder(layout: RunLayout, workerId: string | undefi
   return {
     fileStarting() {
       pendingStart = performance.now();
+    },
+    fileLoaded(key, tests) {
+      stats.loaded[key] = (stats.loaded[key] ?? 0) + tests;
     },
     testStarting(file) {
       if (file === currentFile) return;

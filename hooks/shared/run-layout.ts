@@ -6,12 +6,21 @@ import path from 'node:path';
 /** Every run folder's name starts so, followed by the main process's pid (a later run sweeps dead ones). */
 export const RUN_FOLDER_PREFIX = 'mocha-isolation-';
 
-/** What a worker's marker holds: the file it is running (and, written at exit, the test). */
+/** A test's place in its file: the titles from its outermost describe down to its own, joined by TITLE_SEPARATOR. */
+export const TITLE_SEPARATOR = ' \u203a ';
+export type Outcome = 'passed' | 'failed' | 'pending';
+
+/**
+ * What a worker's marker holds while it runs a file: the file, the tests it loaded (so the main process can
+ * account for every one if the worker dies), and, written at exit, the running test and the outcomes so far.
+ */
 export interface WorkerMarker {
   workerId: string;
   pid: number;
   file: string;
+  tests: string[];
   test?: string;
+  outcomes?: Record<string, Outcome>;
 }
 
 /** What each process records for the main process: durations for the cache, peak RSS for the memory lines. */
@@ -25,6 +34,8 @@ export interface WorkerStats {
   files: number;
   /** Milliseconds per spec file (relative path, `/` separators). */
   durations: Record<string, number>;
+  /** Tests each spec file loaded that the run selected (after --grep), to check that every one was reported. */
+  loaded: Record<string, number>;
 }
 
 export interface RunLayout {

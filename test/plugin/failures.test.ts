@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { removeWork, runFixture } from './support/run-fixture';
+import { fixtureDir, removeWork, runFixture, titles } from './support/run-fixture';
 
 function isAlive(pid: number): boolean {
   try {
@@ -50,11 +50,46 @@ describe('bad configuration stops the run with one clear message (fixtures/confi
 });
 
 describe('crashes and interrupts leave nothing behind', () => {
-  it('names the file and test a dead worker was running, and cleans up after it (fixtures/crash-fail)', async () => {
-    const result = await runFixture('crash-fail', { mode: 'parallel', jobs: 2 });
+  // A worker that dies loses its file's events; the plugin reports every test of that file (passed ones as
+  // passed where the worker could still say so), so terminal totals and the JUnit file add up.
+  const CRASHES = [
+    { how: 'exit', passes: ['passes before the crash', 'passes in another file'], failures: 2, running: true },
+    { how: 'abort', passes: ['passes in another file'], failures: 3, running: false },
+    { how: 'kill', passes: ['passes in another file'], failures: 3, running: false },
+    { how: 'load-throw', passes: ['passes in another file'], failures: 1, running: false },
+    { how: 'load-exit', passes: ['passes in another file'], failures: 1, running: false },
+  ];
+  for (const crash of CRASHES) {
+    it(`accounts for every test when a worker dies (${crash.how}, fixtures/crash-fail)`, async () => {
+      const env = { FIXTURE_CRASH: crash.how, ISOLATION_SHUFFLE: 'off' };
+      const result = await runFixture('crash-fail', { mode: 'parallel', jobs: 2, env });
+      removeWork(result);
+      expect(result.code).not.to.equal(0);
+      expect(titles(result.passes)).to.deep.equal(crash.passes);
+      expect(result.failures).to.have.length(crash.failures);
+      expect(result.tests).to.have.length(crash.passes.length + crash.failures);
+      const messages = result.failures.map((f) => f.err.message ?? '').join('\n');
+      if (crash.how.startsWith('load')) expect(messages).to.match(/^crash\.spec\.ts failed to load: /);
+      else expect(messages).to.match(/worker \d+ \(pid \d+\) died while running crash\.spec\.ts/).and.match(/Reproduce with ISOLATION_SEED=\d+ npx mocha crash\.spec\.ts\./);
+      if (crash.running) expect(result.stderr).to.match(/died while running crash\.spec\.ts, in test "crash kills its worker"\./);
+      expect(result.leftovers).to.deep.equal([]);
+
+      const junit = await runFixture('crash-fail', { mode: 'parallel', jobs: 2, env, args: ['--reporter-option', 'output=junit.xml'], reporter: 'xunit' });
+      const xml = fs.readFileSync(path.join(fixtureDir('crash-fail'), 'junit.xml'), 'utf8');
+      fs.rmSync(path.join(fixtureDir('crash-fail'), 'junit.xml'));
+      removeWork(junit);
+      const suite = /<testsuite[^>]*>/.exec(xml)?.[0] ?? '';
+      const total = crash.passes.length + crash.failures;
+      expect(suite).to.contain(`tests="${total}"`).and.contain(`errors="${crash.failures}"`).and.contain('skipped="0"');
+      expect(xml.match(/<testcase /g)).to.have.length(total);
+    });
+  }
+
+  it('names the file and test when the process of a serial run exits mid-test (fixtures/crash-fail)', async () => {
+    const result = await runFixture('crash-fail', { mode: 'serial', env: { FIXTURE_CRASH: 'exit', ISOLATION_SHUFFLE: 'off' } });
     removeWork(result);
-    expect(result.code).not.to.equal(0);
-    expect(result.stderr).to.match(/mocha-isolation: worker \d+ \(pid \d+\) died while running .*crash\.spec\.ts, in test "crash kills its worker"\./);
+    expect(result.code).to.equal(7);
+    expect(result.stderr).to.match(/the test process exited with code 7 while running crash\.spec\.ts, in test "crash kills its worker"; the rest of the run did not run\. Reproduce: ISOLATION_SEED=\d+ npx mocha --no-parallel crash\.spec\.ts/);
     expect(result.leftovers).to.deep.equal([]);
   });
 

@@ -22,3 +22,13 @@ describe('problems found after a test fail that test only (fixtures/teardown-fai
     }
   }
 });
+
+describe('a run says when tests were loaded but never reported (fixtures/dropped-fail)', () => {
+  it('names the file and how many tests a failing hook dropped (parallel)', async () => {
+    const result = await runFixture('dropped-fail', { mode: 'parallel', env: { ISOLATION_SHUFFLE: 'off' } });
+    removeWork(result);
+    expect(titles(result.passes)).to.deep.equal(['step 1']);
+    expect(result.code).not.to.equal(0);
+    expect(result.stderr).to.contain('mocha-isolation: the run reported fewer tests than its files loaded:\n  - dropped.spec.ts: 2 of 3 tests were never reported');
+  });
+});

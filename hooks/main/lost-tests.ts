@@ -1,0 +1,87 @@
+// Accounts for every test of a parallel run. Runs in: main process, from global setup until the run ends.
+//
+// When a worker dies (process.exit, abort, out of memory, a signal) mocha loses every event of the file it was
+// running and reports one "Uncaught error outside test suite". The worker's marker says which tests that file
+// loaded and, if the worker could still write at exit, which had passed. Those are reported here as what they
+// were, and every other test of the file as failed with the reason, so the totals and the JUnit file add up.
+// A file that failed to load is reported as one failed test named after the file.
+
+import type { Runner, Test } from 'mocha';
+import { readLeftoverMarkers } from './dead-workers';
+import { specKey, TITLE_SEPARATOR, type WorkerMarker } from '../shared/run-layout';
+
+type MochaModule = typeof import('mocha');
+type FailingRunner = Runner & { uncaught(error: unknown): void; fail(test: Test, error: Error): void };
+
+export interface TestCounter {
+  /** Tests reported per spec file (its key), counted from the main process's events. */
+  reported: Map<string, number>;
+}
+
+export function accountForLostTests(runner: Runner, runDir: string, cwd: string, seed: string | undefined): TestCounter {
+  const counter: TestCounter = { reported: new Map() };
+  runner.on('test end', (test: Test) => {
+    if (test.file === undefined) return;
+    const key = specKey(test.file, cwd);
+    counter.reported.set(key, (counter.reported.get(key) ?? 0) + 1);
+  });
+  const target = runner as FailingRunner;
+  if (typeof target.uncaught !== 'function') return counter;
+  const uncaught = target.uncaught.bind(target);
+  target.uncaught = (error: unknown) => {
+    const file = (error as { file?: unknown } | null)?.file;
+    if (typeof file !== 'string') return uncaught(error);
+    const key = specKey(file, cwd);
+    const marker = readLeftoverMarkers(runDir).find((m) => m.file === key);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mocha = require('mocha') as MochaModule;
+    if (marker === undefined) {
+      const reason = error instanceof Error ? error.message : String(error);
+      report(target, mocha, file, ['the file failed to load'], new Error(`${key} failed to load: ${reason}`));
+      return undefined;
+    }
+    reportMarker(target, mocha, file, marker, seed);
+    return undefined;
+  };
+  return counter;
+}
+
+function reportMarker(runner: FailingRunner, mocha: MochaModule, file: string, marker: WorkerMarker, seed: string | undefined): void {
+  const death = `worker ${marker.workerId} (pid ${marker.pid}) died while running ${marker.file}` + (marker.test === undefined ? '' : `, in test "${marker.test}"`);
+  const replay = seed === undefined ? '' : ` Reproduce with ISOLATION_SEED=${seed} npx mocha ${marker.file}.`;
+  for (const titlePath of marker.tests) {
+    const outcome = marker.outcomes?.[titlePath];
+    const titles = titlePath.split(TITLE_SEPARATOR);
+    if (outcome === 'passed' || outcome === 'pending') {
+      report(runner, mocha, file, titles, outcome);
+      continue;
+    }
+    const what = outcome === 'failed' ? 'it failed, and its error was lost' : marker.test === titles.join(' ') ? 'it was running' : 'it did not run';
+    report(runner, mocha, file, titles, new Error(`${death}; ${what}.${replay}`));
+  }
+}
+
+function report(runner: FailingRunner, mocha: MochaModule, file: string, titles: string[], outcome: Error | 'passed' | 'pending'): void {
+  let parent = new mocha.Suite('');
+  parent.root = true;
+  for (const title of titles.slice(0, -1)) {
+    const suite = new mocha.Suite(title);
+    suite.parent = parent;
+    suite.file = file;
+    parent = suite;
+  }
+  const test = new mocha.Test(titles[titles.length - 1] ?? file, () => undefined);
+  test.parent = parent;
+  test.file = file;
+  runner.emit('test', test);
+  if (outcome === 'passed') {
+    test.state = 'passed';
+    runner.emit('pass', test);
+  } else if (outcome === 'pending') {
+    test.pending = true;
+    runner.emit('pending', test);
+  } else {
+    runner.fail(test, outcome);
+  }
+  runner.emit('test end', test);
+}
