@@ -11,6 +11,7 @@ import { createRunFolder, removeOnExit, sweepStaleRunFolders } from './run-folde
 import { formatSeedLine } from './seed-line';
 import { buildTemplateDatabase } from './template-database';
 import { updateDurations } from './duration-cache';
+import { shardDurationsFile } from './shard-durations';
 import { formatMemoryLines, missingTests, readRunStats } from './worker-stats-report';
 import type { TestCounter } from './lost-tests';
 
@@ -72,7 +73,8 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
     process.exitCode = process.exitCode || 1;
   }
   if (config.durations === undefined || stats.durations.size === 0) return;
-  const cacheFile = path.resolve(config.durations);
+  const cache = path.resolve(config.durations);
+  const cacheFile = config.shard === undefined ? cache : shardDurationsFile(cache, config.shard);
   try {
     updateDurations(cacheFile, stats.durations, process.cwd());
   } catch (error) {

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { removeWork, runFixture, type FixtureResult } from './support/run-fixture';
+import { spawnSync } from 'node:child_process';
+import { REPO, fixtureDir, removeWork, runFixture, type FixtureResult } from './support/run-fixture';
 
 const FILES = ['a-fast.spec.ts', 'b-fast.spec.ts', 'c-fast.spec.ts', 'z-slow.spec.ts'];
 
@@ -65,6 +66,21 @@ describe('duration scheduling and sharding (fixtures/schedule)', () => {
     expect(fileOrder(second).sort()).to.deep.equal(FILES.slice(0, 3));
     expect(first.stderr).to.contain('mocha-isolation: shard 1/2: 1 of 4 files');
     expect(first.passes.length + second.passes.length).to.equal(12);
+  });
+
+  it('plans every shard from the same cache: shards run one after another cover the suite once, then merge', async () => {
+    for (const round of [1, 2]) {
+      const files: string[] = [];
+      for (const index of [1, 2, 3]) files.push(...fileOrder(await run({ ISOLATION_SHARD: `${index}/3` })));
+      expect(files.sort(), `round ${round}`).to.deep.equal(FILES);
+      // The shard runs wrote beside the cache, never into it.
+      expect(fs.existsSync(cache), `round ${round}`).to.equal(round === 2);
+      expect(fs.readdirSync(folder).filter((name) => name.includes('.shard-')).sort()).to.deep.equal([1, 2, 3].map((i) => `durations.shard-${i}-of-3.json`));
+      const merge = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'merge-durations', cache], { encoding: 'utf8', cwd: fixtureDir('schedule') });
+      expect(merge.stderr).to.contain('merged 3 shard file(s)');
+      expect(fs.readdirSync(folder)).to.deep.equal(['durations.json']);
+      expect(Object.keys((JSON.parse(fs.readFileSync(cache, 'utf8')) as { files: object }).files).sort()).to.deep.equal(FILES);
+    }
   });
 
   it('refuses a bad shard and a shard with files named on the command line', async () => {
