@@ -13,6 +13,7 @@ import { formatReport } from './format-report';
 import { runMocha, stopCurrentRun, type RunResult } from './run-mocha';
 import { precompile, writeSyntheticSuite, type SuiteShape } from './synthetic-suite';
 import { buildVariants } from './variants';
+import { measureEnvCost } from './env-cost';
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -90,6 +91,8 @@ async function main(): Promise<void> {
     const suite = writeSyntheticSuite(suiteDir, options.shape, REPO);
     precompile(suite);
     const spinPerMs = calibrateSpin();
+    process.stdout.write('bench: the environment sandbox per test, current and before issue 8...\n');
+    const envCost = measureEnvCost();
     const only = options.only;
     const variants = buildVariants(suite, options.transpilers).filter((variant) => only === undefined || only.some((prefix) => variant.key.startsWith(prefix)));
     const results = new Map<string, RunResult[]>(variants.map((variant) => [variant.key, []]));
@@ -109,10 +112,10 @@ async function main(): Promise<void> {
     const summaries: Record<string, VariantSummary> = {};
     for (const variant of variants) summaries[variant.key] = summarize(variant.key, variant.label, results.get(variant.key) ?? []);
     const figures: Figures = computeFigures(summaries, jobs, options.shape.trivialTests);
-    const pluginMemoryLines = (results.get('parallel-plugin')?.at(-1)?.stdout ?? '').split('\n').filter((line) => line.includes('peak RSS'));
+    const pluginMemoryLines = (results.get('parallel-plugin')?.at(-1)?.stderr ?? '').split('\n').filter((line) => line.includes('peak RSS'));
 
     const machine = { cpus: jobs, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, mocha: readVersion('mocha'), platform: `${os.platform()} ${os.arch()}` };
-    const report = { date: new Date().toISOString(), machine, shape: options.shape, runsPerVariant: options.runs, benchSeconds: (performance.now() - started) / 1000, figures, pluginMemoryLines };
+    const report = { date: new Date().toISOString(), machine, shape: options.shape, runsPerVariant: options.runs, benchSeconds: (performance.now() - started) / 1000, figures, envCost, pluginMemoryLines };
     fs.mkdirSync(path.dirname(options.json), { recursive: true });
     fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`\n${formatReport(report)}\nJSON: ${path.relative(process.cwd(), options.json)}\n`);

@@ -1,5 +1,6 @@
 // The human table printed at the end of `npm run bench`. Runs in: the benchmark process.
 
+import type { EnvCost } from './env-cost';
 import type { Figures } from './figures';
 import type { SuiteShape } from './synthetic-suite';
 
@@ -10,6 +11,7 @@ export interface Report {
   runsPerVariant: number;
   benchSeconds: number;
   figures: Figures;
+  envCost: EnvCost;
   pluginMemoryLines: string[];
 }
 
@@ -46,6 +48,14 @@ export function formatReport(report: Report): string {
   for (const [key, ratio] of Object.entries(figures.ratios)) {
     lines.push(`  ${ratio.note.padEnd(78)}${formatValue(key, ratio.value).padStart(9)}${verdict(ratio.value, ratio.target)}`);
   }
+  const env = report.envCost;
+  const us = (value: number): string => value.toFixed(2).padStart(9);
+  lines.push(
+    '',
+    `environment sandbox per test (µs, in-process, ${env.variables} variables)      untouched     reads    writes`,
+    `  current: the real process.env, an accessor notes a touch${' '.repeat(20)}${us(env.current.untouched)} ${us(env.current.read)} ${us(env.current.write)}`,
+    `  before issue 8: a Proxy over a copy (broke TZ, threads, references)${' '.repeat(9)}${us(env.legacy.untouched)} ${us(env.legacy.read)} ${us(env.legacy.write)}`,
+  );
   const workers = figures.variants['parallel-plugin']?.peakRssMb ?? [];
   lines.push('', `peak RSS per process, parallel plugin run: ${workers.map((mb) => `${mb.toFixed(1)} MB`).join(', ')}`);
   if (report.pluginMemoryLines.length > 0) lines.push('the plugin said:', ...report.pluginMemoryLines.map((line) => `  ${line}`));

@@ -39,6 +39,8 @@ export interface RunResult {
   fileMs: Record<string, number>;
   processes: ProcessProbe[];
   stdout: string;
+  /** The plugin's lines (seed, memory) go to stderr. */
+  stderr: string;
 }
 
 const CLOCK_TICKS = readClockTicks();
@@ -110,6 +112,7 @@ export async function runMocha(run: RunSpec): Promise<RunResult> {
     fileMs,
     processes,
     stdout,
+    stderr,
   };
 }
 
