@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { shuffle } from '../ordering/shuffle';
+import { specKey } from '../shared/run-layout';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { lookupFiles } = require('mocha/lib/cli/lookup-files.js') as {
@@ -15,7 +16,7 @@ export function expandSpecs(patterns: readonly string[], extensions: readonly st
   for (const pattern of patterns) {
     const found = lookupFiles(path.resolve(cwd, pattern), [...extensions], false);
     for (const file of Array.isArray(found) ? found : [found]) {
-      files.add(path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/'));
+      files.add(specKey(file, cwd));
     }
   }
   return [...files].sort();

@@ -1,12 +1,12 @@
 // Shuffles the tests and suites of the loaded files in place, before the runner reads them.
 // Runs in: worker (or the --no-parallel process), from the root beforeAll hook, once per file in parallel mode.
 
-import path from 'node:path';
 import type { Suite } from 'mocha';
+import { specKey } from '../shared/run-layout';
 import { shuffleInPlace } from './shuffle';
 
 function fileKey(file: string | undefined, cwd: string): string {
-  return file === undefined ? '' : path.relative(cwd, file).split(path.sep).join('/');
+  return file === undefined ? '' : specKey(file, cwd);
 }
 
 /**

@@ -40,3 +40,19 @@ export function createFileMarker(layout: RunLayout, workerId: string): FileMarke
     },
   };
 }
+
+/**
+ * Serially the tests run in the main process: if it exits mid-run, nobody else is left to say where. Prints the
+ * file and test running at exit, with a command that runs that file alone.
+ */
+export function reportExitMidRun(running: () => { file: string; test: string | undefined } | undefined, seed: number | undefined): void {
+  process.on('exit', (code) => {
+    const now = running();
+    if (now === undefined) return;
+    const test = now.test === undefined ? '' : `, in test "${now.test}"`;
+    process.stderr.write(
+      `mocha-isolation: the test process exited with code ${code} while running ${now.file}${test}; the rest of the run did not run. ` +
+        `Reproduce: ISOLATION_SEED=${seed ?? ''} npx mocha --no-parallel ${now.file}\n`,
+    );
+  });
+}

@@ -45,3 +45,12 @@ export class Scope {
 function throwFirst(errors: unknown[]): void {
   if (errors.length > 0) throw errors[0];
 }
+
+/** An error from a test's teardown, as that test's failure: it names the test (IsolationErrors already do). */
+export function asTestError(error: unknown, test: TestInfo): Error {
+  if ((error as { name?: unknown } | null)?.name === 'IsolationError') return error as Error;
+  const message = error instanceof Error ? error.message : String(error);
+  const wrapped = new Error(`teardown of test "${test.title}" failed: ${message}`);
+  if (error instanceof Error) wrapped.stack = `${wrapped.message}\n${error.stack?.split('\n').slice(1).join('\n') ?? ''}`;
+  return wrapped;
+}

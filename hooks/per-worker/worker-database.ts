@@ -18,6 +18,7 @@ import type { DbResetMode } from '../config';
 import { IsolationError } from '../errors';
 import type { RunLayout } from '../shared/run-layout';
 import { type Database, openDatabase } from '../shared/sqlite';
+import { prepareDeletes, readTemplateSchema, rebuildFromTemplate } from './schema-repair';
 
 export interface WorkerDatabase {
   readonly path: string;
@@ -140,54 +141,6 @@ export function createWorkerDatabase(layout: RunLayout, workerId: string | undef
       if (db.open) db.close();
     },
   };
-}
-
-interface SchemaObject {
-  type: string;
-  name: string;
-  sql: string;
-}
-
-function readTemplateSchema(db: Database): SchemaObject[] {
-  // Tables first (in creation order), then what depends on them: indexes, views, triggers.
-  return db
-    .prepare<[], SchemaObject>(
-      "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type <> 'table', rowid",
-    )
-    .all();
-}
-
-function prepareDeletes(db: Database): BetterSqlite3Statement[] {
-  const tables = db
-    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    .all()
-    .map((row) => row.name);
-  const hasSequence = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get() !== undefined;
-  return [...tables, ...(hasSequence ? ['sqlite_sequence'] : [])].map((table) => db.prepare(`DELETE FROM ${quoteName(table)}`));
-}
-
-interface BetterSqlite3Statement {
-  run(): unknown;
-}
-
-function quoteName(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** Drops everything the file has and creates the template's objects again, in one transaction. */
-function rebuildFromTemplate(db: Database, schema: readonly SchemaObject[]): void {
-  const current = db
-    .prepare<[], { type: string; name: string }>("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND type IN ('table', 'view', 'trigger')")
-    .all();
-  db.pragma('foreign_keys = OFF');
-  try {
-    db.transaction(() => {
-      for (const object of current) db.exec(`DROP ${object.type.toUpperCase()} IF EXISTS ${quoteName(object.name)}`);
-      for (const object of schema) db.exec(object.sql);
-    })();
-  } finally {
-    db.pragma('foreign_keys = ON');
-  }
 }
 
 /**

@@ -6,7 +6,6 @@
 // testEnded (per test) → fileEnded. The root hooks, the runner's suite events and the plugin's interface call
 // these; nothing else keeps state between them.
 
-import path from 'node:path';
 import type net from 'node:net';
 import type { Runner, Test } from 'mocha';
 import type { IsolationConfig } from '../config';
@@ -14,11 +13,11 @@ import { configError, IsolationError } from '../errors';
 import { type Outcome, type RunLayout, runLayout, specKey, TITLE_SEPARATOR } from '../shared/run-layout';
 import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox';
 import { createFakes, type Fakes, resolveProjectSinon } from './fakes';
-import { createFileMarker, type FileMarker } from './file-marker';
+import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './outcome-gate';
-import { listeningServers, serversLeftSince } from './open-servers';
+import { checkServers, listeningServers } from './open-servers';
 import { projectWiring } from './project-wiring';
-import { Scope, type TestInfo } from './scope';
+import { asTestError, Scope, type TestInfo } from './scope';
 import { createSerialLock, type SerialLock } from './serial-lock';
 import { createStatsRecorder, type StatsRecorder } from './worker-stats';
 import { createWorkerDatabase, type WorkerDatabase } from './worker-database';
@@ -61,7 +60,7 @@ export class WorkerState {
     this.env = createEnvSandbox(initial);
     this.marker = config.workerId === undefined ? undefined : createFileMarker(this.layout, config.workerId);
     // Serially the tests run in the main process: if it exits mid-run, nobody else is left to say where.
-    if (config.workerId === undefined) process.on('exit', (code) => this.reportExitMidRun(code));
+    if (config.workerId === undefined) reportExitMidRun(() => this.running(), config.seed);
     this.stats = createStatsRecorder(this.layout, config.workerId, this.cwd);
     this.serialLock = createSerialLock(this.layout.serialLock);
     this.sinonPath = resolveProjectSinon(this.cwd);
@@ -165,7 +164,7 @@ export class WorkerState {
     // Deferred in reverse: the test's own teardowns first, then the resets, then what only the plugin knows.
     if (ending.servers !== undefined) {
       const before = ending.servers;
-      scope.defer(() => this.checkServers(info, before));
+      scope.defer(() => checkServers(info, before, this.config.leaks, this.cwd));
     }
     scope.defer(() => this.env.testEnded());
     scope.defer(() => this.trackedFakes()?.testEnded());
@@ -210,6 +209,13 @@ export class WorkerState {
     this.marker?.outcome(test.titlePath().join(TITLE_SEPARATOR), outcome);
   }
 
+  /** The file and test running now, for a report if the process dies. */
+  private running(): { file: string; test: string | undefined } | undefined {
+    const file = this.file?.key ?? (this.test?.info.file === undefined ? undefined : specKey(this.test.info.file, this.cwd));
+    if (file === undefined) return undefined;
+    return { file, test: this.test?.info.title };
+  }
+
   hasScope(): boolean {
     return this.test !== undefined || this.file !== undefined;
   }
@@ -217,29 +223,6 @@ export class WorkerState {
   /** The serial lock, for a @serial describe's own before/after hooks. */
   serialSuite(): SerialLock | undefined {
     return this.config.workerId === undefined ? undefined : this.serialLock;
-  }
-
-  private reportExitMidRun(code: number): void {
-    if (this.file === undefined && this.test === undefined) return;
-    const test = this.test === undefined ? '' : `, in test "${this.test.info.title}"`;
-    const file = this.file?.key ?? (this.test?.info.file === undefined ? 'an unknown file' : specKey(this.test.info.file, this.cwd));
-    process.stderr.write(
-      `mocha-isolation: the test process exited with code ${code} while running ${file}${test}; the rest of the run did not run. ` +
-        `Reproduce: ISOLATION_SEED=${this.config.seed ?? ''} npx mocha --no-parallel ${file}\n`,
-    );
-  }
-
-  private checkServers(test: TestInfo, before: ReadonlySet<net.Server>): void {
-    const policy = this.config.leaks;
-    const left = serversLeftSince(before, policy === 'fail' ? 'close' : 'unref');
-    if (left.length === 0) return;
-    const file = test.file === undefined ? 'unknown file' : path.relative(this.cwd, test.file);
-    const message =
-      `test "${test.title}" (${file}) left ${left.length} server(s) listening (${left.join(', ')}). ` +
-      (policy === 'fail' ? 'The plugin closed it. ' : '') +
-      'Close it before the test ends (await app.close() in the test or an afterEach hook), or set ISOLATION_LEAKS=warn.';
-    if (policy === 'warn') process.stderr.write(`mocha-isolation: ${message}\n`);
-    else throw new IsolationError('ERR_ISOLATION_LEAK', message, { test: test.title, file: test.file, servers: left });
   }
 
   private settle(test: Test, info: TestInfo, error: unknown): Error | undefined {
@@ -250,14 +233,6 @@ export class WorkerState {
     process.stderr.write(`mocha-isolation: ${problem.message}\n`);
     return undefined;
   }
-}
-
-function asTestError(error: unknown, test: TestInfo): Error {
-  if (error instanceof IsolationError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const wrapped = new Error(`teardown of test "${test.title}" failed: ${message}`);
-  if (error instanceof Error) wrapped.stack = `${wrapped.message}\n${error.stack?.split('\n').slice(1).join('\n') ?? ''}`;
-  return wrapped;
 }
 
 let state: WorkerState | undefined;

@@ -45,6 +45,16 @@ describe('bad configuration stops the run with one clear message (fixtures/confi
   it('refuses a schema that fails to apply, before any test', () =>
     expectStopped({ mode: 'parallel', env: { FIXTURE_SCHEMA: 'broken.sql' } }, 'failed to apply: near ",": syntax error. Fix the SQL'));
 
+  it('stops a worker started without the main process\'s setup with a configuration error', async () => {
+    const result = await runFixture('config-fail', { mode: 'parallel', args: ['--no-enable-global-setup'] });
+    const ran = fs.existsSync(path.join(result.outDir, 'ran'));
+    removeWork(result);
+    expect(result.code).not.to.equal(0);
+    expect(result.failures.map((f) => f.err.message).join('\n')).to.contain('this process runs tests, but the run was not set up: "ISOLATION_RUN_DIR" is unset.');
+    expect(ran, 'a test ran in a worker without the run set up').to.equal(false);
+    expect(result.leftovers).to.deep.equal([]);
+  });
+
   it('refuses a database folder that cannot be written', () =>
     expectStopped({ mode: 'parallel', env: { ISOLATION_TMPDIR: '/proc/no-such-folder' } }, 'the run folder could not be created in "/proc/no-such-folder" (ENOENT)'));
 });

@@ -11,6 +11,17 @@ async function run(options: Parameters<typeof runFixture>[1]): Promise<FixtureRe
   return result;
 }
 
+/** The typed arguments less what runFixture adds itself (mode, jobs, reporter and its output file). */
+function withoutRunnerFlags(args: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (['--jobs', '--reporter', '--reporter-option'].includes(arg)) i++;
+    else if (!['--no-parallel', '--parallel'].includes(arg)) kept.push(arg);
+  }
+  return kept;
+}
+
 /** The order of tests inside each file; in parallel mode files finish in any order, so compare per file. */
 function perFile(result: FixtureResult): Record<string, string[]> {
   const order: Record<string, string[]> = {};
@@ -27,6 +38,31 @@ describe('seeded order (fixtures/order)', () => {
     // The fixture runner points ISOLATION_DURATIONS at a cache of its own: it changes the order, so it is printed.
     expect(lines[0]).to.match(new RegExp(`Reproduce: ISOLATION_DURATIONS=\\S+ ISOLATION_DB_RESET=delete ISOLATION_SEED=${seed} npx mocha --parallel --jobs 2 --reporter json`));
     expect(result.stdout).to.equal('');
+  });
+
+  it('prints a reproduce line that reproduces, also when mocha re-spawns itself for a node option', async () => {
+    for (const mode of ['serial', 'parallel'] as const) {
+      const first = await runFixture('order', { mode, args: ['--node-option', 'enable-source-maps'], env: { ISOLATION_DURATIONS: 'off' } });
+      removeWork(first);
+      const line = /Reproduce: (.*)$/m.exec(first.stderr)?.[1] ?? '';
+      const [variables = '', typed = ''] = line.split(' npx mocha ');
+      expect(typed.split(' ')).to.include.members(['--node-option', 'enable-source-maps']);
+      const env = Object.fromEntries(variables.split(' ').map((pair) => pair.split('=') as [string, string]));
+      expect(env).to.have.keys('ISOLATION_SEED', 'ISOLATION_DURATIONS');
+      // Run exactly what it printed (the fixture runner adds its mode and reporter flags again, which is the same).
+      const again = await runFixture('order', { mode, args: withoutRunnerFlags(typed.split(' ')), env });
+      removeWork(again);
+      expect(perFile(again)).to.deep.equal(perFile(first));
+    }
+  });
+
+  it('leaves stdout to the reporter: --reporter json writes JSON only', async () => {
+    for (const mode of ['serial', 'parallel'] as const) {
+      const result = await runFixture('order', { mode, reporter: 'json' });
+      removeWork(result);
+      expect((JSON.parse(result.stdout) as { stats: { passes: number } }).stats.passes).to.equal(27);
+      expect(result.stderr).to.contain('mocha-isolation: seed');
+    }
   });
 
   it('gives the same order for the same seed, serial and parallel, and another for another seed', async () => {

@@ -19,16 +19,22 @@ function userEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(ISOLATION_|MOCHA_|npm_|BMTC_)/i.test(k) && k !== 'NODE_OPTIONS'));
 }
 
+/** A new project with the packed plugin and `dependencies` (at this repo's versions) installed by npm. */
+function installConsumer(name: string, dependencies: readonly string[]): string {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop() as string;
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }));
+  const specs = [`./${tarball}`, ...dependencies.map((dependency) => `${dependency}@${versionOf(dependency)}`)];
+  execFileSync('npm', ['install', '--save-dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...specs], { cwd: project, env: userEnv(), stdio: 'pipe' });
+  return project;
+}
+
 describe('the packed plugin installed by npm in another project', () => {
   let project: string;
 
   before(function () {
     this.timeout(300_000);
-    project = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop() as string;
-    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    const specs = [`./${tarball}`, ...PINNED.map((name) => `${name}@${versionOf(name)}`)];
-    execFileSync('npm', ['install', '--save-dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...specs], { cwd: project, env: userEnv(), stdio: 'pipe' });
+    project = installConsumer('consumer', PINNED);
     const binary = path.join(project, 'node_modules', NATIVE_BINARY);
     fs.mkdirSync(path.dirname(binary), { recursive: true });
     fs.copyFileSync(path.join(REPO, 'node_modules', NATIVE_BINARY), binary);
@@ -81,11 +87,7 @@ describe('the packed plugin in a project with neither better-sqlite3 nor sinon',
 
   before(function () {
     this.timeout(300_000);
-    project = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-nodb-'));
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop() as string;
-    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer-nodb', version: '1.0.0', private: true }));
-    const specs = [`./${tarball}`, ...['mocha', 'chai'].map((name) => `${name}@${versionOf(name)}`)];
-    execFileSync('npm', ['install', '--save-dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...specs], { cwd: project, env: userEnv(), stdio: 'pipe' });
+    project = installConsumer('consumer-nodb', ['mocha', 'chai']);
     fs.writeFileSync(path.join(project, '.mocharc.cjs'), `const { defineConfig } = require('mocha-isolation/hooks/mocharc');
 module.exports = defineConfig({ spec: ['test/*.spec.js'], require: ['mocha-isolation/hooks'] });\n`);
     fs.mkdirSync(path.join(project, 'test'));
