@@ -1,10 +1,10 @@
-// Names the file (and the last test) a dead worker was running. Runs in: main process, at global teardown.
+// Names the file (and the last test) a dead worker was running. Runs in: main process (read while the run
+// accounts for a dead worker's tests, and at global teardown for the closing line).
 // mocha itself reports a dead worker only as "Workerpool Worker terminated Unexpectedly", without the file.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { runLayout, type WorkerMarker } from '../shared/run-layout';
-
 
 /** A worker writes its marker when it starts a file and removes it when the file ends; one left over is a death. */
 export function readLeftoverMarkers(runDir: string): WorkerMarker[] {
@@ -26,10 +26,11 @@ export function readLeftoverMarkers(runDir: string): WorkerMarker[] {
   return markers;
 }
 
-export function reportDeadWorkers(runDir: string, print: (line: string) => void): void {
+export function reportDeadWorkers(runDir: string, seed: string | undefined, print: (line: string) => void): void {
   for (const marker of readLeftoverMarkers(runDir)) {
     const test = marker.test === undefined ? '' : `, in test "${marker.test}"`;
-    print(`mocha-isolation: worker ${marker.workerId} (pid ${marker.pid}) died while running ${marker.file}${test}.`);
+    const replay = seed === undefined ? '' : ` Reproduce: ISOLATION_SEED=${seed} npx mocha ${marker.file}`;
+    print(`mocha-isolation: worker ${marker.workerId} (pid ${marker.pid}) died while running ${marker.file}${test}.${replay}`);
     process.exitCode = process.exitCode || 1;
   }
 }

@@ -56,7 +56,7 @@ export function tearDownRun(counter?: TestCounter): void {
   const runDir = process.env[ENV.runDir];
   if (runDir !== undefined) {
     reportRunStats(runDir, counter);
-    reportDeadWorkers(runDir, print);
+    reportDeadWorkers(runDir, process.env[ENV.seed], print);
   }
   setup?.stopCleanup();
   setup = undefined;

@@ -81,7 +81,7 @@ describe('crashes and interrupts leave nothing behind', () => {
       const messages = result.failures.map((f) => f.err.message ?? '').join('\n');
       if (crash.how.startsWith('load')) expect(messages).to.match(/^crash\.spec\.ts failed to load: /);
       else expect(messages).to.match(/worker \d+ \(pid \d+\) died while running crash\.spec\.ts/).and.match(/Reproduce with ISOLATION_SEED=\d+ npx mocha crash\.spec\.ts\./);
-      if (crash.running) expect(result.stderr).to.match(/died while running crash\.spec\.ts, in test "crash kills its worker"\./);
+      if (crash.running) expect(result.stderr).to.match(/died while running crash\.spec\.ts, in test "crash kills its worker"\. Reproduce: ISOLATION_SEED=\d+ npx mocha crash\.spec\.ts/);
       expect(result.leftovers).to.deep.equal([]);
 
       const junit = await runFixture('crash-fail', { mode: 'parallel', jobs: 2, env, args: ['--reporter-option', 'output=junit.xml'], reporter: 'xunit' });
