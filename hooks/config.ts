@@ -27,6 +27,12 @@ const ENV_PREFIX = 'ISOLATION_';
 const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.values(ENV));
 
 export type LeakPolicy = 'fail' | 'warn' | 'off';
+/**
+ * How much the seed shuffles, outermost first (like pytest-randomly's options): `tests` shuffles files, the
+ * suites in each file and the tests in each suite; `suites` keeps tests in declared order; `files` only orders
+ * files; `off` keeps every declared order. A describe titled @ordered keeps its own order at any level.
+ */
+export type ShuffleLevel = 'tests' | 'suites' | 'files' | 'off';
 /** auto: a test's writes through workerDb() go into a transaction rolled back after it, while no other
  *  connection can see the file; every table is emptied otherwise. delete: always empty every table. */
 export type DbResetMode = 'auto' | 'delete';
@@ -34,7 +40,7 @@ export type DbResetMode = 'auto' | 'delete';
 export interface IsolationConfig {
   /** Undefined until global setup (or the mocharc helper) has chosen one. */
   seed: number | undefined;
-  shuffle: boolean;
+  shuffle: ShuffleLevel;
   /** Absolute path of the SQL applied to each worker database; undefined: no worker database. */
   schemaPath: string | undefined;
   /** Name of the project's variable that receives the worker database path, e.g. BMTC_DB_PATH. */
@@ -64,6 +70,14 @@ const SWITCH_VALUES: Record<string, boolean> = { '1': true, true: true, on: true
 const LEAK_POLICIES: readonly LeakPolicy[] = ['fail', 'warn', 'off'];
 const DB_RESET_MODES: readonly DbResetMode[] = ['auto', 'delete'];
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const SHUFFLE_LEVELS: readonly ShuffleLevel[] = ['tests', 'suites', 'files', 'off'];
+
+function shuffleLevel(raw: string): ShuffleLevel | undefined {
+  const onOff = SWITCH_VALUES[raw];
+  if (onOff !== undefined) return onOff ? 'tests' : 'off';
+  return SHUFFLE_LEVELS.find((level) => level === raw);
+}
 
 export function parseSeed(raw: string): number | undefined {
   if (!/^\d+$/.test(raw.trim())) return undefined;
@@ -100,9 +114,12 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
   }
 
   const rawShuffle = read(ENV.shuffle)?.toLowerCase();
-  const shuffle = rawShuffle === undefined ? true : SWITCH_VALUES[rawShuffle];
+  const shuffle = rawShuffle === undefined ? 'tests' : shuffleLevel(rawShuffle);
   if (shuffle === undefined) {
-    problems.push(`"${ENV.shuffle}" must be on or off (1/0, true/false), got "${read(ENV.shuffle)}". Set ${ENV.shuffle}=off to keep the declared order.`);
+    problems.push(
+      `"${ENV.shuffle}" must be tests, suites, files or off (on/1/true mean tests, 0/false mean off), got "${read(ENV.shuffle)}". ` +
+        `Set ${ENV.shuffle}=suites to keep tests in declared order, or off to keep every declared order.`,
+    );
   }
 
   const dbEnv = read(ENV.dbEnv);
@@ -134,7 +151,7 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
   return {
     config: {
       seed,
-      shuffle: shuffle ?? true,
+      shuffle: shuffle ?? 'tests',
       schemaPath: read(ENV.schema),
       dbEnv,
       tmpdir: read(ENV.tmpdir),

@@ -9,6 +9,7 @@ export { setEnv } from './per-test/set-env';
 export { tempDir } from './per-test/temp-dir';
 export { workerDb, workerDbPath, memoryDb } from './per-test/databases';
 export { SERIAL } from './per-worker/serial-lock';
+export { ORDERED } from './ordering/shuffle-suites';
 export { freePort } from './port';
 export { ERROR_CODES, IsolationError, type ErrorCode } from './errors';
 

@@ -18,7 +18,7 @@ function beforeAll(this: Context): void {
   if (root === undefined) return;
   runOwnAfterEachLast(root);
   const { seed, shuffle } = state.config;
-  if (shuffle && seed !== undefined) shuffleSuiteTree(root, seed, process.cwd());
+  if (seed !== undefined) shuffleSuiteTree(root, seed, process.cwd(), shuffle);
   if (state.config.workerId !== undefined) {
     holdSerialDescribes(root, state);
     const file = firstFile(root);

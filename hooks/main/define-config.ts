@@ -11,7 +11,7 @@ import { expandSpecs, orderSpecFiles } from './spec-files';
 import { readDurations } from './duration-cache';
 import { longestFirst } from '../scheduling/longest-first';
 import { filesOfShard, planShards } from '../scheduling/shards';
-import { typedCommand } from './seed-line';
+import { type TypedCommand, typedCommand } from './seed-line';
 
 export interface IsolationOptions {
   /** SQL file applied once per worker to a fresh database file (relative to the working directory). */
@@ -96,6 +96,7 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
     // mocha's default is cores - 1, which leaves a 2-core machine with one worker.
     jobs: input.jobs ?? context.cpus,
   };
+  recordFileOrder(context.env, cli.specs.length > 0 ? 'named' : config.shuffle === 'off' ? 'declared' : 'shuffled');
   if (cli.specs.length === 0) {
     let files = expandSpecs(Array.isArray(spec) ? spec : [spec], input.extension ?? DEFAULT_EXTENSIONS, context.cwd);
     const durations = config.durations === undefined ? new Map<string, number>() : readDurations(path.resolve(context.cwd, config.durations), context.print);
@@ -104,7 +105,7 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
       files = filesOfShard(plan, config.shard);
       context.print(formatShardLine(config.shard, files.length, plan));
     }
-    files = orderSpecFiles(files, seed, config.shuffle);
+    files = orderSpecFiles(files, seed, config.shuffle !== 'off');
     // Serially the order costs nothing, so the seed alone decides it; in parallel the slowest files go first.
     result.spec = parallel ? longestFirst(files, durations) : files;
   }
@@ -115,6 +116,12 @@ function formatShardLine(shard: { index: number; total: number }, count: number,
   const seconds = ((plan.loads[shard.index - 1] ?? 0) / 1000).toFixed(1);
   const basis = plan.known === 0 ? 'no recorded durations: split by file count' : `${plan.known} files with recorded durations`;
   return `mocha-isolation: shard ${shard.index}/${shard.total}: ${count} of ${plan.shards.flat().length} files, ~${seconds} s expected (${basis}).`;
+}
+
+/** Tells the seed line what happened to the file order, which only this helper decides. */
+function recordFileOrder(env: Record<string, string | undefined>, files: NonNullable<TypedCommand['files']>): void {
+  const command = JSON.parse(env[ENV.command] as string) as TypedCommand;
+  env[ENV.command] = JSON.stringify({ ...command, files });
 }
 
 /** For .mocharc.cjs: `module.exports = defineConfig({ spec: 'test/*.spec.ts', isolation: { ... } })`. */

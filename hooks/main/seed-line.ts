@@ -1,7 +1,7 @@
 // The one line that makes any run reproducible: the seed, what was shuffled, and the command to run it again.
 // Runs in: main process.
 
-import { ENV } from '../config';
+import { ENV, type ShuffleLevel } from '../config';
 
 const SAFE_ARG = /^[\w@%+=:,./-]+$/;
 /** Variables that change which files run or in what order: a reproduce command must carry them. */
@@ -12,6 +12,8 @@ export interface TypedCommand {
   args: string[];
   /** The order-changing ISOLATION_* variables the user had set. */
   env: Record<string, string>;
+  /** What the config helper did with the file order; absent without it (mocha's own order). */
+  files?: 'shuffled' | 'named' | 'declared';
 }
 
 function quote(arg: string): string {
@@ -46,9 +48,17 @@ export function commandFromChild(argv: readonly string[], execArgv: readonly str
   return [...nodeOptions, ...argv.slice(2)];
 }
 
+/** Exactly what this run shuffled, in words. */
+export function describeOrder(level: ShuffleLevel, files: TypedCommand['files']): string {
+  if (level === 'off') return `declared order (${ENV.shuffle}=off)`;
+  const fileOrder = files === 'shuffled' ? 'files shuffled' : files === 'named' ? 'files in the order named' : "files in mocha's order (no defineConfig)";
+  const inside = { tests: 'suites and tests shuffled', suites: 'suites shuffled, tests in declared order', files: 'suites and tests in declared order' }[level];
+  return `${fileOrder}, ${inside}`;
+}
+
 export function formatSeedLine(
   seed: number,
-  shuffled: boolean,
+  level: ShuffleLevel,
   env: Readonly<Record<string, string | undefined>>,
   argv: readonly string[],
   execArgv: readonly string[],
@@ -56,6 +66,5 @@ export function formatSeedLine(
   const typed = env[ENV.command] === undefined ? { ...typedCommand(env, argv), args: commandFromChild(argv, execArgv) } : typedCommand(env, argv);
   const variables = Object.entries({ ...typed.env, [ENV.seed]: String(seed) }).map(([name, value]) => `${name}=${quote(value)}`);
   const command = `${variables.join(' ')} npx mocha${typed.args.map((arg) => ` ${quote(arg)}`).join('')}`;
-  const order = shuffled ? 'files and tests shuffled' : `declared order (${ENV.shuffle}=off)`;
-  return `mocha-isolation: seed ${seed}, ${order}. Reproduce: ${command}`;
+  return `mocha-isolation: seed ${seed}, ${describeOrder(level, typed.files)}. Reproduce: ${command}`;
 }

@@ -111,3 +111,58 @@ describe('the plugin’s own hooks in parallel mode (fixtures/order)', () => {
     expect(seen.filter((title) => title.startsWith('"before all" hook: beforeAll'))).to.have.length(3);
   });
 });
+
+describe('shuffle levels and ordered describes (fixtures/ordered-steps, fixtures/order)', () => {
+  const stepsOf = (result: FixtureResult) => result.tests.filter((t) => t.title.startsWith('step')).map((t) => t.title);
+  const checksOf = (result: FixtureResult) => result.tests.filter((t) => t.title.startsWith('check')).map((t) => t.title);
+
+  it('breaks ordered steps when they are shuffled without the marker', async () => {
+    const failures = [];
+    for (const seed of [1, 2, 3]) {
+      const result = await runFixture('ordered-steps', { mode: 'serial', seed, env: { FIXTURE_NO_MARKER: '1' } });
+      removeWork(result);
+      failures.push(result.failures.length);
+    }
+    expect(failures.some((count) => count > 0)).to.equal(true);
+  });
+
+  for (const mode of ['serial', 'parallel'] as const) {
+    it(`keeps a describe titled @ordered in declared order while the rest is shuffled (${mode})`, async () => {
+      const checkOrders = new Set<string>();
+      for (const seed of [1, 2, 3]) {
+        const result = await runFixture('ordered-steps', { mode, seed });
+        removeWork(result);
+        expect(result.failures.map((f) => f.err.message)).to.deep.equal([]);
+        expect(stepsOf(result)).to.deep.equal(['step 1', 'step 2', 'step 3', 'step 4', 'step 5']);
+        checkOrders.add(checksOf(result).join());
+      }
+      expect(checkOrders.size).to.be.greaterThan(1);
+    });
+  }
+
+  it('keeps tests in declared order with ISOLATION_SHUFFLE=suites, and says so', async () => {
+    const result = await runFixture('ordered-steps', { mode: 'serial', seed: 2, env: { ISOLATION_SHUFFLE: 'suites', FIXTURE_NO_MARKER: '1' } });
+    removeWork(result);
+    expect(result.failures).to.deep.equal([]);
+    expect(checksOf(result)).to.deep.equal(['check 1', 'check 2', 'check 3', 'check 4', 'check 5']);
+    expect(result.stderr).to.contain('files shuffled, suites shuffled, tests in declared order');
+  });
+
+  it('orders only files with ISOLATION_SHUFFLE=files', async () => {
+    const declared = perFile(await run({ mode: 'serial', env: { ISOLATION_SHUFFLE: 'off' } }));
+    const fileOrders = new Set<string>();
+    for (const seed of [1, 2, 3, 4]) {
+      const result = await run({ mode: 'serial', seed, env: { ISOLATION_SHUFFLE: 'files' } });
+      expect(perFile(result)).to.deep.equal(declared);
+      fileOrders.add([...new Set(result.tests.map((t) => t.file))].join());
+      expect(result.stderr).to.contain('files shuffled, suites and tests in declared order');
+    }
+    expect(fileOrders.size).to.be.greaterThan(1);
+  });
+
+  it('says when files named on the command line keep their order', async () => {
+    const result = await runFixture('order', { mode: 'serial', args: ['two.spec.ts', 'one.spec.ts'] });
+    removeWork(result);
+    expect(result.stderr).to.contain('files in the order named, suites and tests shuffled');
+  });
+});

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseConfig } from '../../hooks/config';
 import { ERROR_CODES } from '../../hooks/errors';
 import { buildMochaConfig } from '../../hooks/main/define-config';
-import { formatSeedLine } from '../../hooks/main/seed-line';
+import { describeOrder, formatSeedLine } from '../../hooks/main/seed-line';
 import { shuffle } from '../../hooks/ordering/shuffle';
 import { REPO, fixtureDir } from './support/run-fixture';
 
@@ -28,7 +28,7 @@ describe('parseConfig', () => {
   it('reads defaults from an empty environment', () => {
     expect(parseConfig({})).to.deep.equal({
       config: {
-        seed: undefined, shuffle: true, schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: 'fail', dbReset: 'auto', runDir: undefined,
+        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: 'fail', dbReset: 'auto', runDir: undefined,
         durations: '.mocha-isolation/durations.json', shard: undefined, workerId: undefined,
       },
       problems: [],
@@ -89,28 +89,34 @@ describe('seed line', () => {
   const typed = (args: string[], env: Record<string, string> = {}) => ({ ISOLATION_COMMAND: JSON.stringify({ args, env }) });
 
   it('quotes arguments the shell would split', () => {
-    expect(formatSeedLine(5, true, typed(['--grep', 'two words']), ['node', 'cli.js'], [])).to.equal(
-      "mocha-isolation: seed 5, files and tests shuffled. Reproduce: ISOLATION_SEED=5 npx mocha --grep 'two words'",
+    expect(formatSeedLine(5, 'tests', { ISOLATION_COMMAND: JSON.stringify({ args: ['--grep', 'two words'], env: {}, files: 'shuffled' }) }, ['node', 'cli.js'], [])).to.equal(
+      "mocha-isolation: seed 5, files shuffled, suites and tests shuffled. Reproduce: ISOLATION_SEED=5 npx mocha --grep 'two words'",
     );
   });
 
   it('prints the command the user typed, not the re-spawned child\'s, with the variables that change the order', () => {
     const env = { ...typed(['--node-option', 'enable-source-maps', '--config', 'ci.mocharc.cjs'], { ISOLATION_SHARD: '2/4', ISOLATION_SHUFFLE: 'off' }) };
-    expect(formatSeedLine(7, false, env, ['node', '/p/mocha/lib/cli/cli.js', '--config', 'ci.mocharc.cjs'], ['--enable-source-maps'])).to.equal(
+    expect(formatSeedLine(7, 'off', env, ['node', '/p/mocha/lib/cli/cli.js', '--config', 'ci.mocharc.cjs'], ['--enable-source-maps'])).to.equal(
       'mocha-isolation: seed 7, declared order (ISOLATION_SHUFFLE=off). Reproduce: ISOLATION_SHARD=2/4 ISOLATION_SHUFFLE=off ISOLATION_SEED=7 npx mocha --node-option enable-source-maps --config ci.mocharc.cjs',
     );
   });
 
   it('without the config helper, rebuilds the typed command from a re-spawned child: node flags become --node-option', () => {
-    expect(formatSeedLine(9, true, { ISOLATION_DURATIONS: 'off' }, ['node', '/p/mocha/lib/cli/cli.js', 'test/a.spec.js'], ['--enable-source-maps'])).to.equal(
-      'mocha-isolation: seed 9, files and tests shuffled. Reproduce: ISOLATION_DURATIONS=off ISOLATION_SEED=9 npx mocha --node-option enable-source-maps test/a.spec.js',
+    expect(formatSeedLine(9, 'tests', { ISOLATION_DURATIONS: 'off' }, ['node', '/p/mocha/lib/cli/cli.js', 'test/a.spec.js'], ['--enable-source-maps'])).to.equal(
+      "mocha-isolation: seed 9, files in mocha's order (no defineConfig), suites and tests shuffled. Reproduce: ISOLATION_DURATIONS=off ISOLATION_SEED=9 npx mocha --node-option enable-source-maps test/a.spec.js",
     );
+  });
+
+  it('says exactly what each shuffle level shuffles', () => {
+    expect(describeOrder('suites', 'shuffled')).to.equal('files shuffled, suites shuffled, tests in declared order');
+    expect(describeOrder('files', 'named')).to.equal('files in the order named, suites and tests in declared order');
+    expect(describeOrder('off', 'declared')).to.equal('declared order (ISOLATION_SHUFFLE=off)');
   });
 
   it('records the typed command once, in the first process, before the config publishes its own options', () => {
     const env: Record<string, string | undefined> = { ISOLATION_SHUFFLE: 'off' };
     buildMochaConfig({ spec: '*.spec.ts', isolation: { dbReset: 'delete' } }, { argv: ['--grep', 'x'], env, cwd: fixtureDir('order'), cpus: 2, print: () => undefined });
-    expect(JSON.parse(env.ISOLATION_COMMAND as string)).to.deep.equal({ args: ['--grep', 'x'], env: { ISOLATION_SHUFFLE: 'off' } });
+    expect(JSON.parse(env.ISOLATION_COMMAND as string)).to.deep.equal({ args: ['--grep', 'x'], env: { ISOLATION_SHUFFLE: 'off' }, files: 'declared' });
   });
 });
 
