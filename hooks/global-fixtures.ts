@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import type { Runner } from 'mocha';
-import { accountForLostTests, type TestCounter } from './main/lost-tests';
+import { accountForLostTests, countReportedTests, type TestCounter } from './main/lost-tests';
 import { setUpRun, tearDownRun } from './main/run-setup';
 import { ensureProcessState } from './process-state';
 
@@ -17,13 +17,16 @@ export function globalSetup(this: RunRunner | undefined): void {
   const parallel = typeof runner?.isParallelMode === 'function' && runner.isParallelMode();
   if (!parallel) {
     const state = ensureProcessState();
-    if (runner !== undefined && typeof runner.on === 'function') state.attachRunner(runner, true);
+    if (runner === undefined || typeof runner.on !== 'function') return;
+    state.attachRunner(runner, true);
+    counter = countReportedTests(runner, process.cwd());
     return;
   }
   const config = setUpRun();
   if (runner === undefined) return;
   runner.workerReporter(require.resolve(WORKER_REPORTER));
-  counter = accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED);
+  counter = countReportedTests(runner, process.cwd());
+  accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED);
 }
 
 let counter: TestCounter | undefined;

@@ -8,7 +8,7 @@
 
 import type { Runner, Test } from 'mocha';
 import { readLeftoverMarkers } from './dead-workers';
-import { specKey, TITLE_SEPARATOR, type WorkerMarker } from '../shared/run-layout';
+import { DROPPED_PREFIX, specKey, TITLE_SEPARATOR, type WorkerMarker } from '../shared/run-layout';
 
 type MochaModule = typeof import('mocha');
 type FailingRunner = Runner & { uncaught(error: unknown): void; fail(test: Test, error: Error): void };
@@ -16,17 +16,28 @@ type FailingRunner = Runner & { uncaught(error: unknown): void; fail(test: Test,
 export interface TestCounter {
   /** Tests reported per spec file (its key), counted from the main process's events. */
   reported: Map<string, number>;
+  /** Tests a failing hook made mocha skip, by reason. */
+  dropped: Map<string, number>;
 }
 
-export function accountForLostTests(runner: Runner, runDir: string, cwd: string, seed: string | undefined): TestCounter {
-  const counter: TestCounter = { reported: new Map() };
+/** Counts what the main process's reporters are told, in either mode. */
+export function countReportedTests(runner: Runner, cwd: string): TestCounter {
+  const counter: TestCounter = { reported: new Map(), dropped: new Map() };
   runner.on('test end', (test: Test) => {
     if (test.file === undefined) return;
     const key = specKey(test.file, cwd);
     counter.reported.set(key, (counter.reported.get(key) ?? 0) + 1);
   });
+  runner.on('fail', (_test: Test, error: { message?: unknown } | undefined) => {
+    const message = typeof error?.message === 'string' ? error.message : '';
+    if (message.startsWith(DROPPED_PREFIX)) counter.dropped.set(message, (counter.dropped.get(message) ?? 0) + 1);
+  });
+  return counter;
+}
+
+export function accountForLostTests(runner: Runner, runDir: string, cwd: string, seed: string | undefined): void {
   const target = runner as FailingRunner;
-  if (typeof target.uncaught !== 'function') return counter;
+  if (typeof target.uncaught !== 'function') return;
   const uncaught = target.uncaught.bind(target);
   target.uncaught = (error: unknown) => {
     const file = (error as { file?: unknown } | null)?.file;
@@ -43,7 +54,6 @@ export function accountForLostTests(runner: Runner, runDir: string, cwd: string,
     reportMarker(target, mocha, file, marker, seed);
     return undefined;
   };
-  return counter;
 }
 
 function reportMarker(runner: FailingRunner, mocha: MochaModule, file: string, marker: WorkerMarker, seed: string | undefined): void {

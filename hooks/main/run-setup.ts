@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { ENV, type IsolationConfig, parseConfig } from '../config';
 import { configError } from '../errors';
+import { DROPPED_PREFIX } from '../shared/run-layout';
 import { chooseSeed } from '../ordering/shuffle';
 import { reportDeadWorkers } from './dead-workers';
 import { createRunFolder, removeOnExit, sweepStaleRunFolders } from './run-folder';
@@ -67,6 +68,11 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
   const { config } = parseConfig(process.env);
   const stats = readRunStats(runDir);
   for (const line of formatMemoryLines(stats.workers)) print(line);
+  if (counter !== undefined && counter.dropped.size > 0) {
+    const total = [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
+    const reasons = [...counter.dropped].map(([message, n]) => `  - ${n} test${n === 1 ? '' : 's'}: ${message.slice(DROPPED_PREFIX.length)}`);
+    print(`mocha-isolation: ${total} test${total === 1 ? '' : 's'} did not run because a hook failed (reported as failed):\n${reasons.join('\n')}`);
+  }
   const missing = counter === undefined ? [] : missingTests(stats.loaded, counter.reported);
   if (missing.length > 0) {
     print(`mocha-isolation: the run reported fewer tests than its files loaded:\n${missing.map((line) => `  - ${line}`).join('\n')}`);

@@ -11,6 +11,7 @@ import type { Runner, Test } from 'mocha';
 import type { IsolationConfig } from '../config';
 import { configError, IsolationError } from '../errors';
 import { type Outcome, type RunLayout, runLayout, specKey, TITLE_SEPARATOR } from '../shared/run-layout';
+import { reportDroppedTests } from './dropped-tests';
 import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox';
 import { createFakes, type Fakes, resolveProjectSinon } from './fakes';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
@@ -72,7 +73,11 @@ export class WorkerState {
    */
   attachRunner(runner: Runner, fileEvents: boolean): void {
     this.gate = gateOutcomes(runner);
+    reportDroppedTests(runner, (fullTitle) => this.isSelected(fullTitle));
     if (!fileEvents || this.fileEvents) return;
+    // Serially mocha gives the runner its --grep directly; in a worker the reporter passes it (selectTests).
+    const grep = runner as Runner & { _grep?: unknown; _invert?: unknown };
+    this.selectTests(grep._grep, grep._invert);
     this.fileEvents = true;
     runner.on('suite', (suite) => {
       if (suite.parent?.root === true && suite.file !== undefined) this.fileStarted(suite.file);

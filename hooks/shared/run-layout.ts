@@ -6,6 +6,9 @@ import path from 'node:path';
 /** Every run folder's name starts so, followed by the main process's pid (a later run sweeps dead ones). */
 export const RUN_FOLDER_PREFIX = 'mocha-isolation-';
 
+/** A test a failing hook made mocha skip is reported failed with a message that starts so (counted by main). */
+export const DROPPED_PREFIX = 'did not run: ';
+
 /** A test's place in its file: the titles from its outermost describe down to its own, joined by TITLE_SEPARATOR. */
 export const TITLE_SEPARATOR = ' \u203a ';
 export type Outcome = 'passed' | 'failed' | 'pending';

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { missingTests } from '../../hooks/main/worker-stats-report';
 import { removeWork, runFixture, titles } from './support/run-fixture';
 
 // A problem the plugin finds after a test (a server left listening, a registered reset that throws) fails that
@@ -23,12 +24,35 @@ describe('problems found after a test fail that test only (fixtures/teardown-fai
   }
 });
 
-describe('a run says when tests were loaded but never reported (fixtures/dropped-fail)', () => {
-  it('names the file and how many tests a failing hook dropped (parallel)', async () => {
-    const result = await runFixture('dropped-fail', { mode: 'parallel', env: { ISOLATION_SHUFFLE: 'off' } });
+describe('tests a failing hook made mocha skip are reported, not lost (fixtures/dropped-fail)', () => {
+  it('without the plugin, the skipped tests appear in no total', async () => {
+    const result = await runFixture('dropped-fail', { mode: 'serial', plugin: false });
     removeWork(result);
-    expect(titles(result.passes)).to.deep.equal(['step 1']);
-    expect(result.code).not.to.equal(0);
-    expect(result.stderr).to.contain('mocha-isolation: the run reported fewer tests than its files loaded:\n  - dropped.spec.ts: 2 of 3 tests were never reported');
+    expect(result.tests.map((t) => t.title)).to.deep.equal(['step 1']);
+  });
+
+  for (const mode of ['serial', 'parallel'] as const) {
+    it(`reports them as failed naming the hook, and says how many at the end (${mode})`, async () => {
+      const result = await runFixture('dropped-fail', { mode, env: { ISOLATION_SHUFFLE: 'off' } });
+      removeWork(result);
+      expect(titles(result.passes)).to.deep.equal(['step 1']);
+      const dropped = result.failures.filter((f) => f.err.message?.startsWith('did not run: '));
+      expect(titles(dropped)).to.deep.equal(['step 2', 'step 3']);
+      expect(dropped[0]?.err.message).to.equal('did not run: the "before each" hook for "step 2" failed, and mocha skipped the rest of "steps".');
+      expect(result.tests).to.have.length(3);
+      expect(result.code).not.to.equal(0);
+      expect(result.stderr).to.contain(
+        'mocha-isolation: 2 tests did not run because a hook failed (reported as failed):\n  - 2 tests: the "before each" hook for "step 2" failed, and mocha skipped the rest of "steps".',
+      );
+      expect(result.stderr).not.to.contain('fewer tests than its files loaded');
+    });
+  }
+});
+
+describe('a parallel run checks every loaded test was reported', () => {
+  it('names files whose tests were loaded but never reported', () => {
+    expect(missingTests(new Map([['a.spec.ts', 3], ['b.spec.ts', 2]]), new Map([['a.spec.ts', 1], ['b.spec.ts', 2]]))).to.deep.equal([
+      'a.spec.ts: 2 of 3 tests were never reported',
+    ]);
   });
 });
