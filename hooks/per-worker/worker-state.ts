@@ -166,19 +166,23 @@ export class WorkerState {
     this.test = undefined;
     if (ending === undefined) return undefined;
     const { scope, info } = ending;
-    // Deferred in reverse: the test's own teardowns first, then the resets, then what only the plugin knows.
+    // Runs in this order: the test's own teardowns (its temp folders, :memory: databases), the project's resets in
+    // the order registered, the database reset, the sinon fakes and the environment, the server check, and last
+    // the @serial lock, held until everything else is back. A Scope runs what it was given last first.
+    const cleanup = new Scope('test', info);
+    if (ending.serial) cleanup.defer(() => this.serialLock.release());
     if (ending.servers !== undefined) {
       const before = ending.servers;
-      scope.defer(() => checkServers(info, before, this.config.leaks, this.cwd));
+      cleanup.defer(() => checkServers(info, before, this.config.leaks, this.cwd));
     }
-    scope.defer(() => this.env.testEnded());
-    scope.defer(() => this.trackedFakes()?.testEnded());
-    for (const reset of projectWiring.resets) scope.defer(reset);
-    scope.defer(() => this.database?.resetIfDirty());
-    if (ending.serial) scope.defer(() => this.serialLock.release());
+    cleanup.defer(() => this.env.testEnded());
+    cleanup.defer(() => this.trackedFakes()?.testEnded());
+    cleanup.defer(() => this.database?.resetIfDirty());
+    for (const reset of [...projectWiring.resets].reverse()) cleanup.defer(reset);
+    cleanup.defer(() => scope.close());
     const settle = (error: unknown): Error | undefined => this.settle(test, info, error);
     try {
-      const closed = scope.close();
+      const closed = cleanup.close();
       if (closed instanceof Promise) return closed.then(() => settle(undefined), settle);
       return settle(undefined);
     } catch (error) {

@@ -6,6 +6,7 @@ import { ERROR_CODES } from '../../hooks/errors';
 import { buildMochaConfig } from '../../hooks/main/define-config';
 import { describeOrder, formatSeedLine } from '../../hooks/main/seed-line';
 import { shuffle } from '../../hooks/ordering/shuffle';
+import { Scope } from '../../hooks/per-worker/scope';
 import { REPO, fixtureDir } from './support/run-fixture';
 
 describe('shuffle', () => {
@@ -21,6 +22,37 @@ describe('shuffle', () => {
     expect(shuffle(items, 7, 'k')).to.deep.equal(shuffle(items, 7, 'k'));
     expect(shuffle(items, 8, 'k')).not.to.deep.equal(shuffle(items, 7, 'k'));
     expect(shuffle(items, 7, 'other')).not.to.deep.equal(shuffle(items, 7, 'k'));
+  });
+});
+
+describe('a scope's teardowns', () => {
+  const info = { title: 't', file: undefined, serial: false };
+
+  it('run newest first, every one even after a failure, and rethrow the first error', () => {
+    const scope = new Scope('test', info);
+    const ran: string[] = [];
+    scope.defer(() => ran.push('oldest'));
+    scope.defer(() => {
+      ran.push('middle');
+      throw new Error('middle failed');
+    });
+    scope.defer(() => ran.push('newest'));
+    expect(() => scope.close()).to.throw('middle failed');
+    expect(ran).to.deep.equal(['newest', 'middle', 'oldest']);
+  });
+
+  it('await a teardown\'s promise before running the next, and stay synchronous without one', async () => {
+    const scope = new Scope('test', info);
+    const ran: string[] = [];
+    scope.defer(() => ran.push('after the promise'));
+    scope.defer(() => new Promise<void>((resolve) => setTimeout(() => resolve(void ran.push('promise settled')), 20)));
+    const closing = scope.close();
+    expect(ran).to.deep.equal([]);
+    await closing;
+    expect(ran).to.deep.equal(['promise settled', 'after the promise']);
+    const sync = new Scope('test', info);
+    sync.defer(() => undefined);
+    expect(sync.close()).to.equal(undefined);
   });
 });
 
