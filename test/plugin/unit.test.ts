@@ -25,7 +25,7 @@ describe('shuffle', () => {
   });
 });
 
-describe('a scope's teardowns', () => {
+describe('the teardowns of a scope', () => {
   const info = { title: 't', file: undefined, serial: false };
 
   it('run newest first, every one even after a failure, and rethrow the first error', () => {
