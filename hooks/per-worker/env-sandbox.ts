@@ -5,8 +5,9 @@
 // through it, and child processes and worker threads copy it. Writes to it cannot be intercepted, and reading
 // the whole environment costs 11 µs (keys) to 40 µs (keys and values) for 40 variables, more than the plugin's
 // whole per-test budget. So `process` gets an accessor for `env` that returns the same object and notes that
-// the running test touched it; only such a test pays for a snapshot (taken on its first touch, before it can
-// write) and a comparison at its end. Writes through a reference taken before the test without touching
+// the running test touched it; only such a test pays for a comparison at its end (its snapshot, the state
+// before its first touch, is the one the sandbox last read or put back, unless code outside a test touched
+// process.env since: then it is read on the test's first touch, before the test can write). Writes through a reference taken before the test without touching
 // `process.env` in it are undone at the file's end instead (README, "Environment").
 
 type Env = NodeJS.ProcessEnv;
@@ -64,8 +65,12 @@ export function createEnvSandbox(initial: Readonly<Record<string, string>> = {})
   let inTest = false;
   let testSnapshot: EnvSnapshot | undefined;
 
+  // The environment as last read or put back by the sandbox: a test's first touch reuses it instead of reading
+  // the whole environment again. Anything outside a test that touches process.env may change it: forgotten then.
+  let known: EnvSnapshot | undefined;
   const touch = (): void => {
-    if (inTest && testSnapshot === undefined) testSnapshot = snapshotEnv(real);
+    if (!inTest) known = undefined;
+    else if (testSnapshot === undefined) testSnapshot = known ??= snapshotEnv(real);
   };
   Object.defineProperty(process, 'env', {
     configurable: true,
@@ -88,10 +93,12 @@ export function createEnvSandbox(initial: Readonly<Record<string, string>> = {})
       const writes: Record<string, string | undefined> = {};
       for (const key of restoreEnv(real, baseline)) writes[key] = after[key];
       current = fileObject = real;
+      known = baseline;
       return writes;
     },
     fileStarted(loadWrites) {
-      if (loadWrites === undefined) return;
+      if (loadWrites === undefined || Object.keys(loadWrites).length === 0) return;
+      known = undefined;
       for (const [key, value] of Object.entries(loadWrites)) {
         if (value === undefined) delete real[key];
         else real[key] = value;
@@ -106,13 +113,18 @@ export function createEnvSandbox(initial: Readonly<Record<string, string>> = {})
       current = fileObject;
       const snapshot = testSnapshot;
       testSnapshot = undefined;
-      return snapshot === undefined ? [] : restoreEnv(real, snapshot);
+      if (snapshot === undefined) return [];
+      const changed = restoreEnv(real, snapshot);
+      known = snapshot;
+      return changed;
     },
     fileEnded() {
       inTest = false;
       testSnapshot = undefined;
       current = fileObject = real;
-      return restoreEnv(real, baseline);
+      const changed = restoreEnv(real, baseline);
+      known = baseline;
+      return changed;
     },
   };
 }
