@@ -1,0 +1,109 @@
+// `mocha-isolation repeat`: runs the suite several times with new seeds and says, per failing test, how often it
+// failed, with which seeds, and whether it also fails alone (a flake of its own) or only after other tests
+// (pollution). Runs in: its own process, spawning mocha; outside any mocha run.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chooseSeed } from '../ordering/shuffle';
+import { specKey } from '../shared/run-layout';
+
+export interface RepeatOptions {
+  seeds: number[];
+  /** Extra mocha arguments, e.g. ['--no-parallel'] or files. */
+  mochaArgs: string[];
+  /** How many times a failing test is run alone before it is called pollution. */
+  aloneRuns: number;
+  cwd: string;
+  print: (line: string) => void;
+}
+
+interface Failure {
+  fullTitle: string;
+  file: string;
+}
+
+interface TestRecord extends Failure {
+  seeds: number[];
+}
+
+export interface RepeatResult {
+  runs: number;
+  failing: Array<TestRecord & { failsAlone: boolean; aloneSeed: number | undefined }>;
+}
+
+export function seedsFor(runs: number, given: string | undefined): number[] {
+  if (given !== undefined) return given.split(',').filter(Boolean).map(Number);
+  return Array.from({ length: runs }, () => chooseSeed());
+}
+
+export async function repeat(options: RepeatOptions): Promise<RepeatResult> {
+  const { seeds, mochaArgs, cwd, print } = options;
+  const records = new Map<string, TestRecord>();
+  for (const [index, seed] of seeds.entries()) {
+    const failures = await runMocha(cwd, seed, mochaArgs);
+    print(`mocha-isolation repeat: run ${index + 1}/${seeds.length}, seed ${seed}: ${failures.length === 0 ? 'passed' : `${failures.length} failed`}`);
+    for (const failure of failures) {
+      const key = `${failure.file}\0${failure.fullTitle}`;
+      const record = records.get(key) ?? { ...failure, seeds: [] };
+      record.seeds.push(seed);
+      records.set(key, record);
+    }
+  }
+  const failing: RepeatResult['failing'] = [];
+  for (const record of records.values()) {
+    let aloneSeed: number | undefined;
+    for (const seed of [...record.seeds, ...seeds].slice(0, options.aloneRuns)) {
+      const alone = await runMocha(cwd, seed, ['--no-parallel', '--grep', `^${escapeRegExp(record.fullTitle)}$`, record.file]);
+      if (alone.some((f) => f.fullTitle === record.fullTitle)) {
+        aloneSeed = seed;
+        break;
+      }
+    }
+    failing.push({ ...record, failsAlone: aloneSeed !== undefined, aloneSeed });
+  }
+  return { runs: seeds.length, failing };
+}
+
+export function formatRepeat(result: RepeatResult, mochaArgs: readonly string[]): string[] {
+  if (result.failing.length === 0) return [`mocha-isolation repeat: ${result.runs === 1 ? 'the run' : `all ${result.runs} runs`} passed.`];
+  const lines = [`mocha-isolation repeat: ${result.failing.length} test${result.failing.length === 1 ? '' : 's'} failed in some of ${result.runs} runs:`];
+  const args = mochaArgs.length === 0 ? '' : ` ${mochaArgs.join(' ')}`;
+  for (const test of result.failing) {
+    const head = `  "${test.fullTitle}" (${test.file}): failed ${test.seeds.length} of ${result.runs} runs (seeds ${test.seeds.join(', ')})`;
+    if (test.failsAlone) {
+      lines.push(`${head}; it fails alone too: a flake of its own. Alone: ISOLATION_SEED=${test.aloneSeed} npx mocha --no-parallel ${test.file} --grep '${test.fullTitle}'`);
+    } else {
+      lines.push(`${head}; it passes alone, so another test pollutes it. Reproduce: ISOLATION_SEED=${test.seeds[0]} npx mocha${args}`);
+    }
+  }
+  return lines;
+}
+
+function runMocha(cwd: string, seed: number, args: readonly string[]): Promise<Failure[]> {
+  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'isolation-repeat-')), 'report.json');
+  const mocha = require.resolve('mocha/bin/mocha.js', { paths: [cwd] });
+  const child = spawn(process.execPath, [mocha, ...args, '--reporter', 'json', '--reporter-option', `output=${report}`], {
+    cwd,
+    env: { ...process.env, ISOLATION_SEED: String(seed) },
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  return new Promise((resolve) => {
+    child.on('close', () => {
+      let failures: Failure[] = [];
+      try {
+        const parsed = JSON.parse(fs.readFileSync(report, 'utf8')) as { failures: Array<{ fullTitle: string; file?: string }> };
+        failures = parsed.failures.map((f) => ({ fullTitle: f.fullTitle, file: f.file === undefined ? '' : specKey(f.file, cwd) }));
+      } catch {
+        failures = [{ fullTitle: 'the run itself (it wrote no report)', file: '' }];
+      }
+      fs.rmSync(path.dirname(report), { recursive: true, force: true });
+      resolve(failures);
+    });
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
