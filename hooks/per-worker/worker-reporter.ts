@@ -1,11 +1,13 @@
 // The reporter every worker uses (given to mocha with Runner#workerReporter(), its public route for this).
 // Runs in: worker, one instance per spec file.
 //
-// It is mocha's own buffered reporter with two changes. It hands the worker's runner to the worker state, which
-// gates test outcomes on the plugin's afterEach (per-worker/outcome-gate.ts). And it drops the begin/end events
-// of the plugin's two per-test hooks: mocha serializes every event in the worker and replays it in the main
-// process, ~57 µs of CPU per hook per test, and those hooks have nothing to show (a problem they find is a
-// test failure, which is kept). It overrides createListener, which mocha documents for subclasses.
+// It is mocha's own buffered reporter, plus three things. It hands the worker's runner to the worker state, which
+// gates test outcomes on the plugin's afterEach (per-worker/outcome-gate.ts), reports tests a failing hook made
+// mocha skip, and learns the run's --grep from the options mocha gives reporters. It records each test's outcome
+// for the marker a dying worker leaves. And it drops the begin/end events of the plugin's two per-test hooks:
+// mocha serializes every event in the worker and replays it in the main process, ~57 µs of CPU per hook per
+// test, and those hooks have nothing to show (a problem they find is a test failure, which is kept). It
+// overrides createListener, which mocha documents for subclasses.
 
 import path from 'node:path';
 import type { Runner, Test } from 'mocha';
