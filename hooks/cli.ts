@@ -3,7 +3,9 @@
 
 import path from 'node:path';
 import { DEFAULT_DURATIONS_FILE, ENV } from './config';
+import { bisect, formatBisect, replay } from './main/bisect';
 import { formatRepeat, repeat, seedsFor } from './main/flake-hunt';
+import { readRunRecord, runRecordFile } from './main/run-record';
 import { mergeShardDurations } from './main/shard-durations';
 
 const USAGE = `Usage:
@@ -14,7 +16,14 @@ const USAGE = `Usage:
   mocha-isolation repeat [--runs 10] [--seeds 1,2,3] [--alone 3] [mocha arguments...]
       Runs the suite once per seed (new seeds unless --seeds), then runs each test that failed alone
       (up to --alone times) and says whether it is a flake of its own or polluted by other tests.
-      Exits 1 when any test failed. Mocha arguments such as --no-parallel or files are passed on.`;
+      Exits 1 when any test failed. Mocha arguments such as --no-parallel or files are passed on.
+  mocha-isolation replay [--record FILE]
+      Reruns the last run exactly: each worker's files in the order it ran them, serially, with the run's
+      seed and shuffle level. The record is last-run.json beside the duration cache unless --record names one.
+  mocha-isolation bisect [--record FILE] [--test "full title"]
+      Finds the test whose running before a failing test (the record's first, or --test) makes it fail:
+      checks that it passes alone, then halves the files its worker ran before it, then the tests of the
+      guilty file, and prints the polluter, the victim and a command that shows it in two files.`;
 
 const print = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -51,10 +60,38 @@ async function repeatSuite(args: string[]): Promise<number> {
   return result.failing.length === 0 ? 0 : 1;
 }
 
+/** `--name value` pairs for the names given; anything else is refused, naming it. */
+function options(args: readonly string[], names: readonly string[]): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!names.includes(arg) || args[i + 1] === undefined) throw new Error(`"${arg}" is not an option here. Use ${names.join(', ')}, each with a value.`);
+    found[arg] = args[++i] as string;
+  }
+  return found;
+}
+
+async function replayOrBisect(command: 'replay' | 'bisect', args: string[]): Promise<number> {
+  const given = options(args, command === 'replay' ? ['--record'] : ['--record', '--test']);
+  const record = readRunRecord(path.resolve(given['--record'] ?? runRecordFile(process.env[ENV.durations], process.cwd())));
+  if (command === 'replay') return replay(record, process.cwd(), print);
+  const result = await bisect(record, process.cwd(), given['--test'], print);
+  for (const line of formatBisect(result, record)) print(line);
+  return result.verdict === 'polluted' ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'merge-durations') return mergeDurations(rest[0]);
   if (command === 'repeat') return repeatSuite(rest);
+  if (command === 'replay' || command === 'bisect') {
+    try {
+      return await replayOrBisect(command, rest);
+    } catch (error) {
+      print(`mocha-isolation ${command}: ${(error as Error).message}`);
+      return 2;
+    }
+  }
   print(`${command === undefined || command === '--help' ? '' : `"${command}" is not a mocha-isolation command.\n`}${USAGE}`);
   return command === undefined || command === '--help' ? 0 : 2;
 }

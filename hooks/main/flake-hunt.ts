@@ -2,12 +2,8 @@
 // failed, with which seeds, and whether it also fails alone (a flake of its own) or only after other tests
 // (pollution). Runs in: its own process, spawning mocha; outside any mocha run.
 
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { chooseSeed } from '../ordering/shuffle';
-import { specKey } from '../shared/run-layout';
+import { escapeRegExp, type ReportedTest, runMochaReport } from './mocha-process';
 
 export interface RepeatOptions {
   seeds: number[];
@@ -19,10 +15,7 @@ export interface RepeatOptions {
   print: (line: string) => void;
 }
 
-interface Failure {
-  fullTitle: string;
-  file: string;
-}
+type Failure = ReportedTest;
 
 interface TestRecord extends Failure {
   seeds: number[];
@@ -42,7 +35,7 @@ export async function repeat(options: RepeatOptions): Promise<RepeatResult> {
   const { seeds, mochaArgs, cwd, print } = options;
   const records = new Map<string, TestRecord>();
   for (const [index, seed] of seeds.entries()) {
-    const failures = await runMocha(cwd, seed, mochaArgs);
+    const failures = await failuresOf(cwd, seed, mochaArgs);
     print(`mocha-isolation repeat: run ${index + 1}/${seeds.length}, seed ${seed}: ${failures.length === 0 ? 'passed' : `${failures.length} failed`}`);
     for (const failure of failures) {
       const key = `${failure.file}\0${failure.fullTitle}`;
@@ -55,7 +48,7 @@ export async function repeat(options: RepeatOptions): Promise<RepeatResult> {
   for (const record of records.values()) {
     let aloneSeed: number | undefined;
     for (const seed of [...record.seeds, ...seeds].slice(0, options.aloneRuns)) {
-      const alone = await runMocha(cwd, seed, ['--no-parallel', '--grep', `^${escapeRegExp(record.fullTitle)}$`, record.file]);
+      const alone = await failuresOf(cwd, seed, ['--no-parallel', '--grep', `^${escapeRegExp(record.fullTitle)}$`, record.file]);
       if (alone.some((f) => f.fullTitle === record.fullTitle)) {
         aloneSeed = seed;
         break;
@@ -81,29 +74,7 @@ export function formatRepeat(result: RepeatResult, mochaArgs: readonly string[])
   return lines;
 }
 
-function runMocha(cwd: string, seed: number, args: readonly string[]): Promise<Failure[]> {
-  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'isolation-repeat-')), 'report.json');
-  const mocha = require.resolve('mocha/bin/mocha.js', { paths: [cwd] });
-  const child = spawn(process.execPath, [mocha, ...args, '--reporter', 'json', '--reporter-option', `output=${report}`], {
-    cwd,
-    env: { ...process.env, ISOLATION_SEED: String(seed) },
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
-  return new Promise((resolve) => {
-    child.on('close', () => {
-      let failures: Failure[] = [];
-      try {
-        const parsed = JSON.parse(fs.readFileSync(report, 'utf8')) as { failures: Array<{ fullTitle: string; file?: string }> };
-        failures = parsed.failures.map((f) => ({ fullTitle: f.fullTitle, file: f.file === undefined ? '' : specKey(f.file, cwd) }));
-      } catch {
-        failures = [{ fullTitle: 'the run itself (it wrote no report)', file: '' }];
-      }
-      fs.rmSync(path.dirname(report), { recursive: true, force: true });
-      resolve(failures);
-    });
-  });
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+async function failuresOf(cwd: string, seed: number, args: readonly string[]): Promise<Failure[]> {
+  const report = await runMochaReport(cwd, args, { ISOLATION_SEED: String(seed) });
+  return report.reported ? report.failures : [{ fullTitle: 'the run itself (it wrote no report)', file: '' }];
 }

@@ -18,17 +18,24 @@ export interface TestCounter {
   reported: Map<string, number>;
   /** Tests a failing hook made mocha skip, by reason. */
   dropped: Map<string, number>;
+  /** Tests that failed, and the first of them (for the next-step lines). */
+  failed: number;
+  firstFailure: string | undefined;
 }
 
 /** Counts what the main process's reporters are told, in either mode. */
 export function countReportedTests(runner: Runner, cwd: string): TestCounter {
-  const counter: TestCounter = { reported: new Map(), dropped: new Map() };
+  const counter: TestCounter = { reported: new Map(), dropped: new Map(), failed: 0, firstFailure: undefined };
   runner.on('test end', (test: Test) => {
     if (test.file === undefined) return;
     const key = specKey(test.file, cwd);
     counter.reported.set(key, (counter.reported.get(key) ?? 0) + 1);
   });
-  runner.on('fail', (_test: Test, error: { message?: unknown } | undefined) => {
+  runner.on('fail', (test: Test, error: { message?: unknown } | undefined) => {
+    if (test.type === 'test') {
+      counter.failed += 1;
+      counter.firstFailure ??= test.fullTitle();
+    }
     const message = typeof error?.message === 'string' ? error.message : '';
     if (message.startsWith(DROPPED_PREFIX)) counter.dropped.set(message, (counter.dropped.get(message) ?? 0) + 1);
   });

@@ -9,7 +9,9 @@ import { DROPPED_PREFIX } from '../shared/run-layout';
 import { chooseSeed } from '../ordering/shuffle';
 import { reportDeadWorkers } from './dead-workers';
 import { createRunFolder, removeOnExit, sweepStaleRunFolders } from './run-folder';
-import { formatSeedLine } from './seed-line';
+import { formatSeedLine, typedCommand } from './seed-line';
+import { buildRunRecord, runRecordFile, writeRunRecord } from './run-record';
+import type { WorkerStats } from '../shared/run-layout';
 import { buildTemplateDatabase } from './template-database';
 import { updateDurations } from './duration-cache';
 import { shardDurationsFile } from './shard-durations';
@@ -64,6 +66,20 @@ export function tearDownRun(counter?: TestCounter): void {
   delete process.env[ENV.runDir];
 }
 
+/** Writes the run record and returns its path; undefined when there was nothing to record or it failed. */
+function recordRun(config: IsolationConfig, workers: readonly WorkerStats[]): string | undefined {
+  const seed = Number(process.env[ENV.seed]);
+  if (!Number.isInteger(seed) || workers.every((worker) => worker.sequence.length === 0)) return undefined;
+  const file = runRecordFile(config.durations, process.cwd());
+  try {
+    writeRunRecord(file, buildRunRecord(seed, config.shuffle, typedCommand(process.env, process.argv), workers));
+    return file;
+  } catch (error) {
+    print(`mocha-isolation: could not write the run record "${file}" (${(error as NodeJS.ErrnoException).code ?? error}); replay and bisect need it.`);
+    return undefined;
+  }
+}
+
 function reportRunStats(runDir: string, counter: TestCounter | undefined): void {
   const { config } = parseConfig(process.env);
   const stats = readRunStats(runDir);
@@ -72,6 +88,16 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
     const total = [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
     const reasons = [...counter.dropped].map(([message, n]) => `  - ${n} test${n === 1 ? '' : 's'}: ${message.slice(DROPPED_PREFIX.length)}`);
     print(`mocha-isolation: ${total} test${total === 1 ? '' : 's'} did not run because a hook failed (reported as failed):\n${reasons.join('\n')}`);
+  }
+  const record = recordRun(config, stats.workers);
+  if (record !== undefined && counter !== undefined && counter.firstFailure !== undefined) {
+    const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+    const named = record === runRecordFile(undefined, process.cwd()) ? '' : ` --record ${quote(record)}`;
+    print(
+      `mocha-isolation: ${counter.failed} test${counter.failed === 1 ? '' : 's'} failed (seed ${process.env[ENV.seed]}). Next steps:\n` +
+        `  run it again exactly:         npx mocha-isolation replay${named}\n` +
+        `  find a test that polluted it: npx mocha-isolation bisect${named} --test ${quote(counter.firstFailure)}`,
+    );
   }
   const missing = counter === undefined ? [] : missingTests(stats.loaded, counter.reported);
   if (missing.length > 0) {

@@ -41,7 +41,7 @@ export default class IsolationWorkerReporter extends Base {
     const { grep, invert } = (options ?? {}) as { grep?: unknown; invert?: unknown };
     state.selectTests(grep, invert);
     runner.on('pass', (test: Test) => state.outcome(test, 'passed'));
-    runner.on('fail', (test: Test) => state.outcome(test, 'failed'));
+    runner.on('fail', (test: Test) => test.type === 'test' && state.outcome(test, 'failed'));
     runner.on('pending', (test: Test) => state.outcome(test, 'pending'));
   }
 

@@ -78,6 +78,9 @@ export class WorkerState {
     // Serially mocha gives the runner its --grep directly; in a worker the reporter passes it (selectTests).
     const grep = runner as Runner & { _grep?: unknown; _invert?: unknown };
     this.selectTests(grep._grep, grep._invert);
+    runner.on('pass', (test: Test) => this.outcome(test, 'passed'));
+    runner.on('fail', (test: Test) => test.type === 'test' && this.outcome(test, 'failed'));
+    runner.on('pending', (test: Test) => this.outcome(test, 'pending'));
     this.fileEvents = true;
     runner.on('suite', (suite) => {
       if (suite.parent?.root === true && suite.file !== undefined) this.fileStarted(suite.file);
@@ -99,7 +102,7 @@ export class WorkerState {
     const key = specKey(file, this.cwd);
     this.file = { path: file, key, scope: new Scope('file', { title: `file ${key}`, file, serial: false }) };
     this.env.fileStarted(this.loadWrites.get(key));
-    this.stats.fileStarting();
+    this.stats.fileStarting(key);
     this.marker?.fileStarted(key, tests);
     if (this.config.workerId !== undefined) this.stats.fileLoaded(key, tests.length);
   }
@@ -216,6 +219,7 @@ export class WorkerState {
   /** A test's outcome as reported (pass, fail, pending), for the marker a dying worker leaves. */
   outcome(test: Test, outcome: Outcome): void {
     this.marker?.outcome(test.titlePath().join(TITLE_SEPARATOR), outcome);
+    this.stats.testEnded(test.fullTitle(), outcome);
   }
 
   /** The file and test running now, for a report if the process dies. */

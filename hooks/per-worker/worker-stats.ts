@@ -4,12 +4,14 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { type RunLayout, specKey, type WorkerStats } from '../shared/run-layout';
+import { type Outcome, type RunLayout, specKey, type WorkerStats } from '../shared/run-layout';
 
 
 export interface StatsRecorder {
-  /** A file's root `before all` ran: its clock starts here rather than at its first test. */
-  fileStarting(): void;
+  /** A file starts (its key): its clock starts here rather than at its first test, and it joins the sequence. */
+  fileStarting(key: string): void;
+  /** A test of the running file ended so (for the run record). */
+  testEnded(fullTitle: string, outcome: Outcome): void;
   testStarting(file: string | undefined): void;
   /** How many tests a file (its key) loaded that the run selected. */
   fileLoaded(key: string, tests: number): void;
@@ -18,7 +20,7 @@ export interface StatsRecorder {
 }
 
 export function createStatsRecorder(layout: RunLayout, workerId: string | undefined, cwd: string): StatsRecorder {
-  const stats: WorkerStats = { pid: process.pid, workerId, peakRssBytes: 0, files: 0, durations: {}, loaded: {} };
+  const stats: WorkerStats = { pid: process.pid, workerId, peakRssBytes: 0, files: 0, durations: {}, loaded: {}, sequence: [] };
   const target = layout.statsRecord(process.pid);
   let currentFile: string | undefined;
   let segmentStart: number | undefined;
@@ -33,8 +35,12 @@ export function createStatsRecorder(layout: RunLayout, workerId: string | undefi
   };
 
   return {
-    fileStarting() {
+    fileStarting(key) {
       pendingStart = performance.now();
+      stats.sequence.push({ file: key, tests: [] });
+    },
+    testEnded(fullTitle, outcome) {
+      stats.sequence.at(-1)?.tests.push([fullTitle, outcome]);
     },
     fileLoaded(key, tests) {
       stats.loaded[key] = (stats.loaded[key] ?? 0) + tests;

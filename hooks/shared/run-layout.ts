@@ -39,6 +39,13 @@ export interface WorkerStats {
   durations: Record<string, number>;
   /** Tests each spec file loaded that the run selected (after --grep), to check that every one was reported. */
   loaded: Record<string, number>;
+  /** The files this process ran, in order, each with its tests' outcomes in the order they ended (the run record). */
+  sequence: RecordedFile[];
+}
+
+export interface RecordedFile {
+  file: string;
+  tests: Array<[fullTitle: string, outcome: Outcome]>;
 }
 
 export interface RunLayout {

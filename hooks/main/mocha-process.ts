@@ -1,0 +1,50 @@
+// Runs the project's own mocha in a child process and reads its JSON report: what the plugin's commands
+// (repeat, replay, bisect) build on. Runs in: the command's process, outside any mocha run.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { specKey } from '../shared/run-layout';
+
+export interface ReportedTest {
+  fullTitle: string;
+  /** The spec file's key (relative to the working directory). */
+  file: string;
+}
+
+export interface MochaReport {
+  passes: ReportedTest[];
+  failures: ReportedTest[];
+  /** False when mocha wrote no report (it could not start, or crashed). */
+  reported: boolean;
+}
+
+/** `env` is added to this process's environment; stdout and stderr are shown only with `inherit`. */
+export function runMochaReport(cwd: string, args: readonly string[], env: Record<string, string>, inherit = false): Promise<MochaReport> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'isolation-command-'));
+  const report = path.join(folder, 'report.json');
+  const mocha = require.resolve('mocha/bin/mocha.js', { paths: [cwd] });
+  const child = spawn(process.execPath, [mocha, ...args, '--reporter', 'json', '--reporter-option', `output=${report}`], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'ignore', 'ignore'],
+  });
+  return new Promise((resolve) => {
+    child.on('close', () => {
+      const toTest = (test: { fullTitle: string; file?: string }): ReportedTest => ({ fullTitle: test.fullTitle, file: test.file === undefined ? '' : specKey(test.file, cwd) });
+      try {
+        const parsed = JSON.parse(fs.readFileSync(report, 'utf8')) as { passes: Array<{ fullTitle: string; file?: string }>; failures: Array<{ fullTitle: string; file?: string }> };
+        resolve({ passes: parsed.passes.map(toTest), failures: parsed.failures.map(toTest), reported: true });
+      } catch {
+        resolve({ passes: [], failures: [], reported: false });
+      } finally {
+        fs.rmSync(folder, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,66 @@
+// The record of the last run: its seed, the command, the order-changing settings, and for each process the files
+// it ran in order with each test's outcome. Written at the end of every run next to the duration cache; read by
+// `mocha-isolation replay` and `bisect`. Runs in: main process (global teardown) and the plugin's commands.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_DURATIONS_FILE, type ShuffleLevel } from '../config';
+import type { RecordedFile, WorkerStats } from '../shared/run-layout';
+import type { TypedCommand } from './seed-line';
+
+export interface RunRecord {
+  version: 1;
+  date: string;
+  seed: number;
+  shuffle: ShuffleLevel;
+  /** What the user typed after `mocha`, and the order-changing ISOLATION_* variables they had set. */
+  command: TypedCommand;
+  parallel: boolean;
+  /** One entry per process that ran tests: a worker, or the one process of a serial run. */
+  workers: Array<{ workerId: string | undefined; pid: number; files: RecordedFile[] }>;
+}
+
+const RECORD_VERSION = 1;
+
+export function runRecordFile(durations: string | undefined, cwd: string): string {
+  return path.join(path.dirname(path.resolve(cwd, durations ?? DEFAULT_DURATIONS_FILE)), 'last-run.json');
+}
+
+export function buildRunRecord(seed: number, shuffle: ShuffleLevel, command: TypedCommand, workers: readonly WorkerStats[]): RunRecord {
+  const ran = workers.filter((worker) => worker.sequence.length > 0);
+  return {
+    version: RECORD_VERSION,
+    date: new Date().toISOString(),
+    seed,
+    shuffle,
+    command,
+    parallel: ran.some((worker) => worker.workerId !== undefined),
+    workers: ran.map((worker) => ({ workerId: worker.workerId, pid: worker.pid, files: worker.sequence })),
+  };
+}
+
+/** Replaced by a rename, so a reader never sees half a record. */
+export function writeRunRecord(file: string, record: RunRecord): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    fs.writeFileSync(partial, `${JSON.stringify(record)}\n`);
+    fs.renameSync(partial, file);
+  } finally {
+    fs.rmSync(partial, { force: true });
+  }
+}
+
+export function readRunRecord(file: string): RunRecord {
+  let record: RunRecord;
+  try {
+    record = JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`the run record "${file}" could not be read (${reason}). Run the suite once (npx mocha) to write one, or name a record file.`);
+  }
+  if (record.version !== RECORD_VERSION || !Array.isArray(record.workers)) {
+    throw new Error(`"${file}" is not a run record of this version of mocha-isolation. Run the suite again to write a new one.`);
+  }
+  return record;
+}
