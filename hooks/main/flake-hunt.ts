@@ -68,7 +68,10 @@ export function formatRepeat(result: RepeatResult, mochaArgs: readonly string[])
     if (test.failsAlone) {
       lines.push(`${head}; it fails alone too: a flake of its own. Alone: ISOLATION_SEED=${test.aloneSeed} npx mocha --no-parallel ${test.file} --grep '${test.fullTitle}'`);
     } else {
-      lines.push(`${head}; it passes alone, so another test pollutes it. Reproduce: ISOLATION_SEED=${test.seeds[0]} npx mocha${args}`);
+      lines.push(
+        `${head}; it passes alone, so another test pollutes it. Reproduce: ISOLATION_SEED=${test.seeds[0]} npx mocha${args}, ` +
+          `then find the polluter: npx mocha-isolation bisect --test '${test.fullTitle}'`,
+      );
     }
   }
   return lines;
