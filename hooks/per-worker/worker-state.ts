@@ -17,6 +17,7 @@ import { createFakes, type Fakes, resolveProjectSinon } from './fakes';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './outcome-gate';
 import { checkServers, listeningServers } from './open-servers';
+import { type OpenHandles, trackOpenHandles } from './open-handles';
 import { projectWiring } from './project-wiring';
 import { asTestError, Scope, type TestInfo } from './scope';
 import { createSerialLock, type SerialLock } from './serial-lock';
@@ -44,6 +45,8 @@ export class WorkerState {
   private fileEvents = false;
   private gate: OutcomeGate | undefined;
   private selection: { grep: RegExp; invert: boolean } | undefined;
+  /** Serially only: what tests leave open that would keep the process alive after the run. */
+  private readonly handles: OpenHandles | undefined;
 
   constructor(config: IsolationConfig) {
     if (config.runDir === undefined) {
@@ -65,6 +68,7 @@ export class WorkerState {
     this.stats = createStatsRecorder(this.layout, config.workerId, this.cwd);
     this.serialLock = createSerialLock(this.layout.serialLock);
     this.sinonPath = resolveProjectSinon(this.cwd);
+    this.handles = config.workerId === undefined ? trackOpenHandles((file) => specKey(file, this.cwd)) : undefined;
   }
 
   /**
@@ -85,7 +89,11 @@ export class WorkerState {
     runner.on('suite', (suite) => {
       if (suite.parent?.root === true && suite.file !== undefined) this.fileStarted(suite.file);
     });
-    runner.on('end', () => this.fileEnded());
+    runner.on('end', () => {
+      this.fileEnded();
+      const open = this.handles?.report();
+      if (open !== undefined) process.stderr.write(`${open}\n`);
+    });
   }
 
   fileLoaded(file: string): void {
@@ -153,6 +161,7 @@ export class WorkerState {
       serial,
     };
     this.env.testStarted();
+    this.handles?.testStarted();
     this.trackedFakes()?.testStarted();
     this.marker?.testStarted(info);
     this.stats.testStarting(info.file);
@@ -174,6 +183,7 @@ export class WorkerState {
     // the @serial lock, held until everything else is back. A Scope runs what it was given last first.
     const cleanup = new Scope('test', info);
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
+    if (this.handles !== undefined) cleanup.defer(() => this.handles?.testEnded(info));
     if (ending.servers !== undefined) {
       const before = ending.servers;
       cleanup.defer(() => checkServers(info, before, this.config.leaks, this.cwd));

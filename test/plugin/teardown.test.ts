@@ -56,3 +56,21 @@ describe('a parallel run checks every loaded test was reported', () => {
     ]);
   });
 });
+
+describe('what keeps a serial run from exiting is named with the test that left it (fixtures/open-handle-fail)', () => {
+  it('names the forgotten timer and its test when the run ends', async () => {
+    const result = await runFixture('open-handle-fail', { mode: 'serial', env: { FIXTURE_TIMER_MS: '1500' } });
+    removeWork(result);
+    expect(result.code).to.equal(0);
+    expect(result.stderr).to.contain(
+      'mocha-isolation: the run has ended, but these keep the process from exiting (mocha waits for them unless --exit):\n  - Timeout ×1, left open by "timers forgets a timer" (timer.spec.ts)',
+    );
+  });
+
+  it('says nothing when no test left anything open', async () => {
+    const result = await runFixture('open-handle-fail', { mode: 'serial', args: ['--grep', 'clears'] });
+    removeWork(result);
+    expect(result.passes).to.have.length(1);
+    expect(result.stderr).not.to.contain('keep the process from exiting');
+  });
+});
