@@ -26,7 +26,8 @@ export const DEFAULT_DURATIONS_FILE = '.mocha-isolation/durations.json';
 const ENV_PREFIX = 'ISOLATION_';
 const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.values(ENV));
 
-export type LeakPolicy = 'fail' | 'warn' | 'off';
+/** What a test that leaves something behind gets: named in the run's leak report, failed, or nothing. */
+export type LeakPolicy = 'report' | 'fail' | 'off';
 /**
  * How much the seed shuffles, outermost first (like pytest-randomly's options): `tests` shuffles files, the
  * suites in each file and the tests in each suite; `suites` keeps tests in declared order; `files` only orders
@@ -67,7 +68,7 @@ export interface Shard {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const SWITCH_VALUES: Record<string, boolean> = { '1': true, true: true, on: true, '0': false, false: false, off: false };
-const LEAK_POLICIES: readonly LeakPolicy[] = ['fail', 'warn', 'off'];
+const LEAK_POLICIES: readonly LeakPolicy[] = ['report', 'fail', 'off'];
 const DB_RESET_MODES: readonly DbResetMode[] = ['auto', 'delete'];
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -127,9 +128,11 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
     problems.push(`"${ENV.dbEnv}" must be an environment variable name such as APP_DB_PATH, got "${dbEnv}".`);
   }
 
-  const leaks = (read(ENV.leaks) ?? 'fail') as LeakPolicy;
+  // `warn` was this setting's name for `report` before the leak report existed.
+  const rawLeaks = read(ENV.leaks)?.toLowerCase();
+  const leaks = (rawLeaks === 'warn' ? 'report' : (rawLeaks ?? 'report')) as LeakPolicy;
   if (!LEAK_POLICIES.includes(leaks)) {
-    problems.push(`"${ENV.leaks}" must be one of ${LEAK_POLICIES.join(', ')}, got "${read(ENV.leaks)}".`);
+    problems.push(`"${ENV.leaks}" must be one of ${LEAK_POLICIES.join(', ')}, got "${read(ENV.leaks)}". Use report to list leaks at the end of the run, fail to fail the test that leaked.`);
   }
 
   const dbReset = (read(ENV.dbReset)?.toLowerCase() ?? 'auto') as DbResetMode;
@@ -155,7 +158,7 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       schemaPath: read(ENV.schema),
       dbEnv,
       tmpdir: read(ENV.tmpdir),
-      leaks: LEAK_POLICIES.includes(leaks) ? leaks : 'fail',
+      leaks: LEAK_POLICIES.includes(leaks) ? leaks : 'report',
       dbReset: DB_RESET_MODES.includes(dbReset) ? dbReset : 'auto',
       runDir: read(ENV.runDir),
       durations,

@@ -9,7 +9,7 @@ export const ERROR_CODES = {
   ERR_ISOLATION_RUN_FOLDER: 'The run folder could not be created or written',
   ERR_ISOLATION_OUTSIDE_TEST: 'A per-test helper was called outside a test and outside a file\'s hooks',
   ERR_ISOLATION_NOT_DEFINED: 'settings() was used but no project wiring called defineIsolation()',
-  ERR_ISOLATION_LEAK: 'A test left a server listening (the plugin closed it and failed that test)',
+  ERR_ISOLATION_LEAK: 'With ISOLATION_LEAKS=fail, a test left something behind (variables, servers, handles, listeners)',
   ERR_ISOLATION_DB_TRANSACTION: 'A test ran BEGIN on workerDb() inside the savepoint the plugin rolls back',
 } as const;
 

@@ -2,7 +2,9 @@
 // the plugin's interface before the first spec file loads (files load before global setup in that mode).
 // Decides what every worker must agree on and publishes it through the environment the workers inherit.
 
+import fs from 'node:fs';
 import path from 'node:path';
+import { formatLeakReport } from '../shared/leak-report';
 import { ENV, type IsolationConfig, parseConfig } from '../config';
 import { configError } from '../errors';
 import { DROPPED_PREFIX } from '../shared/run-layout';
@@ -66,6 +68,20 @@ export function tearDownRun(counter?: TestCounter): void {
   delete process.env[ENV.runDir];
 }
 
+/** The leak report: on stderr, and as JSON beside the run record for CI. */
+function reportLeaks(config: IsolationConfig, workers: readonly WorkerStats[]): void {
+  if (config.leaks === 'off') return;
+  const leaks = workers.flatMap((worker) => (worker.leaks ?? []).map((leak) => ({ ...leak, worker: worker.workerId === undefined ? 'serial' : `worker ${worker.workerId}` })));
+  for (const line of formatLeakReport(leaks)) print(line);
+  const file = path.join(path.dirname(runRecordFile(config.durations, process.cwd())), 'leaks.json');
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify({ version: 1, leaks }, null, 2)}\n`);
+  } catch (error) {
+    print(`mocha-isolation: could not write the leak report "${file}" (${(error as NodeJS.ErrnoException).code ?? error}).`);
+  }
+}
+
 /** Writes the run record and returns its path; undefined when there was nothing to record or it failed. */
 function recordRun(config: IsolationConfig, workers: readonly WorkerStats[]): string | undefined {
   const seed = Number(process.env[ENV.seed]);
@@ -89,6 +105,7 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
     const reasons = [...counter.dropped].map(([message, n]) => `  - ${n} test${n === 1 ? '' : 's'}: ${message.slice(DROPPED_PREFIX.length)}`);
     print(`mocha-isolation: ${total} test${total === 1 ? '' : 's'} did not run because a hook failed (reported as failed):\n${reasons.join('\n')}`);
   }
+  reportLeaks(config, stats.workers);
   const record = recordRun(config, stats.workers);
   if (record !== undefined && counter !== undefined && counter.firstFailure !== undefined) {
     const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;

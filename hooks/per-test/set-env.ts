@@ -8,7 +8,9 @@ import { workerState } from '../per-worker/current';
  * @example setEnv({ APP_API_KEY: 'test-key', APP_DEBUG: undefined })
  */
 export function setEnv(values: Readonly<Record<string, string | number | boolean | undefined>>): void {
-  workerState('setEnv').currentScope('setEnv');
+  const state = workerState('setEnv');
+  state.currentScope('setEnv');
+  state.notedSetEnv(Object.keys(values));
   const env = process.env;
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined) delete env[name];

@@ -2,10 +2,6 @@
 // keep the process from exiting. Runs in: worker, per test (one list of the process's handles before and after).
 
 import net from 'node:net';
-import path from 'node:path';
-import type { LeakPolicy } from '../config';
-import { IsolationError } from '../errors';
-import type { TestInfo } from './scope';
 
 type HandleLister = () => unknown[];
 
@@ -38,17 +34,4 @@ export function serversLeftSince(before: ReadonlySet<net.Server>, action: 'close
     server.unref();
   }
   return left;
-}
-
-/** Fails (or, with `warn`, reports) a test that left servers listening, naming them; they are closed first. */
-export function checkServers(test: TestInfo, before: ReadonlySet<net.Server>, policy: LeakPolicy, cwd: string): void {
-  const left = serversLeftSince(before, policy === 'fail' ? 'close' : 'unref');
-  if (left.length === 0) return;
-  const file = test.file === undefined ? 'unknown file' : path.relative(cwd, test.file);
-  const message =
-    `test "${test.title}" (${file}) left ${left.length} server(s) listening (${left.join(', ')}). ` +
-    (policy === 'fail' ? 'The plugin closed it. ' : '') +
-    'Close it before the test ends (await app.close() in the test or an afterEach hook), or set ISOLATION_LEAKS=warn.';
-  if (policy === 'warn') process.stderr.write(`mocha-isolation: ${message}\n`);
-  else throw new IsolationError('ERR_ISOLATION_LEAK', message, { test: test.title, file: test.file, servers: left });
 }

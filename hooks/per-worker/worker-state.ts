@@ -16,7 +16,8 @@ import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox
 import { createFakes, type Fakes, resolveProjectSinon } from './fakes';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './outcome-gate';
-import { checkServers, listeningServers } from './open-servers';
+import { createLeakWatch, type RolledBack } from './leak-watch';
+import { listeningServers, serversLeftSince } from './open-servers';
 import { type OpenHandles, trackOpenHandles } from './open-handles';
 import { projectWiring } from './project-wiring';
 import { asTestError, Scope, type TestInfo } from './scope';
@@ -40,13 +41,14 @@ export class WorkerState {
   /** What each file's module code wrote to the environment while it loaded (seen through the plugin's interface). */
   private readonly loadWrites = new Map<string, EnvWrites>();
   private file: { path: string; key: string; scope: Scope } | undefined;
-  private test: { scope: Scope; info: TestInfo; servers: Set<net.Server> | undefined; serial: boolean } | undefined;
+  private test: { scope: Scope; info: TestInfo; servers: Set<net.Server> | undefined; serial: boolean; setEnv: Set<string> } | undefined;
   /** Set once the runner's suite events mark file boundaries (serial mode); root hooks do it otherwise. */
   private fileEvents = false;
   private gate: OutcomeGate | undefined;
   private selection: { grep: RegExp; invert: boolean } | undefined;
   /** Serially only: what tests leave open that would keep the process alive after the run. */
   private readonly handles: OpenHandles | undefined;
+  private readonly leakWatch = createLeakWatch();
 
   constructor(config: IsolationConfig) {
     if (config.runDir === undefined) {
@@ -68,7 +70,7 @@ export class WorkerState {
     this.stats = createStatsRecorder(this.layout, config.workerId, this.cwd);
     this.serialLock = createSerialLock(this.layout.serialLock);
     this.sinonPath = resolveProjectSinon(this.cwd);
-    this.handles = config.workerId === undefined ? trackOpenHandles((file) => specKey(file, this.cwd)) : undefined;
+    this.handles = config.workerId === undefined ? trackOpenHandles() : undefined;
   }
 
   /**
@@ -159,9 +161,10 @@ export class WorkerState {
       info,
       servers: this.config.leaks === 'off' ? undefined : listeningServers(),
       serial,
+      setEnv: new Set(),
     };
     this.env.testStarted();
-    this.handles?.testStarted();
+    if (this.config.leaks !== 'off') this.leakWatch.testStarted();
     this.trackedFakes()?.testStarted();
     this.marker?.testStarted(info);
     this.stats.testStarting(info.file);
@@ -179,16 +182,20 @@ export class WorkerState {
     if (ending === undefined) return undefined;
     const { scope, info } = ending;
     // Runs in this order: the test's own teardowns (its temp folders, :memory: databases), the project's resets in
-    // the order registered, the database reset, the sinon fakes and the environment, the server check, and last
-    // the @serial lock, held until everything else is back. A Scope runs what it was given last first.
+    // the order registered, the database reset, the sinon fakes and the environment, the servers left listening,
+    // the leak check over all of it, and last the @serial lock, held until everything else is back. A Scope runs
+    // what it was given last first.
     const cleanup = new Scope('test', info);
+    const rolledBack: RolledBack = { envKeys: [], servers: [] };
+    // setEnv() is the plugin's own way to change a variable for one test: undoing it is its contract, not a leak.
+    const viaSetEnv = ending.setEnv;
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
-    if (this.handles !== undefined) cleanup.defer(() => this.handles?.testEnded(info));
     if (ending.servers !== undefined) {
       const before = ending.servers;
-      cleanup.defer(() => checkServers(info, before, this.config.leaks, this.cwd));
+      cleanup.defer(() => this.checkLeaks(info, rolledBack));
+      cleanup.defer(() => void (rolledBack.servers = serversLeftSince(before, 'close')));
     }
-    cleanup.defer(() => this.env.testEnded());
+    cleanup.defer(() => void (rolledBack.envKeys = this.env.testEnded().filter((key) => !viaSetEnv.has(key))));
     cleanup.defer(() => this.trackedFakes()?.testEnded());
     cleanup.defer(() => this.database?.resetIfDirty());
     for (const reset of [...projectWiring.resets].reverse()) cleanup.defer(reset);
@@ -246,6 +253,29 @@ export class WorkerState {
   /** The serial lock, for a @serial describe's own before/after hooks. */
   serialSuite(): SerialLock | undefined {
     return this.config.workerId === undefined ? undefined : this.serialLock;
+  }
+
+  /** setEnv() was called with these names in the running test. */
+  notedSetEnv(names: readonly string[]): void {
+    for (const name of names) this.test?.setEnv.add(name);
+  }
+
+  /** Reports (or, with ISOLATION_LEAKS=fail, fails the test for) what it left behind. */
+  private checkLeaks(info: TestInfo, rolledBack: RolledBack): void {
+    const file = info.file === undefined ? 'unknown file' : specKey(info.file, this.cwd);
+    const leaks = this.leakWatch.testEnded(info, file, rolledBack);
+    if (leaks.length === 0) return;
+    for (const leak of leaks) if (leak.category === 'handles') this.handles?.leftOpen(leak);
+    if (this.config.leaks === 'report') {
+      this.stats.leaked(leaks);
+      return;
+    }
+    const what = leaks.map((leak) => `${leak.category}: ${leak.detail}`).join('; ');
+    throw new IsolationError(
+      'ERR_ISOLATION_LEAK',
+      `test "${info.title}" (${file}) left behind ${what}. Undo it before the test ends (close servers, clear timers, remove listeners, restore what you change), or set ISOLATION_LEAKS=report.`,
+      { test: info.title, file, leaks },
+    );
   }
 
   private settle(test: Test, info: TestInfo, error: unknown): Error | undefined {

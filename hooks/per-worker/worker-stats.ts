@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Leak } from '../shared/leak-report';
 import { type Outcome, type RunLayout, specKey, type WorkerStats } from '../shared/run-layout';
 
 
@@ -12,6 +13,7 @@ export interface StatsRecorder {
   fileStarting(key: string): void;
   /** A test of the running file ended so (for the run record). */
   testEnded(fullTitle: string, outcome: Outcome): void;
+  leaked(leaks: readonly Leak[]): void;
   testStarting(file: string | undefined): void;
   /** How many tests a file (its key) loaded that the run selected. */
   fileLoaded(key: string, tests: number): void;
@@ -20,7 +22,7 @@ export interface StatsRecorder {
 }
 
 export function createStatsRecorder(layout: RunLayout, workerId: string | undefined, cwd: string): StatsRecorder {
-  const stats: WorkerStats = { pid: process.pid, workerId, peakRssBytes: 0, files: 0, durations: {}, loaded: {}, sequence: [] };
+  const stats: WorkerStats = { pid: process.pid, workerId, peakRssBytes: 0, files: 0, durations: {}, loaded: {}, sequence: [], leaks: [] };
   const target = layout.statsRecord(process.pid);
   let currentFile: string | undefined;
   let segmentStart: number | undefined;
@@ -38,6 +40,9 @@ export function createStatsRecorder(layout: RunLayout, workerId: string | undefi
     fileStarting(key) {
       pendingStart = performance.now();
       stats.sequence.push({ file: key, tests: [] });
+    },
+    leaked(leaks) {
+      stats.leaks.push(...leaks);
     },
     testEnded(fullTitle, outcome) {
       stats.sequence.at(-1)?.tests.push([fullTitle, outcome]);

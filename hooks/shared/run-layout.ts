@@ -2,6 +2,7 @@
 // Runs in: any process. Imported by main and worker code alike; imports neither.
 
 import path from 'node:path';
+import type { Leak } from './leak-report';
 
 /** Every run folder's name starts so, followed by the main process's pid (a later run sweeps dead ones). */
 export const RUN_FOLDER_PREFIX = 'mocha-isolation-';
@@ -41,6 +42,8 @@ export interface WorkerStats {
   loaded: Record<string, number>;
   /** The files this process ran, in order, each with its tests' outcomes in the order they ended (the run record). */
   sequence: RecordedFile[];
+  /** What tests left behind (ISOLATION_LEAKS=report). */
+  leaks: Leak[];
 }
 
 export interface RecordedFile {

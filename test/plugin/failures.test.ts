@@ -119,12 +119,19 @@ describe('crashes and interrupts leave nothing behind', () => {
 });
 
 describe('leaks the plugin cannot roll back are named (fixtures/server-leak-fail)', () => {
-  it('fails the test that left a server listening, by name', async () => {
+  it('fails the test that left a server listening, by name, with ISOLATION_LEAKS=fail', async () => {
+    const result = await runFixture('server-leak-fail', { mode: 'parallel', env: { ISOLATION_LEAKS: 'fail' } });
+    removeWork(result);
+    expect(result.failures.map((f) => f.err.message?.replace(/:\d+\./, ':PORT.'))).to.deep.equal([
+      'test "servers leaves a server listening" (leak.spec.ts) left behind servers: 127.0.0.1:PORT. Undo it before the test ends (close servers, clear timers, remove listeners, restore what you change), or set ISOLATION_LEAKS=report.',
+    ]);
+  });
+
+  it('reports the test that left a server listening by default, and closes the server', async () => {
     const result = await runFixture('server-leak-fail', { mode: 'parallel' });
     removeWork(result);
-    expect(result.failures.map((f) => f.err.message?.replace(/:\d+\)/, ':PORT)'))).to.deep.equal([
-      'test "servers leaves a server listening" (leak.spec.ts) left 1 server(s) listening (127.0.0.1:PORT). The plugin closed it. Close it before the test ends (await app.close() in the test or an afterEach hook), or set ISOLATION_LEAKS=warn.',
-    ]);
+    expect(result.failures).to.deep.equal([]);
+    expect(result.stderr).to.match(/servers: 1 test\(s\) left servers listening \(the plugin closed them\)\n    - "servers leaves a server listening" \(leak\.spec\.ts, worker \d+\): 127\.0\.0\.1:\d+/);
   });
 
   it('reports nothing when the check is off', async () => {

@@ -60,7 +60,7 @@ describe('parseConfig', () => {
   it('reads defaults from an empty environment', () => {
     expect(parseConfig({})).to.deep.equal({
       config: {
-        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: 'fail', dbReset: 'auto', runDir: undefined,
+        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: 'report', dbReset: 'auto', runDir: undefined,
         durations: '.mocha-isolation/durations.json', shard: undefined, workerId: undefined,
       },
       problems: [],
