@@ -22,39 +22,57 @@ export interface LeakWatch {
   testEnded(test: TestInfo, file: string, rolledBack: RolledBack): Leak[];
 }
 
-function resourceCounts(): Map<string, number> {
+function countTypes(resources: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const type of process.getActiveResourcesInfo()) if (!IGNORED_RESOURCES.has(type)) counts.set(type, (counts.get(type) ?? 0) + 1);
+  for (const type of resources) if (!IGNORED_RESOURCES.has(type)) counts.set(type, (counts.get(type) ?? 0) + 1);
   return counts;
 }
 
 function listenerCounts(): number[] {
-  return PROCESS_EVENTS.map((event) => process.listenerCount(event));
+  const counts: number[] = [];
+  for (const event of PROCESS_EVENTS) counts.push(process.listenerCount(event));
+  return counts;
 }
 
 export function createLeakWatch(): LeakWatch {
-  let resources = new Map<string, number>();
+  // Kept raw at a test's start: most tests open and add nothing, and two lengths and a sum say so without a map.
+  let resources: string[] = [];
   let listeners: number[] = [];
+  let listenerTotal = 0;
   return {
     testStarted() {
-      resources = resourceCounts();
+      resources = process.getActiveResourcesInfo();
       listeners = listenerCounts();
+      listenerTotal = sum(listeners);
     },
     testEnded(test, file, rolledBack) {
       const leaks: Leak[] = [];
       const add = (category: LeakCategory, detail: string): void => void leaks.push({ category, test: test.title, file, detail });
       if (rolledBack.envKeys.length > 0) add('env', rolledBack.envKeys.join(', '));
       if (rolledBack.servers.length > 0) add('servers', rolledBack.servers.join(', '));
-      const grown = [...resourceCounts()].filter(([type, count]) => count > (resources.get(type) ?? 0));
-      if (grown.length > 0) {
-        add('handles', grown.map(([type, count]) => `${type} ×${count - (resources.get(type) ?? 0)}`).join(', '));
-        (leaks.at(-1) as Leak).types = grown.map(([type]) => type);
+      const nowResources = process.getActiveResourcesInfo();
+      if (nowResources.length > resources.length) {
+        const before = countTypes(resources);
+        const grown = [...countTypes(nowResources)].filter(([type, count]) => count > (before.get(type) ?? 0));
+        if (grown.length > 0) {
+          add('handles', grown.map(([type, count]) => `${type} ×${count - (before.get(type) ?? 0)}`).join(', '));
+          (leaks.at(-1) as Leak).types = grown.map(([type]) => type);
+        }
       }
-      const added = listenerCounts()
-        .map((count, i) => (count > (listeners[i] ?? 0) ? `${PROCESS_EVENTS[i]} ×${count - (listeners[i] ?? 0)}` : undefined))
-        .filter((entry): entry is string => entry !== undefined);
-      if (added.length > 0) add('listeners', `process.on(${added.join(', ')})`);
+      const nowListeners = listenerCounts();
+      if (sum(nowListeners) > listenerTotal) {
+        const added = nowListeners
+          .map((count, i) => (count > (listeners[i] ?? 0) ? `${PROCESS_EVENTS[i]} ×${count - (listeners[i] ?? 0)}` : undefined))
+          .filter((entry): entry is string => entry !== undefined);
+        if (added.length > 0) add('listeners', `process.on(${added.join(', ')})`);
+      }
       return leaks;
     },
   };
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
 }
