@@ -1,5 +1,6 @@
 // Servers a test left listening: named, and closed so that they neither hold their port for later tests nor
-// keep the process from exiting. Runs in: worker, per test (one list of the process's handles before and after).
+// keep the process from exiting. Runs in: worker, per test: a count of listening servers before and after
+// (from the resource list), and a look at the servers themselves only when that count changed.
 
 import net from 'node:net';
 
@@ -20,18 +21,47 @@ export function describeServer(server: net.Server): string {
   return typeof address === 'string' ? address : `${address.address}:${address.port}`;
 }
 
-/** Servers listening now that were not in `before`; each is closed (or only unref'd) as asked. */
-export function serversLeftSince(before: ReadonlySet<net.Server>, action: 'close' | 'unref'): string[] {
-  const left: string[] = [];
-  for (const server of listeningServers()) {
-    if (before.has(server)) continue;
-    left.push(describeServer(server));
-    if (action === 'close') {
-      server.close();
-      // An HTTP server's keep-alive connections would otherwise keep the process alive after close().
-      (server as net.Server & { closeAllConnections?: () => void }).closeAllConnections?.();
-    }
-    server.unref();
-  }
-  return left;
+const SERVER_RESOURCES: ReadonlySet<string> = new Set(['TCPServerWrap', 'PipeServerWrap']);
+
+function serverCount(): number {
+  let count = 0;
+  for (const type of process.getActiveResourcesInfo()) if (SERVER_RESOURCES.has(type)) count++;
+  return count;
+}
+
+export interface ServerWatch {
+  testStarted(): void;
+  /** Servers the test left listening, closed; their addresses. */
+  testEnded(): string[];
+}
+
+export function createServerWatch(): ServerWatch {
+  // Servers that were listening when some test started (a file's before() may start one): never a test's leftover.
+  const known = new WeakSet<net.Server>();
+  let seen = -1;
+  let atStart = 0;
+  const learn = (): void => {
+    for (const server of listeningServers()) known.add(server);
+    seen = serverCount();
+  };
+  return {
+    testStarted() {
+      atStart = serverCount();
+      if (atStart !== seen) learn();
+    },
+    testEnded() {
+      if (serverCount() <= atStart) return [];
+      const left: string[] = [];
+      for (const server of listeningServers()) {
+        if (known.has(server)) continue;
+        left.push(describeServer(server));
+        server.close();
+        // An HTTP server's keep-alive connections would otherwise keep the process alive after close().
+        (server as net.Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.unref();
+      }
+      learn();
+      return left;
+    },
+  };
 }

@@ -6,7 +6,6 @@
 // testEnded (per test) → fileEnded. The root hooks, the runner's suite events and the plugin's interface call
 // these; nothing else keeps state between them.
 
-import type net from 'node:net';
 import type { Runner, Test } from 'mocha';
 import type { IsolationConfig } from '../config';
 import { configError, IsolationError } from '../errors';
@@ -17,7 +16,7 @@ import { createFakes, type Fakes, resolveProjectSinon } from './fakes';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './outcome-gate';
 import { createLeakWatch, type RolledBack } from './leak-watch';
-import { listeningServers, serversLeftSince } from './open-servers';
+import { createServerWatch } from './open-servers';
 import { type OpenHandles, trackOpenHandles } from './open-handles';
 import { projectWiring } from './project-wiring';
 import { asTestError, Scope, type TestInfo } from './scope';
@@ -41,7 +40,8 @@ export class WorkerState {
   /** What each file's module code wrote to the environment while it loaded (seen through the plugin's interface). */
   private readonly loadWrites = new Map<string, EnvWrites>();
   private file: { path: string; key: string; scope: Scope } | undefined;
-  private test: { scope: Scope; info: TestInfo; servers: Set<net.Server> | undefined; serial: boolean; setEnv: Set<string> } | undefined;
+  /** The running test; `setEnv`: names it set through setEnv() (made on first use). */
+  private test: { scope: Scope; info: TestInfo; serial: boolean; setEnv: Set<string> | undefined } | undefined;
   /** Set once the runner's suite events mark file boundaries (serial mode); root hooks do it otherwise. */
   private fileEvents = false;
   private gate: OutcomeGate | undefined;
@@ -49,6 +49,7 @@ export class WorkerState {
   /** Serially only: what tests leave open that would keep the process alive after the run. */
   private readonly handles: OpenHandles | undefined;
   private readonly leakWatch = createLeakWatch();
+  private readonly servers = createServerWatch();
 
   constructor(config: IsolationConfig) {
     if (config.runDir === undefined) {
@@ -159,12 +160,14 @@ export class WorkerState {
     this.test = {
       scope: new Scope('test', info),
       info,
-      servers: this.config.leaks === 'off' ? undefined : listeningServers(),
       serial,
-      setEnv: new Set(),
+      setEnv: undefined,
     };
     this.env.testStarted();
-    if (this.config.leaks !== 'off') this.leakWatch.testStarted();
+    if (this.config.leaks !== 'off') {
+      this.servers.testStarted();
+      this.leakWatch.testStarted();
+    }
     this.trackedFakes()?.testStarted();
     this.marker?.testStarted(info);
     this.stats.testStarting(info.file);
@@ -190,12 +193,11 @@ export class WorkerState {
     // setEnv() is the plugin's own way to change a variable for one test: undoing it is its contract, not a leak.
     const viaSetEnv = ending.setEnv;
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
-    if (ending.servers !== undefined) {
-      const before = ending.servers;
+    if (this.config.leaks !== 'off') {
       cleanup.defer(() => this.checkLeaks(info, rolledBack));
-      cleanup.defer(() => void (rolledBack.servers = serversLeftSince(before, 'close')));
+      cleanup.defer(() => void (rolledBack.servers = this.servers.testEnded()));
     }
-    cleanup.defer(() => void (rolledBack.envKeys = this.env.testEnded().filter((key) => !viaSetEnv.has(key))));
+    cleanup.defer(() => void (rolledBack.envKeys = this.env.testEnded().filter((key) => viaSetEnv?.has(key) !== true)));
     cleanup.defer(() => this.trackedFakes()?.testEnded());
     cleanup.defer(() => this.database?.resetIfDirty());
     for (const reset of [...projectWiring.resets].reverse()) cleanup.defer(reset);
@@ -257,7 +259,9 @@ export class WorkerState {
 
   /** setEnv() was called with these names in the running test. */
   notedSetEnv(names: readonly string[]): void {
-    for (const name of names) this.test?.setEnv.add(name);
+    if (this.test === undefined) return;
+    const noted = (this.test.setEnv ??= new Set());
+    for (const name of names) noted.add(name);
   }
 
   /** Reports (or, with ISOLATION_LEAKS=fail, fails the test for) what it left behind. */
