@@ -24,7 +24,7 @@ import { workerState } from './per-worker/current';
 export function sandbox(): import('sinon').SinonSandbox {
   const state = workerState('sandbox');
   const scope = state.currentScope('sandbox');
-  const fakes = state.fakes();
+  const fakes = state.fakes.load();
   if (fakes === undefined) {
     throw new IsolationError('ERR_ISOLATION_CONFIG', '"sandbox()" needs sinon, but the project has none. Install it: npm install --save-dev sinon.');
   }

@@ -65,7 +65,7 @@ class RunningTest implements TestInfo {
 
 /** The tests this file will report: those the run's --grep selects. */
 function selectedTitlePaths(suite: Suite, state: WorkerState, into: string[] = []): string[] {
-  for (const test of suite.tests) if (state.isSelected(test.fullTitle())) into.push(test.titlePath().join(TITLE_SEPARATOR));
+  for (const test of suite.tests) if (state.selection.has(test.fullTitle())) into.push(test.titlePath().join(TITLE_SEPARATOR));
   for (const child of suite.suites) selectedTitlePaths(child, state, into);
   return into;
 }

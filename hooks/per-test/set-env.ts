@@ -10,7 +10,7 @@ import { workerState } from '../per-worker/current';
 export function setEnv(values: Readonly<Record<string, string | number | boolean | undefined>>): void {
   const state = workerState('setEnv');
   state.currentScope('setEnv');
-  state.notedSetEnv(Object.keys(values));
+  state.leaks.notedSetEnv(Object.keys(values));
   const env = process.env;
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined) delete env[name];

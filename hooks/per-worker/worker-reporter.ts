@@ -39,7 +39,7 @@ export default class IsolationWorkerReporter extends Base {
     if (state === undefined) return;
     state.attachRunner(runner, false);
     const { grep, invert } = (options ?? {}) as { grep?: unknown; invert?: unknown };
-    state.selectTests(grep, invert);
+    state.selection.select(grep, invert);
     runner.on('pass', (test: Test) => state.outcome(test, 'passed'));
     runner.on('fail', (test: Test) => test.type === 'test' && state.outcome(test, 'failed'));
     runner.on('pending', (test: Test) => state.outcome(test, 'pending'));

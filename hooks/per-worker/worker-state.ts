@@ -12,15 +12,14 @@ import { configError, IsolationError } from '../errors';
 import { type Outcome, type RunLayout, runLayout, specKey, TITLE_SEPARATOR } from '../shared/run-layout';
 import { reportDroppedTests } from './dropped-tests';
 import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox';
-import { createFakes, type Fakes, resolveProjectSinon } from './fakes';
+import { type ProjectFakes, projectFakes } from './fakes';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './outcome-gate';
-import { createLeakWatch, type RolledBack } from './leak-watch';
-import { createServerWatch } from './open-servers';
-import { type OpenHandles, trackOpenHandles } from './open-handles';
+import { createLeakChecks, type LeakChecks } from './leak-checks';
 import { projectWiring } from './project-wiring';
 import { asTestError, Scope, type TestInfo } from './scope';
 import { createSerialLock, type SerialLock } from './serial-lock';
+import { TestSelection } from './test-selection';
 import { createStatsRecorder, type StatsRecorder } from './worker-stats';
 import { createWorkerDatabase, type WorkerDatabase } from './worker-database';
 
@@ -34,22 +33,18 @@ export class WorkerState {
   private readonly marker: FileMarker | undefined;
   private readonly stats: StatsRecorder;
   private readonly serialLock: SerialLock;
-  /** Where the project's sinon is (undefined: it has none); its fakes are tracked once it is loaded (~30 ms). */
-  private readonly sinonPath: string | undefined;
-  private fakesState: Fakes | undefined;
+  /** The project's sinon fakes: tracked once the project has loaded sinon, restored per test and per file. */
+  readonly fakes: ProjectFakes;
   /** What each file's module code wrote to the environment while it loaded (seen through the plugin's interface). */
   private readonly loadWrites = new Map<string, EnvWrites>();
   private file: { path: string; key: string; scope: Scope } | undefined;
-  /** The running test; `setEnv`: names it set through setEnv() (made on first use). */
-  private test: { scope: Scope; info: TestInfo; serial: boolean; setEnv: Set<string> | undefined } | undefined;
+  private test: { scope: Scope; info: TestInfo; serial: boolean } | undefined;
   /** Set once the runner's suite events mark file boundaries (serial mode); root hooks do it otherwise. */
   private fileEvents = false;
   private gate: OutcomeGate | undefined;
-  private selection: { grep: RegExp; invert: boolean } | undefined;
-  /** Serially only: what tests leave open that would keep the process alive after the run. */
-  private readonly handles: OpenHandles | undefined;
-  private readonly leakWatch = createLeakWatch();
-  private readonly servers = createServerWatch();
+  /** The tests the run selects (set from the runner's --grep). */
+  readonly selection = new TestSelection();
+  readonly leaks: LeakChecks;
 
   constructor(config: IsolationConfig) {
     if (config.runDir === undefined) {
@@ -70,8 +65,8 @@ export class WorkerState {
     if (config.workerId === undefined) reportExitMidRun(() => this.running(), config.seed);
     this.stats = createStatsRecorder(this.layout, config.workerId, this.cwd);
     this.serialLock = createSerialLock(this.layout.serialLock);
-    this.sinonPath = resolveProjectSinon(this.cwd);
-    this.handles = config.workerId === undefined ? trackOpenHandles() : undefined;
+    this.fakes = projectFakes(this.cwd);
+    this.leaks = createLeakChecks(config.leaks, config.workerId === undefined, (leaks) => this.stats.leaked(leaks));
   }
 
   /**
@@ -80,11 +75,11 @@ export class WorkerState {
    */
   attachRunner(runner: Runner, fileEvents: boolean): void {
     this.gate = gateOutcomes(runner);
-    reportDroppedTests(runner, (fullTitle) => this.isSelected(fullTitle));
+    reportDroppedTests(runner, (fullTitle) => this.selection.has(fullTitle));
     if (!fileEvents || this.fileEvents) return;
-    // Serially mocha gives the runner its --grep directly; in a worker the reporter passes it (selectTests).
+    // Serially mocha gives the runner its --grep directly; in a worker the reporter passes it.
     const grep = runner as Runner & { _grep?: unknown; _invert?: unknown };
-    this.selectTests(grep._grep, grep._invert);
+    this.selection.select(grep._grep, grep._invert);
     runner.on('pass', (test: Test) => this.outcome(test, 'passed'));
     runner.on('fail', (test: Test) => test.type === 'test' && this.outcome(test, 'failed'));
     runner.on('pending', (test: Test) => this.outcome(test, 'pending'));
@@ -94,7 +89,7 @@ export class WorkerState {
     });
     runner.on('end', () => {
       this.fileEnded();
-      const open = this.handles?.report();
+      const open = this.leaks.openHandlesReport();
       if (open !== undefined) process.stderr.write(`${open}\n`);
     });
   }
@@ -131,26 +126,11 @@ export class WorkerState {
       }
     };
     attempt(() => ending.scope.close());
-    attempt(() => this.fakesState?.fileEnded());
+    attempt(() => this.fakes.tracked()?.fileEnded());
     attempt(() => this.env.fileEnded());
     attempt(() => this.stats.fileEnded());
     attempt(() => this.marker?.fileEnded());
     return errors[0];
-  }
-
-  /** The project's sinon fakes (sinon is loaded now if it was not), or undefined when the project has no sinon. */
-  fakes(): Fakes | undefined {
-    if (this.fakesState === undefined && this.sinonPath !== undefined) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      this.fakesState = createFakes(require(this.sinonPath) as typeof import('sinon'));
-    }
-    return this.fakesState;
-  }
-
-  /** Fakes are tracked from the moment the project loads sinon: before that it cannot have made any. */
-  private trackedFakes(): Fakes | undefined {
-    if (this.fakesState === undefined && this.sinonPath !== undefined && require.cache[this.sinonPath] !== undefined) this.fakes();
-    return this.fakesState;
   }
 
   testStarted(test: Test, info: TestInfo): void | Promise<void> {
@@ -161,14 +141,10 @@ export class WorkerState {
       scope: new Scope('test', info),
       info,
       serial,
-      setEnv: undefined,
     };
     this.env.testStarted();
-    if (this.config.leaks !== 'off') {
-      this.servers.testStarted();
-      this.leakWatch.testStarted();
-    }
-    this.trackedFakes()?.testStarted();
+    this.leaks.testStarted();
+    this.fakes.tracked()?.testStarted();
     this.marker?.testStarted(info);
     this.stats.testStarting(info.file);
     return serial ? this.serialLock.acquire() : undefined;
@@ -189,16 +165,14 @@ export class WorkerState {
     // the leak check over all of it, and last the @serial lock, held until everything else is back. A Scope runs
     // what it was given last first.
     const cleanup = new Scope('test', info);
-    const rolledBack: RolledBack = { envKeys: [], servers: [] };
-    // setEnv() is the plugin's own way to change a variable for one test: undoing it is its contract, not a leak.
-    const viaSetEnv = ending.setEnv;
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
     if (this.config.leaks !== 'off') {
-      cleanup.defer(() => this.checkLeaks(info, rolledBack));
-      cleanup.defer(() => void (rolledBack.servers = this.servers.testEnded()));
+      const file = info.file === undefined ? 'unknown file' : specKey(info.file, this.cwd);
+      cleanup.defer(() => this.leaks.testEnded(info, file));
+      cleanup.defer(() => this.leaks.closeServers());
     }
-    cleanup.defer(() => void (rolledBack.envKeys = this.env.testEnded().filter((key) => viaSetEnv?.has(key) !== true)));
-    cleanup.defer(() => this.trackedFakes()?.testEnded());
+    cleanup.defer(() => this.leaks.envRestored(this.env.testEnded()));
+    cleanup.defer(() => this.fakes.tracked()?.testEnded());
     cleanup.defer(() => this.database?.resetIfDirty());
     for (const reset of [...projectWiring.resets].reverse()) cleanup.defer(reset);
     cleanup.defer(() => scope.close());
@@ -225,16 +199,6 @@ export class WorkerState {
     return scope;
   }
 
-  /** Which tests this run selects (--grep, --fgrep, --invert), as the worker's mocha was told. */
-  selectTests(grep: unknown, invert: unknown): void {
-    this.selection = grep instanceof RegExp ? { grep, invert: invert === true } : undefined;
-  }
-
-  isSelected(fullTitle: string): boolean {
-    if (this.selection === undefined) return true;
-    return this.selection.grep.test(fullTitle) !== this.selection.invert;
-  }
-
   /** A test's outcome as reported (pass, fail, pending), for the marker a dying worker leaves. */
   outcome(test: Test, outcome: Outcome): void {
     this.marker?.outcome(test.titlePath().join(TITLE_SEPARATOR), outcome);
@@ -255,31 +219,6 @@ export class WorkerState {
   /** The serial lock, for a @serial describe's own before/after hooks. */
   serialSuite(): SerialLock | undefined {
     return this.config.workerId === undefined ? undefined : this.serialLock;
-  }
-
-  /** setEnv() was called with these names in the running test. */
-  notedSetEnv(names: readonly string[]): void {
-    if (this.test === undefined) return;
-    const noted = (this.test.setEnv ??= new Set());
-    for (const name of names) noted.add(name);
-  }
-
-  /** Reports (or, with ISOLATION_LEAKS=fail, fails the test for) what it left behind. */
-  private checkLeaks(info: TestInfo, rolledBack: RolledBack): void {
-    const file = info.file === undefined ? 'unknown file' : specKey(info.file, this.cwd);
-    const leaks = this.leakWatch.testEnded(info, file, rolledBack);
-    if (leaks.length === 0) return;
-    for (const leak of leaks) if (leak.category === 'handles') this.handles?.leftOpen(leak);
-    if (this.config.leaks === 'report') {
-      this.stats.leaked(leaks);
-      return;
-    }
-    const what = leaks.map((leak) => `${leak.category}: ${leak.detail}`).join('; ');
-    throw new IsolationError(
-      'ERR_ISOLATION_LEAK',
-      `test "${info.title}" (${file}) left behind ${what}. Undo it before the test ends (close servers, clear timers, remove listeners, restore what you change), or set ISOLATION_LEAKS=report.`,
-      { test: info.title, file, leaks },
-    );
   }
 
   private settle(test: Test, info: TestInfo, error: unknown): Error | undefined {
