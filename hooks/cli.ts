@@ -17,9 +17,10 @@ const USAGE = `Usage:
       Runs the suite once per seed (new seeds unless --seeds), then runs each test that failed alone
       (up to --alone times) and says whether it is a flake of its own or polluted by other tests.
       Exits 1 when any test failed. Mocha arguments such as --no-parallel or files are passed on.
-  mocha-isolation replay [--record FILE]
-      Reruns the last run exactly: each worker's files in the order it ran them, serially, with the run's
-      seed and shuffle level. The record is last-run.json beside the duration cache unless --record names one.
+  mocha-isolation replay [last | FILE | --record FILE]
+      Reruns a recorded run exactly: each worker's files in the order it ran them, serially, with the run's
+      seed and shuffle level. The record is the last run's (last-run.json beside the duration cache) unless
+      a file is named.
   mocha-isolation bisect [--record FILE] [--test "full title"]
       Finds the test whose running before a failing test (the record's first, or --test) makes it fail:
       checks that it passes alone, then halves the files its worker ran before it, then the tests of the
@@ -72,6 +73,9 @@ function options(args: readonly string[], names: readonly string[]): Record<stri
 }
 
 async function replayOrBisect(command: 'replay' | 'bisect', args: string[]): Promise<number> {
+  // `replay last` and `replay FILE` read as `replay` and `replay --record FILE`.
+  const [first] = args;
+  if (command === 'replay' && first !== undefined && !first.startsWith('--')) args = first === 'last' ? args.slice(1) : ['--record', ...args];
   const given = options(args, command === 'replay' ? ['--record'] : ['--record', '--test']);
   const record = readRunRecord(path.resolve(given['--record'] ?? runRecordFile(process.env[ENV.durations], process.cwd())));
   if (command === 'replay') return replay(record, process.cwd(), print);

@@ -2,6 +2,9 @@
 // Modules receive the IsolationConfig it returns; none of them reads process.env itself.
 
 import { MAX_SEED } from './ordering/shuffle';
+import { LEAK_CATEGORIES, LEAK_POLICIES, type LeakCategory, type LeakPolicies, type LeakPolicy } from './shared/leak-report';
+
+export type { LeakPolicies, LeakPolicy };
 
 export const ENV = {
   seed: 'ISOLATION_SEED',
@@ -26,8 +29,6 @@ export const DEFAULT_DURATIONS_FILE = '.mocha-isolation/durations.json';
 const ENV_PREFIX = 'ISOLATION_';
 const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.values(ENV));
 
-/** What a test that leaves something behind gets: named in the run's leak report, failed, or nothing. */
-export type LeakPolicy = 'report' | 'fail' | 'off';
 /**
  * How much the seed shuffles, outermost first (like pytest-randomly's options): `tests` shuffles files, the
  * suites in each file and the tests in each suite; `suites` keeps tests in declared order; `files` only orders
@@ -48,7 +49,8 @@ export interface IsolationConfig {
   dbEnv: string | undefined;
   /** Folder in which run folders are made; the system temp folder unless set. */
   tmpdir: string | undefined;
-  leaks: LeakPolicy;
+  /** Per category of leftovers: report, fail or off (ISOLATION_LEAKS=report,rows=off). */
+  leaks: LeakPolicies;
   dbReset: DbResetMode;
   /** Set by global setup in the main process, inherited by every worker. */
   runDir: string | undefined;
@@ -68,7 +70,6 @@ export interface Shard {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const SWITCH_VALUES: Record<string, boolean> = { '1': true, true: true, on: true, '0': false, false: false, off: false };
-const LEAK_POLICIES: readonly LeakPolicy[] = ['report', 'fail', 'off'];
 const DB_RESET_MODES: readonly DbResetMode[] = ['auto', 'delete'];
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -92,6 +93,37 @@ export function parseShard(raw: string): Shard | undefined {
   const index = Number(match[1]);
   const total = Number(match[2]);
   return index >= 1 && index <= total ? { index, total } : undefined;
+}
+
+/** True when some category of leftovers is looked at. */
+export function checksLeaks(policies: LeakPolicies): boolean {
+  return LEAK_CATEGORIES.some((category) => policies[category] !== 'off');
+}
+
+/**
+ * ISOLATION_LEAKS: a policy for every category, then exceptions by category: `report`, `fail,handles=report`,
+ * `report,rows=off`. `warn` was this setting's name for `report` before the leak report existed.
+ */
+export function parseLeakPolicies(raw: string | undefined): { policies: LeakPolicies; problem?: string } {
+  const policies: Record<LeakCategory, LeakPolicy> = Object.fromEntries(LEAK_CATEGORIES.map((category) => [category, 'report'])) as Record<LeakCategory, LeakPolicy>;
+  if (raw === undefined) return { policies };
+  const asPolicy = (value: string): LeakPolicy | undefined => LEAK_POLICIES.find((policy) => policy === (value === 'warn' ? 'report' : value));
+  const bad: string[] = [];
+  for (const item of raw.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const [name, value] = item.includes('=') ? item.split('=', 2).map((part) => part.trim()) : [undefined, item];
+    const policy = asPolicy((value ?? '').toLowerCase());
+    const category = name === undefined ? undefined : LEAK_CATEGORIES.find((known) => known.toLowerCase() === name.toLowerCase());
+    if (policy === undefined || (name !== undefined && category === undefined)) bad.push(item);
+    else if (category === undefined) for (const each of LEAK_CATEGORIES) policies[each] = policy;
+    else policies[category] = policy;
+  }
+  if (bad.length === 0) return { policies };
+  return {
+    policies,
+    problem:
+      `"${ENV.leaks}" must be a policy (${LEAK_POLICIES.join(', ')}) optionally followed by category=policy exceptions, got "${raw}" (not understood: ${bad.map((item) => `"${item}"`).join(', ')}). ` +
+      `Categories: ${LEAK_CATEGORIES.join(', ')}. Example: ${ENV.leaks}=report,rows=off.`,
+  };
 }
 
 /** Reads every ISOLATION_* variable and returns all problems at once rather than stopping at the first. */
@@ -128,12 +160,8 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
     problems.push(`"${ENV.dbEnv}" must be an environment variable name such as APP_DB_PATH, got "${dbEnv}".`);
   }
 
-  // `warn` was this setting's name for `report` before the leak report existed.
-  const rawLeaks = read(ENV.leaks)?.toLowerCase();
-  const leaks = (rawLeaks === 'warn' ? 'report' : (rawLeaks ?? 'report')) as LeakPolicy;
-  if (!LEAK_POLICIES.includes(leaks)) {
-    problems.push(`"${ENV.leaks}" must be one of ${LEAK_POLICIES.join(', ')}, got "${read(ENV.leaks)}". Use report to list leaks at the end of the run, fail to fail the test that leaked.`);
-  }
+  const { policies: leaks, problem: leakProblem } = parseLeakPolicies(read(ENV.leaks));
+  if (leakProblem !== undefined) problems.push(leakProblem);
 
   const dbReset = (read(ENV.dbReset)?.toLowerCase() ?? 'auto') as DbResetMode;
   if (!DB_RESET_MODES.includes(dbReset)) {
@@ -158,7 +186,7 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       schemaPath: read(ENV.schema),
       dbEnv,
       tmpdir: read(ENV.tmpdir),
-      leaks: LEAK_POLICIES.includes(leaks) ? leaks : 'report',
+      leaks,
       dbReset: DB_RESET_MODES.includes(dbReset) ? dbReset : 'auto',
       runDir: read(ENV.runDir),
       durations,

@@ -5,6 +5,7 @@
 import { readCliArgs } from './cli-args';
 import { escapeRegExp, runMochaReport } from './mocha-process';
 import type { RunRecord } from './run-record';
+import type { Leak } from '../shared/leak-report';
 
 type Print = (line: string) => void;
 
@@ -55,6 +56,8 @@ export interface BisectResult {
   files: string[];
   runs: number;
   verdict: 'polluted' | 'fails-alone' | 'does-not-reproduce';
+  /** What the leak report says the polluter left behind, in the confirming run. */
+  polluterLeaks: Leak[];
 }
 
 /**
@@ -73,9 +76,11 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
   const victim = target.title;
   const extra = replayArguments(record.command.args);
   let runs = 0;
+  let lastLeaks: Leak[] = [];
   const victimFails = async (files: readonly string[], grep: string | undefined, what: string): Promise<boolean> => {
     runs += 1;
     const report = await runMochaReport(cwd, ['--no-parallel', ...extra, ...(grep === undefined ? [] : ['--grep', grep]), ...new Set(files)], replayEnvironment(record));
+    lastLeaks = report.leaks;
     const failed = report.failures.some((f) => f.fullTitle === victim);
     print(`mocha-isolation bisect: run ${runs}: ${what}: the victim ${failed ? 'fails' : 'passes'}`);
     return failed;
@@ -83,7 +88,7 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
   const only = (titles: readonly string[]): string => `^(${titles.map(escapeRegExp).join('|')})$`;
 
   print(`mocha-isolation bisect: victim "${victim}" (${victimFile}), which failed in ${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} after ${target.file} other files`);
-  if (await victimFails([victimFile], only([victim]), 'alone')) return { victim, polluter: undefined, files: [victimFile], runs, verdict: 'fails-alone' };
+  if (await victimFails([victimFile], only([victim]), 'alone')) return { victim, polluter: undefined, files: [victimFile], runs, verdict: 'fails-alone', polluterLeaks: [] };
 
   let guilty: string;
   if (await victimFails([victimFile], undefined, 'with the rest of its own file')) {
@@ -91,7 +96,7 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
   } else {
     let candidates = worker.files.slice(0, target.file).map((entry) => entry.file);
     if (candidates.length === 0 || !(await victimFails([...candidates, victimFile], undefined, `after all ${candidates.length} files its worker ran before it`))) {
-      return { victim, polluter: undefined, files: [victimFile], runs, verdict: 'does-not-reproduce' };
+      return { victim, polluter: undefined, files: [victimFile], runs, verdict: 'does-not-reproduce', polluterLeaks: [] };
     }
     while (candidates.length > 1) {
       const half = candidates.slice(0, Math.ceil(candidates.length / 2));
@@ -109,7 +114,14 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
   }
   const polluter = tests[0];
   const confirmed = polluter !== undefined && (await victimFails([guilty, victimFile], only([polluter, victim]), 'after the polluter alone (confirmation)'));
-  return { victim, polluter: confirmed ? polluter : undefined, files: [...new Set([guilty, victimFile])], runs, verdict: confirmed ? 'polluted' : 'does-not-reproduce' };
+  return {
+    victim,
+    polluter: confirmed ? polluter : undefined,
+    files: [...new Set([guilty, victimFile])],
+    runs,
+    verdict: confirmed ? 'polluted' : 'does-not-reproduce',
+    polluterLeaks: confirmed ? lastLeaks.filter((leak) => leak.test === polluter) : [],
+  };
 }
 
 export function formatBisect(result: BisectResult, record: RunRecord): string[] {
@@ -123,6 +135,7 @@ export function formatBisect(result: BisectResult, record: RunRecord): string[] 
     `mocha-isolation bisect: found in ${result.runs} runs.`,
     `  polluter: "${result.polluter}" (${result.files[0]})`,
     `  victim:   "${result.victim}" (${result.files.at(-1)})`,
+    `  it left: ${result.polluterLeaks.length === 0 ? 'nothing the leak report watches (look for module state: a cache, a singleton, a registry it filled)' : result.polluterLeaks.map((leak) => `${leak.category} (${leak.detail})`).join('; ')}`,
     `  shows it: ${command(record, result.files, `^(${escapeRegExp(result.polluter)}|${escapeRegExp(result.victim)})$`)}`,
   ];
 }

@@ -12,6 +12,7 @@ import { readDurations } from './duration-cache';
 import { longestFirst } from '../scheduling/longest-first';
 import { filesOfShard, planShards } from '../scheduling/shards';
 import { type TypedCommand, typedCommand } from './seed-line';
+import type { LeakCategory, LeakPolicy } from '../shared/leak-report';
 
 export interface IsolationOptions {
   /** SQL file applied once per worker to a fresh database file (relative to the working directory). */
@@ -20,6 +21,11 @@ export interface IsolationOptions {
   dbEnv?: string;
   /** How the worker database is emptied after a test: "auto" (default) or "delete"; see ISOLATION_DB_RESET. */
   dbReset?: 'auto' | 'delete';
+  /**
+   * What a test that leaves something behind gets, for every category or per category: "report" (default),
+   * "fail", "off", or `{ default: 'report', rows: 'off' }`; see ISOLATION_LEAKS.
+   */
+  leaks?: LeakPolicy | Partial<Record<LeakCategory | 'default', LeakPolicy>>;
 }
 
 export interface MochaConfigInput {
@@ -41,7 +47,7 @@ export interface BuildContext {
 }
 
 const ISOLATION_UI = path.join(__dirname, '..', 'isolation-ui');
-const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset']);
+const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset', 'leaks']);
 const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
 
 /**
@@ -68,6 +74,10 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   }
   if (isolation.dbReset !== undefined && context.env[ENV.dbReset] === undefined) {
     context.env[ENV.dbReset] = String(isolation.dbReset);
+  }
+
+  if (isolation.leaks !== undefined && context.env[ENV.leaks] === undefined) {
+    context.env[ENV.leaks] = leakSetting(isolation.leaks);
   }
 
   const { config, problems: envProblems } = parseConfig(context.env);
@@ -140,4 +150,11 @@ export function defineConfig(input: MochaConfigInput): Record<string, unknown> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+}
+
+/** `isolation.leaks` as ISOLATION_LEAKS: the default first, then one category=policy per exception. */
+function leakSetting(leaks: NonNullable<IsolationOptions['leaks']>): string {
+  if (typeof leaks !== 'object' || leaks === null) return String(leaks);
+  const { default: all, ...byCategory } = leaks;
+  return [all ?? 'report', ...Object.entries(byCategory).map(([category, policy]) => `${category}=${String(policy)}`)].join(',');
 }

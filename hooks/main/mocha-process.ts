@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { specKey } from '../shared/run-layout';
+import type { Leak } from '../shared/leak-report';
 
 export interface ReportedTest {
   fullTitle: string;
@@ -18,16 +19,22 @@ export interface MochaReport {
   failures: ReportedTest[];
   /** False when mocha wrote no report (it could not start, or crashed). */
   reported: boolean;
+  /** The run's leak report (what each test left behind). */
+  leaks: Leak[];
 }
 
-/** `env` is added to this process's environment; stdout and stderr are shown only with `inherit`. */
+/**
+ * `env` is added to this process's environment; stdout and stderr are shown only with `inherit`. The child keeps
+ * its records (duration cache, run record, leak report) in a folder of its own: a command's runs must not replace
+ * the project's last run, which the next replay or bisect reads.
+ */
 export function runMochaReport(cwd: string, args: readonly string[], env: Record<string, string>, inherit = false): Promise<MochaReport> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'isolation-command-'));
   const report = path.join(folder, 'report.json');
   const mocha = require.resolve('mocha/bin/mocha.js', { paths: [cwd] });
   const child = spawn(process.execPath, [mocha, ...args, '--reporter', 'json', '--reporter-option', `output=${report}`], {
     cwd,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, ISOLATION_DURATIONS: path.join(folder, 'durations.json') },
     stdio: inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'ignore', 'ignore'],
   });
   return new Promise((resolve) => {
@@ -35,14 +42,22 @@ export function runMochaReport(cwd: string, args: readonly string[], env: Record
       const toTest = (test: { fullTitle: string; file?: string }): ReportedTest => ({ fullTitle: test.fullTitle, file: test.file === undefined ? '' : specKey(test.file, cwd) });
       try {
         const parsed = JSON.parse(fs.readFileSync(report, 'utf8')) as { passes: Array<{ fullTitle: string; file?: string }>; failures: Array<{ fullTitle: string; file?: string }> };
-        resolve({ passes: parsed.passes.map(toTest), failures: parsed.failures.map(toTest), reported: true });
+        resolve({ passes: parsed.passes.map(toTest), failures: parsed.failures.map(toTest), reported: true, leaks: readLeaks(path.join(folder, 'leaks.json')) });
       } catch {
-        resolve({ passes: [], failures: [], reported: false });
+        resolve({ passes: [], failures: [], reported: false, leaks: [] });
       } finally {
         fs.rmSync(folder, { recursive: true, force: true });
       }
     });
   });
+}
+
+function readLeaks(file: string): Leak[] {
+  try {
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { leaks?: Leak[] }).leaks ?? [];
+  } catch {
+    return [];
+  }
 }
 
 export function escapeRegExp(text: string): string {

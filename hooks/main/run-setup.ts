@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatLeakReport } from '../shared/leak-report';
-import { ENV, type IsolationConfig, parseConfig } from '../config';
+import { checksLeaks, ENV, type IsolationConfig, parseConfig } from '../config';
 import { configError } from '../errors';
 import { DROPPED_PREFIX } from '../shared/run-layout';
 import { chooseSeed } from '../ordering/shuffle';
@@ -70,10 +70,10 @@ export function tearDownRun(counter?: TestCounter): void {
 
 /** The leak report: on stderr, and as JSON beside the run record for CI. */
 function reportLeaks(config: IsolationConfig, workers: readonly WorkerStats[]): void {
-  if (config.leaks === 'off') return;
+  if (!checksLeaks(config.leaks)) return;
   const leaks = workers.flatMap((worker) => (worker.leaks ?? []).map((leak) => ({ ...leak, worker: worker.workerId === undefined ? 'serial' : `worker ${worker.workerId}` })));
-  for (const line of formatLeakReport(leaks)) print(line);
   const file = path.join(path.dirname(runRecordFile(config.durations, process.cwd())), 'leaks.json');
+  for (const line of formatLeakReport(leaks, path.relative(process.cwd(), file))) print(line);
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify({ version: 1, leaks }, null, 2)}\n`);

@@ -5,6 +5,7 @@
 // plugin's would restore nothing the project made with its own (and its fake timers would be "installed twice").
 
 import type Sinon from 'sinon';
+import { watchDefaultSandbox } from './fake-leaks';
 
 type SinonModule = typeof Sinon;
 type Sandbox = Sinon.SinonSandbox;
@@ -13,8 +14,11 @@ export interface Fakes {
   /** The sandbox the running scope should use: the test's while a test runs, the file's otherwise. */
   sandbox(inTest: boolean): Sandbox;
   testStarted(): void;
-  /** Restores the test's sandbox and what the test made with sinon's default sandbox (`sinon.stub()`). */
-  testEnded(): void;
+  /**
+   * Restores the test's sandbox and what the test made with sinon's default sandbox (`sinon.stub()`); returns
+   * the fakes of the latter it found still in place (the plugin's own sandbox() is undone by contract, not named).
+   */
+  testEnded(): string[];
   fileEnded(): void;
 }
 
@@ -33,6 +37,7 @@ export function createFakes(sinon: SinonModule): Fakes {
   // How many fakes sinon's default sandbox held when the test started: those were made in before() hooks.
   let defaultFakesAtStart = 0;
   const defaultFakes = (): unknown[] | undefined => (sinon as unknown as { getFakes?: () => unknown[] }).getFakes?.();
+  const leftovers = watchDefaultSandbox(sinon);
 
   return {
     sandbox(inTest) {
@@ -41,20 +46,23 @@ export function createFakes(sinon: SinonModule): Fakes {
     },
     testStarted() {
       defaultFakesAtStart = defaultFakes()?.length ?? 0;
+      leftovers.testStarted();
     },
     testEnded() {
+      const left = leftovers.testEnded();
       testSandbox?.restore();
       const fakes = defaultFakes();
       if (fakes === undefined || defaultFakesAtStart === 0) {
         // Nothing of the file's in the default sandbox: restore all of it (also what replace() made).
         sinon.restore();
-        return;
+        return left;
       }
       // The file's fakes stay until its end; the test's own are restored newest first, as sinon does.
       for (let i = fakes.length - 1; i >= defaultFakesAtStart; i--) {
         (fakes[i] as { restore?: () => void }).restore?.();
       }
       fakes.length = Math.min(fakes.length, defaultFakesAtStart);
+      return left;
     },
     fileEnded() {
       testSandbox?.restore();

@@ -1,42 +1,57 @@
-// The leak checks around each test, by policy: what the test left behind is noted (ISOLATION_LEAKS=report),
-// fails the test (fail), or is not looked at (off). Runs in: worker (or the --no-parallel process), per test.
+// The leak checks around each test, by policy per category: what the test left behind is noted (report), fails
+// the test (fail), or is not looked at (off). Runs in: worker (or the --no-parallel process), per test.
 // It ties the leak watch, the server watch and, serially, the open-handle report to the worker's statistics.
 
 import { IsolationError } from '../errors';
-import type { LeakPolicy } from '../config';
-import type { Leak } from '../shared/leak-report';
+import { checksLeaks } from '../config';
+import type { Leak, LeakPolicies } from '../shared/leak-report';
 import { createLeakWatch, type RolledBack } from './leak-watch';
 import { createServerWatch } from './open-servers';
 import { type OpenHandles, trackOpenHandles } from './open-handles';
 import type { TestInfo } from './scope';
 
 export interface LeakChecks {
-  testStarted(): void;
+  /** False when every category is off: then nothing below is called per test. */
+  readonly enabled: boolean;
+  testStarted(suiteChanged: boolean): void;
   /** setEnv() is the plugin's own way to change a variable for one test: undoing it is its contract, not a leak. */
   notedSetEnv(names: readonly string[]): void;
   /** The variables the environment sandbox put back after the test. */
   envRestored(keys: readonly string[]): void;
+  /** The sinon fakes the test left in place (restored since). */
+  fakesRestored(names: readonly string[]): void;
+  /** The rows the test left in the worker database (emptied since), as `table ×count`. */
+  rowsLeft(tables: readonly string[]): void;
   /** Closes the servers the test left listening (before the check, so they are gone whatever the policy). */
   closeServers(): void;
   /** Reports or, with `fail`, throws what the test left behind; `file` is its spec key. */
   testEnded(test: TestInfo, file: string): void;
+  fileStarted(): void;
+  /** Reports what the file's before/after hooks left behind (never fails: no test to fail). */
+  fileEnded(file: string): void;
   /** Serially, when the run ends: what still keeps the process alive and which tests left it. */
   openHandlesReport(): string | undefined;
 }
 
-export function createLeakChecks(policy: LeakPolicy, serial: boolean, record: (leaks: readonly Leak[]) => void): LeakChecks {
-  const watch = createLeakWatch();
+export function createLeakChecks(
+  policies: LeakPolicies,
+  options: { serial: boolean; tempFolder: string | undefined },
+  record: (leaks: readonly Leak[]) => void,
+): LeakChecks {
+  const enabled = checksLeaks(policies);
+  const watch = createLeakWatch(policies, options.tempFolder);
   const servers = createServerWatch();
-  const handles: OpenHandles | undefined = serial ? trackOpenHandles() : undefined;
+  const handles: OpenHandles | undefined = options.serial && policies.handles !== 'off' ? trackOpenHandles() : undefined;
   let viaSetEnv: Set<string> | undefined;
-  let rolledBack: RolledBack = { envKeys: [], servers: [] };
+  let rolledBack: RolledBack = { envKeys: [], fakes: [], rows: [], servers: [] };
   return {
-    testStarted() {
+    enabled,
+    testStarted(suiteChanged) {
       viaSetEnv = undefined;
-      rolledBack = { envKeys: [], servers: [] };
-      if (policy === 'off') return;
-      servers.testStarted();
-      watch.testStarted();
+      rolledBack = { envKeys: [], fakes: [], rows: [], servers: [] };
+      if (!enabled) return;
+      if (policies.servers !== 'off') servers.testStarted();
+      watch.testStarted(suiteChanged);
     },
     notedSetEnv(names) {
       viaSetEnv ??= new Set();
@@ -45,24 +60,37 @@ export function createLeakChecks(policy: LeakPolicy, serial: boolean, record: (l
     envRestored(keys) {
       rolledBack.envKeys = keys.filter((key) => viaSetEnv?.has(key) !== true);
     },
+    fakesRestored(names) {
+      rolledBack.fakes = names;
+    },
+    rowsLeft(tables) {
+      rolledBack.rows = tables;
+    },
     closeServers() {
-      if (policy !== 'off') rolledBack.servers = servers.testEnded();
+      if (policies.servers !== 'off') rolledBack.servers = servers.testEnded();
     },
     testEnded(test, file) {
-      if (policy === 'off') return;
+      if (!enabled) return;
       const leaks = watch.testEnded(test, file, rolledBack);
       if (leaks.length === 0) return;
       for (const leak of leaks) if (leak.category === 'handles') handles?.leftOpen(leak);
-      if (policy === 'report') {
-        record(leaks);
-        return;
-      }
-      const what = leaks.map((leak) => `${leak.category}: ${leak.detail}`).join('; ');
+      const failing = leaks.filter((leak) => policies[leak.category] === 'fail');
+      record(leaks.filter((leak) => policies[leak.category] === 'report'));
+      if (failing.length === 0) return;
+      const what = failing.map((leak) => `${leak.category}: ${leak.detail}`).join('; ');
       throw new IsolationError(
         'ERR_ISOLATION_LEAK',
         `test "${test.title}" (${file}) left behind ${what}. Undo it before the test ends (close servers, clear timers, remove listeners, restore what you change), or set ISOLATION_LEAKS=report.`,
-        { test: test.title, file, leaks },
+        { test: test.title, file, leaks: failing },
       );
+    },
+    fileStarted() {
+      if (enabled) watch.fileStarted();
+    },
+    fileEnded(file) {
+      if (!enabled) return;
+      const leaks = watch.fileEnded(file);
+      if (leaks.length > 0) record(leaks);
     },
     openHandlesReport() {
       return handles?.report();

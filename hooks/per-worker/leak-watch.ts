@@ -1,25 +1,36 @@
-// What each test left behind, by category: what the plugin rolled back (environment variables, servers it
-// closed) and what it cannot (timers, sockets, child processes still open; listeners added to
-// process). Runs in: worker (or the --no-parallel process), per test: one list of the process's resources and a
-// few listener counts before and after; nothing when ISOLATION_LEAKS=off.
+// What each test left behind, by category: what the plugin rolled back (environment variables, sinon fakes,
+// database rows, servers it closed) and what it cannot (files in the temp folder, timers, sockets, child
+// processes still open, listeners added to process, new globals, properties added to built-in prototypes).
+// Runs in: worker (or the --no-parallel process), per test: one list of the process's resources, a few counts and
+// one stat before and after; a category whose policy is off is not looked at.
 
-import type { Leak, LeakCategory } from '../shared/leak-report';
+import type { Leak, LeakCategory, LeakPolicies } from '../shared/leak-report';
+import { FILE_HOOKS_TITLE } from '../shared/leak-report';
+import { createNameWatch, type NameWatch } from './name-watch';
+import { folderSource, globalsSource, prototypesSource } from './leftover-sources';
 import type { TestInfo } from './scope';
-
 
 /** Everything the worker already knows at a test's end, found while rolling back. */
 export interface RolledBack {
   envKeys: readonly string[];
+  fakes: readonly string[];
+  rows: readonly string[];
   servers: readonly string[];
 }
 
+export const NOTHING_ROLLED_BACK: RolledBack = { envKeys: [], fakes: [], rows: [], servers: [] };
+
 // stdio, file system requests in flight, and servers (checked and closed separately) are not a test's leftovers.
 const IGNORED_RESOURCES: ReadonlySet<string> = new Set(['PipeWrap', 'TTYWrap', 'FSReqCallback', 'FSReqPromise', 'TCPServerWrap', 'PipeServerWrap']);
-const PROCESS_EVENTS = ['exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'warning', 'SIGINT', 'SIGTERM'] as const;
+const PROCESS_EVENTS = ['exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'warning', 'SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface LeakWatch {
-  testStarted(): void;
+  /** `suiteChanged`: the test is the first of its describe, whose before() hooks may have just run. */
+  testStarted(suiteChanged: boolean): void;
   testEnded(test: TestInfo, file: string, rolledBack: RolledBack): Leak[];
+  fileStarted(): void;
+  /** What the file's before/after hooks left that no test was named for. */
+  fileEnded(file: string): Leak[];
 }
 
 function countTypes(resources: readonly string[]): Map<string, number> {
@@ -34,37 +45,70 @@ function listenerCounts(): number[] {
   return counts;
 }
 
-export function createLeakWatch(): LeakWatch {
+export function createLeakWatch(policies: LeakPolicies, tempFolder: string | undefined): LeakWatch {
+  const on = (category: LeakCategory): boolean => policies[category] !== 'off';
+  const names: Array<[LeakCategory, NameWatch]> = [];
+  if (on('globals')) names.push(['globals', createNameWatch(globalsSource)]);
+  if (on('prototypes')) names.push(['prototypes', createNameWatch(prototypesSource)]);
+  if (on('tempFiles') && tempFolder !== undefined) names.push(['tempFiles', createNameWatch(folderSource(tempFolder))]);
+  const watchHandles = on('handles');
+  const watchListeners = on('listeners');
   // Kept raw at a test's start: most tests open and add nothing, and two lengths and a sum say so without a map.
   let resources: string[] = [];
   let listeners: number[] = [];
   let listenerTotal = 0;
   return {
-    testStarted() {
-      resources = process.getActiveResourcesInfo();
-      listeners = listenerCounts();
-      listenerTotal = sum(listeners);
+    testStarted(suiteChanged) {
+      if (suiteChanged) for (const [, watch] of names) watch.resync();
+      if (watchHandles) resources = process.getActiveResourcesInfo();
+      if (watchListeners) {
+        listeners = listenerCounts();
+        listenerTotal = sum(listeners);
+      }
     },
     testEnded(test, file, rolledBack) {
       const leaks: Leak[] = [];
-      const add = (category: LeakCategory, detail: string): void => void leaks.push({ category, test: test.title, file, detail });
+      const add = (category: LeakCategory, detail: string): void => {
+        if (on(category)) leaks.push({ category, test: test.title, file, detail });
+      };
       if (rolledBack.envKeys.length > 0) add('env', rolledBack.envKeys.join(', '));
+      if (rolledBack.fakes.length > 0) add('fakes', rolledBack.fakes.join(', '));
+      if (rolledBack.rows.length > 0) add('rows', rolledBack.rows.join(', '));
       if (rolledBack.servers.length > 0) add('servers', rolledBack.servers.join(', '));
-      const nowResources = process.getActiveResourcesInfo();
-      if (nowResources.length > resources.length) {
-        const before = countTypes(resources);
-        const grown = [...countTypes(nowResources)].filter(([type, count]) => count > (before.get(type) ?? 0));
-        if (grown.length > 0) {
-          add('handles', grown.map(([type, count]) => `${type} ×${count - (before.get(type) ?? 0)}`).join(', '));
-          (leaks.at(-1) as Leak).types = grown.map(([type]) => type);
+      for (const [category, watch] of names) {
+        const added = watch.added();
+        if (added.length > 0) add(category, added.join(', '));
+      }
+      if (watchHandles) {
+        const nowResources = process.getActiveResourcesInfo();
+        if (nowResources.length > resources.length) {
+          const before = countTypes(resources);
+          const grown = [...countTypes(nowResources)].filter(([type, count]) => count > (before.get(type) ?? 0));
+          if (grown.length > 0) {
+            add('handles', grown.map(([type, count]) => `${type} ×${count - (before.get(type) ?? 0)}`).join(', '));
+            (leaks.at(-1) as Leak).types = grown.map(([type]) => type);
+          }
         }
       }
-      const nowListeners = listenerCounts();
-      if (sum(nowListeners) > listenerTotal) {
-        const added = nowListeners
-          .map((count, i) => (count > (listeners[i] ?? 0) ? `${PROCESS_EVENTS[i]} ×${count - (listeners[i] ?? 0)}` : undefined))
-          .filter((entry): entry is string => entry !== undefined);
-        if (added.length > 0) add('listeners', `process.on(${added.join(', ')})`);
+      if (watchListeners) {
+        const nowListeners = listenerCounts();
+        if (sum(nowListeners) > listenerTotal) {
+          const added = nowListeners
+            .map((count, i) => (count > (listeners[i] ?? 0) ? `${PROCESS_EVENTS[i]} ×${count - (listeners[i] ?? 0)}` : undefined))
+            .filter((entry): entry is string => entry !== undefined);
+          if (added.length > 0) add('listeners', `process.on(${added.join(', ')})`);
+        }
+      }
+      return leaks;
+    },
+    fileStarted() {
+      for (const [, watch] of names) watch.fileStarted();
+    },
+    fileEnded(file) {
+      const leaks: Leak[] = [];
+      for (const [category, watch] of names) {
+        const left = watch.fileEnded();
+        if (left.length > 0) leaks.push({ category, test: FILE_HOOKS_TITLE, file, detail: left.join(', ') });
       }
       return leaks;
     },

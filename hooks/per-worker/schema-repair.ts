@@ -18,11 +18,25 @@ export function readTemplateSchema(db: Database): SchemaObject[] {
     .all();
 }
 
-export function prepareDeletes(db: Database): BetterSqlite3Statement[] {
-  const tables = db
+function userTables(db: Database): string[] {
+  return db
     .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
     .all()
     .map((row) => row.name);
+}
+
+/** Counts the rows of every table, for the leak report: `observations ×3` for each table that has any. */
+export function prepareRowCounts(db: Database): () => string[] {
+  const counts = userTables(db).map((table) => [table, db.prepare(`SELECT count(*) FROM ${quoteName(table)}`).pluck()] as const);
+  return () =>
+    counts.flatMap(([table, count]) => {
+      const rows = Number(count.get());
+      return rows > 0 ? [`${table} ×${rows}`] : [];
+    });
+}
+
+export function prepareDeletes(db: Database): BetterSqlite3Statement[] {
+  const tables = userTables(db);
   const hasSequence = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get() !== undefined;
   return [...tables, ...(hasSequence ? ['sqlite_sequence'] : [])].map((table) => db.prepare(`DELETE FROM ${quoteName(table)}`));
 }

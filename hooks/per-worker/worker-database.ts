@@ -18,7 +18,7 @@ import type { DbResetMode } from '../config';
 import { IsolationError } from '../errors';
 import type { RunLayout } from '../shared/run-layout';
 import { type Database, openDatabase } from '../shared/sqlite';
-import { prepareDeletes, readTemplateSchema, rebuildFromTemplate } from './schema-repair';
+import { prepareDeletes, prepareRowCounts, readTemplateSchema, rebuildFromTemplate } from './schema-repair';
 
 export interface WorkerDatabase {
   readonly path: string;
@@ -26,9 +26,10 @@ export interface WorkerDatabase {
   connectionForTest(): Database;
   /**
    * Puts the file back to the template's schema and empty tables if anything was written or the schema changed
-   * since the last call, by any connection.
+   * since the last call, by any connection. With `countLeft`, returns what it found before emptying (the leak
+   * report's rows: `table ×count`, or the schema change); counted only when something was written.
    */
-  resetIfDirty(): void;
+  resetIfDirty(countLeft?: boolean): string[];
   /**
    * The file's path was handed out (workerDbPath()), so connections other than the plugin's may write to it from
    * now on. Until then only its own change counter needs checking.
@@ -55,6 +56,7 @@ export function createWorkerDatabase(layout: RunLayout, workerId: string | undef
   const schemaVersion = db.prepare('PRAGMA schema_version').pluck();
   const templateSchemaVersion = schemaVersion.get();
   let deletes = prepareDeletes(db);
+  let countRows = prepareRowCounts(db);
   // data_version changes when another connection (the app under test) commits; total_changes counts our own.
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
@@ -65,6 +67,7 @@ export function createWorkerDatabase(layout: RunLayout, workerId: string | undef
   const rebuildSchema = (): void => {
     rebuildFromTemplate(db, schema);
     deletes = prepareDeletes(db);
+    countRows = prepareRowCounts(db);
     expectedSchemaVersion = schemaVersion.get();
   };
   let expectedSchemaVersion = templateSchemaVersion;
@@ -111,7 +114,9 @@ export function createWorkerDatabase(layout: RunLayout, workerId: string | undef
       }
       return db;
     },
-    resetIfDirty() {
+    resetIfDirty(countLeft = false) {
+      // Inside the test's savepoint its rows are still visible: counted before they are rolled back.
+      let left = countLeft && savepointOpen && totalChanges.get() !== changesAtSavepoint ? countRows() : [];
       const undone = savepointOpen && rollBackTest();
       if (db.inTransaction) db.exec('ROLLBACK');
       const changes = totalChanges.get();
@@ -122,11 +127,15 @@ export function createWorkerDatabase(layout: RunLayout, workerId: string | undef
       const othersWrote = pathShared && dataVersion.get() !== seenVersion;
       const mayHaveChangedSchema = usedInTest || othersWrote;
       usedInTest = false;
-      if (mayHaveChangedSchema && schemaVersion.get() !== expectedSchemaVersion) rebuildSchema();
-      else if (!ownWrites && !othersWrote) return;
+      if (mayHaveChangedSchema && schemaVersion.get() !== expectedSchemaVersion) {
+        if (countLeft) left = ['the schema changed (rebuilt from the template)'];
+        rebuildSchema();
+      } else if (!ownWrites && !othersWrote) return left;
+      else if (countLeft && left.length === 0) left = countRows();
       emptyAll();
       seenVersion = dataVersion.get();
       seenChanges = totalChanges.get();
+      return left;
     },
     markPathShared() {
       pathShared = true;

@@ -6,7 +6,8 @@
 // testEnded (per test) → fileEnded. The root hooks, the runner's suite events and the plugin's interface call
 // these; nothing else keeps state between them.
 
-import type { Runner, Test } from 'mocha';
+import fs from 'node:fs';
+import type { Runner, Suite, Test } from 'mocha';
 import type { IsolationConfig } from '../config';
 import { configError, IsolationError } from '../errors';
 import { type Outcome, type RunLayout, runLayout, specKey, TITLE_SEPARATOR } from '../shared/run-layout';
@@ -41,6 +42,8 @@ export class WorkerState {
   private test: { scope: Scope; info: TestInfo; serial: boolean } | undefined;
   /** Set once the runner's suite events mark file boundaries (serial mode); root hooks do it otherwise. */
   private fileEvents = false;
+  /** The describe of the last test that started: a new one may have run before() hooks since. */
+  private lastSuite: Suite | undefined;
   private gate: OutcomeGate | undefined;
   /** The tests the run selects (set from the runner's --grep). */
   readonly selection = new TestSelection();
@@ -58,7 +61,11 @@ export class WorkerState {
       config.schemaPath === undefined
         ? undefined
         : createWorkerDatabase(this.layout, config.workerId, { mode: config.dbReset, pathInEnv: config.dbEnv !== undefined });
-    const initial = this.database !== undefined && config.dbEnv !== undefined ? { [config.dbEnv]: this.database.path } : {};
+    // os.tmpdir() points into the run folder: what tests leave there is named, and goes when the run ends.
+    const tempFolder = this.layout.workerTemp(config.workerId);
+    fs.mkdirSync(tempFolder, { recursive: true });
+    const initial: Record<string, string> = { TMPDIR: tempFolder };
+    if (this.database !== undefined && config.dbEnv !== undefined) initial[config.dbEnv] = this.database.path;
     this.env = createEnvSandbox(initial);
     this.marker = config.workerId === undefined ? undefined : createFileMarker(this.layout, config.workerId);
     // Serially the tests run in the main process: if it exits mid-run, nobody else is left to say where.
@@ -66,7 +73,7 @@ export class WorkerState {
     this.stats = createStatsRecorder(this.layout, config.workerId, this.cwd);
     this.serialLock = createSerialLock(this.layout.serialLock);
     this.fakes = projectFakes(this.cwd);
-    this.leaks = createLeakChecks(config.leaks, config.workerId === undefined, (leaks) => this.stats.leaked(leaks));
+    this.leaks = createLeakChecks(config.leaks, { serial: config.workerId === undefined, tempFolder }, (leaks) => this.stats.leaked(leaks));
   }
 
   /**
@@ -108,6 +115,7 @@ export class WorkerState {
     const key = specKey(file, this.cwd);
     this.file = { path: file, key, scope: new Scope('file', { title: `file ${key}`, file, serial: false }) };
     this.env.fileStarted(this.loadWrites.get(key));
+    this.leaks.fileStarted();
     this.stats.fileStarting(key);
     this.marker?.fileStarted(key, tests);
     if (this.config.workerId !== undefined) this.stats.fileLoaded(key, tests.length);
@@ -128,6 +136,7 @@ export class WorkerState {
     attempt(() => ending.scope.close());
     attempt(() => this.fakes.tracked()?.fileEnded());
     attempt(() => this.env.fileEnded());
+    attempt(() => this.leaks.fileEnded(ending.key));
     attempt(() => this.stats.fileEnded());
     attempt(() => this.marker?.fileEnded());
     return errors[0];
@@ -143,7 +152,9 @@ export class WorkerState {
       serial,
     };
     this.env.testStarted();
-    this.leaks.testStarted();
+    const suiteChanged = test.parent !== this.lastSuite;
+    this.lastSuite = test.parent;
+    this.leaks.testStarted(suiteChanged);
     this.fakes.tracked()?.testStarted();
     this.marker?.testStarted(info);
     this.stats.testStarting(info.file);
@@ -166,14 +177,16 @@ export class WorkerState {
     // what it was given last first.
     const cleanup = new Scope('test', info);
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
-    if (this.config.leaks !== 'off') {
+    const leaks = this.leaks;
+    if (leaks.enabled) {
       const file = info.file === undefined ? 'unknown file' : specKey(info.file, this.cwd);
-      cleanup.defer(() => this.leaks.testEnded(info, file));
-      cleanup.defer(() => this.leaks.closeServers());
+      cleanup.defer(() => leaks.testEnded(info, file));
+      cleanup.defer(() => leaks.closeServers());
     }
-    cleanup.defer(() => this.leaks.envRestored(this.env.testEnded()));
-    cleanup.defer(() => this.fakes.tracked()?.testEnded());
-    cleanup.defer(() => this.database?.resetIfDirty());
+    cleanup.defer(() => leaks.envRestored(this.env.testEnded()));
+    cleanup.defer(() => leaks.fakesRestored(this.fakes.tracked()?.testEnded() ?? []));
+    const countRows = this.config.leaks.rows !== 'off';
+    cleanup.defer(() => leaks.rowsLeft(this.database?.resetIfDirty(countRows) ?? []));
     for (const reset of [...projectWiring.resets].reverse()) cleanup.defer(reset);
     cleanup.defer(() => scope.close());
     const settle = (error: unknown): Error | undefined => this.settle(test, info, error);

@@ -62,6 +62,8 @@ export interface RunLayout {
   /** The @serial lock, shared by every worker of the run. */
   readonly serialLock: string;
   workerDatabase(workerId: string | undefined): string;
+  /** The worker's TMPDIR (os.tmpdir() in its tests): what tests leave there is named and goes with the run folder. */
+  workerTemp(workerId: string | undefined): string;
   marker(workerId: string): string;
   statsRecord(pid: number): string;
 }
@@ -75,6 +77,7 @@ export function runLayout(root: string): RunLayout {
     serialLock: path.join(root, 'serial.lock'),
     // MOCHA_WORKER_ID is unique within a run, and the run folder is unique per run.
     workerDatabase: (workerId) => path.join(root, `worker-${workerId ?? 'serial'}.sqlite`),
+    workerTemp: (workerId) => path.join(root, `tmp-${workerId ?? 'serial'}`),
     marker: (workerId) => path.join(root, 'workers', `${workerId}.json`),
     statsRecord: (pid) => path.join(root, 'stats', `${pid}.json`),
   };

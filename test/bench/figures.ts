@@ -87,6 +87,10 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
       unluckyNoCache: { value: ratio(v('declared-no-cache')?.wallMs, v('best-order')?.wallMs), note: 'slow files declared last, no cache / best order' },
       unluckyWithCache: { value: ratio(v('declared-cache')?.wallMs, v('best-order')?.wallMs), target: '<= 1.05', note: 'slow files declared last, with cache / best order' },
       pluginSerialUsPerTest: { value: difference(serialPerTestPlugin, serialPerTestBare), target: '<= 20', note: 'plugin cost per test, serial (µs, trivial suite, over bare)' },
+      leakReportUsPerLeakingTest: {
+        value: difference(perTest(v('leaky-serial-plugin')?.totalFileMs, v('one-serial-plugin')?.totalFileMs), serialPerTestPlugin),
+        note: 'leak report cost per leaking test, serial (µs: a test that changes a variable, over a clean one)',
+      },
       pluginParallelCpuUsPerTest: { value: difference(cpuPerTestPlugin, cpuPerTestBare), target: '<= 130', note: 'plugin CPU per test, parallel (µs, all processes, over bare)' },
       bareParallelCpuUsPerTest: { value: cpuPerTestBare, note: 'bare mocha CPU per test, parallel (µs, for scale)' },
       pluginShareOfSerialWall: { value: shareOfWall('serial-plugin', 'serial-bare'), note: 'plugin share of serial wall, default suite ((plugin - bare) / plugin)' },

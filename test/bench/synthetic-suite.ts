@@ -24,6 +24,8 @@ export interface SyntheticSuite {
   specFiles: string[];
   slowSpecFiles: string[];
   trivialFile: string;
+  /** The trivial file's tests, each leaving a changed variable behind: the leak report's cost with leaks. */
+  leakyFile: string;
   /** One empty test: the fixed cost of a run, subtracted to get the cost per test. */
   oneTestFile: string;
 }
@@ -137,6 +139,24 @@ const TSCONFIG = {
   include: ['spec', 'support', 'trivial'],
 };
 
+function leakySource(tests: number): string {
+  return `import { fileTimer, markFirstTest } from '../support/work';
+
+const timer = fileTimer('leaky');
+
+describe('leaky', () => {
+  before(timer.start);
+  after(timer.end);
+  for (let i = 0; i < ${tests}; i++) {
+    it(\`leaks \${i}\`, () => {
+      markFirstTest();
+      process.env.BENCH_LEAKED_TOKEN = String(i);
+    });
+  }
+});
+`;
+}
+
 export function writeSyntheticSuite(dir: string, shape: SuiteShape, repo: string): SyntheticSuite {
   for (const sub of ['spec', 'support', 'trivial', 'probe', 'db']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   // Packages resolve from the repo's own install, as in a project that has them as dependencies.
@@ -165,9 +185,11 @@ export function writeSyntheticSuite(dir: string, shape: SuiteShape, repo: string
   }
   const trivialFile = 'trivial/trivial.spec.ts';
   fs.writeFileSync(path.join(dir, trivialFile), trivialSource(shape.trivialTests));
+  const leakyFile = 'trivial/leaky.spec.ts';
+  fs.writeFileSync(path.join(dir, leakyFile), leakySource(shape.trivialTests));
   const oneTestFile = 'trivial/one.spec.ts';
   fs.writeFileSync(path.join(dir, oneTestFile), trivialSource(1));
-  return { dir, specFiles, slowSpecFiles, trivialFile, oneTestFile };
+  return { dir, specFiles, slowSpecFiles, trivialFile, leakyFile, oneTestFile };
 }
 
 /** The floor: the same sources compiled once to JavaScript (with swc, as the register hook would). */

@@ -50,6 +50,7 @@ export function buildVariants(suite: SyntheticSuite, transpilers: boolean): Vari
       { key: `one-${mode}-${who}`, label: `one test ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`, spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.oneTestFile }, env } },
     );
   }
+  variants.push({ key: 'leaky-serial-plugin', label: 'trivial serial, plugin, every test leaks a variable', spec: { mode: 'serial', plugin: true, transpiler: 'swc-register', spec: { config: suite.leakyFile }, env: SEED } });
   if (transpilers) {
     const others: [Transpiler, string][] = [
       ['ts-node', 'ts-node, type-checking'],

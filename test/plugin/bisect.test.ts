@@ -6,7 +6,7 @@ import path from 'node:path';
 import { REPO, fixtureDir } from './support/run-fixture';
 
 // The run record, replay and the pollution bisector on thirty generated files, one of which holds a test that
-// leaves a feature flag on; the victim passes alone and fails after it.
+// leaves a global feature flag on; the victim passes alone and fails after it.
 describe('replay and bisect (fixtures/bisect-fail)', () => {
   const cwd = fixtureDir('bisect-fail');
   let work: string;
@@ -48,6 +48,8 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
     expect(bisect.status, bisect.stderr).to.equal(0);
     expect(lines).to.include('  polluter: "f17 f17 test 2 turns the new checkout on" (generated/f17.spec.ts)');
     expect(lines).to.include('  victim:   "checkout uses the old checkout by default" (generated/victim.spec.ts)');
+    // The leak report of the confirming run says what the polluter left.
+    expect(lines).to.include('  it left: globals (newCheckout)');
     const runs = Number(/found in (\d+) runs/.exec(bisect.stderr)?.[1]);
     // Alone, own file, all candidates, log2(files) halvings, log2(3 tests) halvings, confirmation.
     expect(runs).to.be.at.most(3 + Math.ceil(Math.log2(before)) + 2 + 1);
@@ -75,7 +77,7 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
     const recorded = record();
     expect(recorded.workers.length).to.be.at.least(1);
     expect(recorded.workers.flatMap((w) => w.files).length).to.equal(31);
-    const replay = command(['replay']);
+    const replay = command(['replay', 'last']);
     const headers = replay.stderr.split('\n').filter((line) => line.startsWith('mocha-isolation replay: worker'));
     expect(headers).to.have.length(recorded.workers.length);
     for (const [index, worker] of recorded.workers.entries()) {
@@ -85,7 +87,7 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
   });
 
   it('refuses a missing record with the fix', () => {
-    const missing = command(['replay', '--record', path.join(work, 'none.json')]);
+    const missing = command(['replay', path.join(work, 'none.json')]);
     expect(missing.status).to.equal(2);
     expect(missing.stderr).to.contain('could not be read (ENOENT). Run the suite once (npx mocha) to write one, or name a record file.');
   });

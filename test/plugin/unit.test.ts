@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseConfig } from '../../hooks/config';
+import { parseConfig, parseLeakPolicies } from '../../hooks/config';
+import { createNameWatch } from '../../hooks/per-worker/name-watch';
 import { ERROR_CODES } from '../../hooks/errors';
 import { buildMochaConfig } from '../../hooks/main/define-config';
 import { describeOrder, formatSeedLine } from '../../hooks/main/seed-line';
@@ -60,7 +61,7 @@ describe('parseConfig', () => {
   it('reads defaults from an empty environment', () => {
     expect(parseConfig({})).to.deep.equal({
       config: {
-        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: 'report', dbReset: 'auto', runDir: undefined,
+        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: parseLeakPolicies('report').policies, dbReset: 'auto', runDir: undefined,
         durations: '.mocha-isolation/durations.json', shard: undefined, workerId: undefined,
       },
       problems: [],
@@ -76,6 +77,36 @@ describe('parseConfig', () => {
   it('accepts the largest seed and refuses one above it', () => {
     expect(parseConfig({ ISOLATION_SEED: '4294967295' }).config.seed).to.equal(4294967295);
     expect(parseConfig({ ISOLATION_SEED: '4294967296' }).problems).to.have.length(1);
+  });
+});
+
+describe('leak policies (ISOLATION_LEAKS)', () => {
+  it('takes a policy for every category, then exceptions by category', () => {
+    const { policies, problem } = parseLeakPolicies('fail, rows=off ,tempFiles=report');
+    expect(problem).to.equal(undefined);
+    expect(policies).to.include({ env: 'fail', globals: 'fail', rows: 'off', tempFiles: 'report' });
+    expect(parseLeakPolicies('warn').policies.handles).to.equal('report');
+    expect(Object.values(parseLeakPolicies('off').policies)).to.deep.equal(Array(9).fill('off'));
+  });
+
+  it('names every item it does not understand, with the categories', () => {
+    const { problem } = parseLeakPolicies('report,cookies=off,env=sometimes');
+    expect(problem).to.contain('not understood: "cookies=off", "env=sometimes"').and.contain('Categories: env, fakes, rows, tempFiles');
+  });
+});
+
+describe('the name watch of the leak report', () => {
+  it('names what a test added once, skips what hooks added between describes, and names that at the file end', () => {
+    const names = new Set(['a']);
+    const watch = createNameWatch({ fingerprint: () => names.size, names: () => [...names] });
+    watch.fileStarted();
+    names.add('by-test');
+    expect(watch.added()).to.deep.equal(['by-test']);
+    expect(watch.added()).to.deep.equal([]);
+    names.add('by-before-hook');
+    watch.resync();
+    expect(watch.added()).to.deep.equal([]);
+    expect(watch.fileEnded()).to.deep.equal(['by-before-hook']);
   });
 });
 
