@@ -35,6 +35,16 @@ describe('mocha-isolation repeat (fixtures/flaky-fail)', () => {
     );
   });
 
+  it('tells them apart in parallel runs too (two workers: the victim fails only when its worker ran the polluter first)', () => {
+    const { code, lines } = hunt(['--seeds', '1,2,3,4,5,6', '--parallel', '--jobs', '2']);
+    expect(code).to.equal(1);
+    expect(lines.filter((line) => line.includes('mocha-isolation repeat: run'))).to.have.length(6);
+    expect(lines.find((line) => line.includes('"flaky depends on the luck of the run"'))).to.match(/failed 3 of 6 runs \(seeds 2, 4, 6\); it fails alone too: a flake of its own\./);
+    // Which worker gets which file depends on timing; when the victim failed, it must be called polluted.
+    const victim = lines.find((line) => line.includes('"victim starts with an empty cache"'));
+    if (victim !== undefined) expect(victim).to.contain('it passes alone, so another test pollutes it');
+  });
+
   it('exits 0 and says so when every run passed', () => {
     const { code, lines } = hunt(['--seeds', '5', '--no-parallel']);
     expect(code).to.equal(0);
