@@ -52,18 +52,51 @@ function recordedFailures(record: RunRecord): Array<{ worker: number; file: numb
 
 export interface BisectResult {
   victim: string;
-  polluter: string | undefined;
+  /** The smallest set of tests found whose running before the victim makes it fail (usually one). */
+  polluters: string[];
+  /** The files to run to show it: the polluters' files in the order the worker ran them, then the victim's. */
   files: string[];
+  /** Each polluter's file. */
+  polluterFiles: Record<string, string>;
   runs: number;
   verdict: 'polluted' | 'fails-alone' | 'does-not-reproduce';
-  /** What the leak report says the polluter left behind, in the confirming run. */
+  /** What the leak report says the polluters left behind, in the confirming run. */
   polluterLeaks: Leak[];
 }
 
 /**
- * Finds the test whose running before `victim` makes it fail: first the file (halving the files its worker ran
- * before the victim's), then the test inside it (halving that file's tests with --grep). Assumes one polluter;
- * log2(files) + log2(tests) runs, plus three to confirm.
+ * The smallest subset of `candidates` that, added to `required`, still makes `fails` true, assuming `fails`
+ * is true for `required` plus all candidates. When neither half does it alone, the pollution needs something
+ * from both halves: each half is then searched with the other kept. One polluter costs log2(candidates) runs;
+ * each further one about as many again.
+ */
+export async function smallestFailingSet<T>(candidates: readonly T[], required: readonly T[], fails: (items: readonly T[]) => Promise<boolean>): Promise<T[]> {
+  if (candidates.length <= 1) return [...candidates];
+  const half = Math.ceil(candidates.length / 2);
+  const first = candidates.slice(0, half);
+  const second = candidates.slice(half);
+  if (await fails([...required, ...first])) return smallestFailingSet(first, required, fails);
+  if (await fails([...required, ...second])) return smallestFailingSet(second, required, fails);
+  const fromFirst = await smallestFailingSet(first, [...required, ...second], fails);
+  const fromSecond = await smallestFailingSet(second, [...required, ...fromFirst], fails);
+  return [...fromFirst, ...fromSecond];
+}
+
+/** Plain halving, for one culprit: keeps the first half when it still fails, the second otherwise. */
+async function halve<T>(candidates: readonly T[], fails: (items: readonly T[]) => Promise<boolean>): Promise<T[]> {
+  let left = [...candidates];
+  while (left.length > 1) {
+    const first = left.slice(0, Math.ceil(left.length / 2));
+    left = (await fails(first)) ? first : left.slice(first.length);
+  }
+  return left;
+}
+
+/**
+ * Finds the tests whose running before `victim` makes it fail: first the files (among those its worker ran
+ * before the victim's), then the tests inside them (with --grep). One polluter: log2(files) + log2(tests)
+ * runs, plus four to check and confirm. When that polluter alone does not confirm, several tests do it only
+ * together: they are searched again without that assumption (smallestFailingSet).
  */
 export async function bisect(record: RunRecord, cwd: string, victimTitle: string | undefined, print: Print): Promise<BisectResult> {
   const failures = recordedFailures(record);
@@ -86,41 +119,63 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
     return failed;
   };
   const only = (titles: readonly string[]): string => `^(${titles.map(escapeRegExp).join('|')})$`;
+  const nothing = (verdict: BisectResult['verdict']): BisectResult => ({ victim, polluters: [], files: [victimFile], polluterFiles: {}, runs, verdict, polluterLeaks: [] });
 
   print(`mocha-isolation bisect: victim "${victim}" (${victimFile}), which failed in ${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} after ${target.file} other files`);
-  if (await victimFails([victimFile], only([victim]), 'alone')) return { victim, polluter: undefined, files: [victimFile], runs, verdict: 'fails-alone', polluterLeaks: [] };
+  if (await victimFails([victimFile], only([victim]), 'alone')) return nothing('fails-alone');
 
-  let guilty: string;
-  if (await victimFails([victimFile], undefined, 'with the rest of its own file')) {
-    guilty = victimFile;
-  } else {
-    let candidates = worker.files.slice(0, target.file).map((entry) => entry.file);
-    if (candidates.length === 0 || !(await victimFails([...candidates, victimFile], undefined, `after all ${candidates.length} files its worker ran before it`))) {
-      return { victim, polluter: undefined, files: [victimFile], runs, verdict: 'does-not-reproduce', polluterLeaks: [] };
-    }
-    while (candidates.length > 1) {
-      const half = candidates.slice(0, Math.ceil(candidates.length / 2));
-      candidates = (await victimFails([...half, victimFile], undefined, `after ${half.length} of ${candidates.length} candidate files`)) ? half : candidates.slice(half.length);
-    }
-    guilty = candidates[0] as string;
+  // The files the worker ran before the victim's, in its order; the victim's own file if its earlier tests suffice.
+  const fileOrder = worker.files.slice(0, target.file + 1).map((entry) => entry.file);
+  const inOrder = (files: readonly string[]): string[] => fileOrder.filter((file) => files.includes(file));
+  const candidates = fileOrder.slice(0, -1);
+  const ownFile = await victimFails([victimFile], undefined, 'with the rest of its own file');
+  if (!ownFile && (candidates.length === 0 || !(await victimFails([...candidates, victimFile], undefined, `after all ${candidates.length} files its worker ran before it`)))) {
+    return nothing('does-not-reproduce');
   }
+  const filesFail = (files: readonly string[]): Promise<boolean> =>
+    victimFails([...inOrder(files), victimFile], undefined, `after ${files.length} of ${candidates.length} candidate files`);
 
-  const guiltyTitles = (worker.files.find((entry) => entry.file === guilty)?.tests ?? []).map(([title]) => title);
-  // In the victim's own file only the tests that ran before it can be to blame.
-  let tests = guilty === victimFile ? guiltyTitles.slice(0, guiltyTitles.indexOf(victim)) : guiltyTitles;
-  while (tests.length > 1) {
-    const half = tests.slice(0, Math.ceil(tests.length / 2));
-    tests = (await victimFails([guilty, victimFile], only([...half, victim]), `after ${half.length} of ${tests.length} candidate tests in ${guilty}`)) ? half : tests.slice(half.length);
+  // The tests of the guilty files that ran before the victim, in order (in its own file, only the earlier ones).
+  const fileOf: Record<string, string> = {};
+  const testsOf = (guiltyFiles: readonly string[]): { tests: string[]; fail: (tests: readonly string[]) => Promise<boolean> } => {
+    const tests: string[] = [];
+    for (const file of inOrder(guiltyFiles)) {
+      const titles = (worker.files.find((entry) => entry.file === file)?.tests ?? []).map(([title]) => title);
+      for (const title of file === victimFile ? titles.slice(0, titles.indexOf(victim)) : titles) {
+        fileOf[title] = file;
+        tests.push(title);
+      }
+    }
+    const runFiles = [...inOrder(guiltyFiles), victimFile];
+    return { tests, fail: (some) => victimFails(runFiles, only([...some, victim]), `after ${some.length} of ${tests.length} candidate tests in ${guiltyFiles.join(', ')}`) };
+  };
+  const confirm = (polluters: readonly string[]): Promise<boolean> => {
+    const files = [...inOrder(polluters.map((title) => fileOf[title] as string)), victimFile];
+    return victimFails(files, only([...polluters, victim]), `after the ${polluters.length === 1 ? 'polluter' : `${polluters.length} polluters`} alone (confirmation)`);
+  };
+
+  // Usually one test is to blame: plain halving, log2 runs per level, checked once at the end.
+  let guiltyFiles = ownFile ? [victimFile] : await halve(candidates, filesFail);
+  let tests = testsOf(guiltyFiles);
+  let polluters = await halve(tests.tests, tests.fail);
+  let confirmed = polluters.length > 0 && (await confirm(polluters));
+  if (!confirmed) {
+    print('mocha-isolation bisect: no single test makes it fail; looking for tests that do it only together');
+    guiltyFiles = ownFile ? [victimFile] : await smallestFailingSet(candidates, [], filesFail);
+    tests = testsOf(guiltyFiles);
+    polluters = await smallestFailingSet(tests.tests, [], tests.fail);
+    confirmed = polluters.length > 0 && (await confirm(polluters));
   }
-  const polluter = tests[0];
-  const confirmed = polluter !== undefined && (await victimFails([guilty, victimFile], only([polluter, victim]), 'after the polluter alone (confirmation)'));
+  if (!confirmed) return nothing('does-not-reproduce');
+  const polluterFiles = Object.fromEntries(polluters.map((title) => [title, fileOf[title] as string]));
   return {
     victim,
-    polluter: confirmed ? polluter : undefined,
-    files: [...new Set([guilty, victimFile])],
+    polluters,
+    files: [...new Set([...inOrder(Object.values(polluterFiles)), victimFile])],
+    polluterFiles,
     runs,
-    verdict: confirmed ? 'polluted' : 'does-not-reproduce',
-    polluterLeaks: confirmed ? lastLeaks.filter((leak) => leak.test === polluter) : [],
+    verdict: 'polluted',
+    polluterLeaks: lastLeaks.filter((leak) => polluters.includes(leak.test)),
   };
 }
 
@@ -128,14 +183,18 @@ export function formatBisect(result: BisectResult, record: RunRecord): string[] 
   if (result.verdict === 'fails-alone') {
     return [`mocha-isolation bisect: "${result.victim}" fails alone, so no other test is to blame: ${command(record, result.files, `^${escapeRegExp(result.victim)}$`)} (${result.runs} runs)`];
   }
-  if (result.verdict === 'does-not-reproduce' || result.polluter === undefined) {
+  if (result.verdict === 'does-not-reproduce' || result.polluters.length === 0) {
     return [`mocha-isolation bisect: "${result.victim}" passes alone and did not fail again when its worker's files were replayed serially (timing, not order?). ${result.runs} runs.`];
   }
+  const several = result.polluters.length > 1;
+  const left = (test: string): string => {
+    const leaks = result.polluterLeaks.filter((leak) => leak.test === test);
+    return leaks.length === 0 ? 'nothing the leak report watches (look for module state: a cache, a singleton, a registry it filled)' : leaks.map((leak) => `${leak.category} (${leak.detail})`).join('; ');
+  };
   return [
-    `mocha-isolation bisect: found in ${result.runs} runs.`,
-    `  polluter: "${result.polluter}" (${result.files[0]})`,
+    `mocha-isolation bisect: found in ${result.runs} runs${several ? `: the victim fails only after all ${result.polluters.length} of these` : ''}.`,
+    ...result.polluters.flatMap((test) => [`  polluter: "${test}" (${result.polluterFiles[test]})`, `  it left: ${left(test)}`]),
     `  victim:   "${result.victim}" (${result.files.at(-1)})`,
-    `  it left: ${result.polluterLeaks.length === 0 ? 'nothing the leak report watches (look for module state: a cache, a singleton, a registry it filled)' : result.polluterLeaks.map((leak) => `${leak.category} (${leak.detail})`).join('; ')}`,
-    `  shows it: ${command(record, result.files, `^(${escapeRegExp(result.polluter)}|${escapeRegExp(result.victim)})$`)}`,
+    `  shows it: ${command(record, result.files, `^(${[...result.polluters, result.victim].map(escapeRegExp).join('|')})$`)}`,
   ];
 }

@@ -65,6 +65,33 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
     expect(proof.stdout).to.contain('1 passing').and.contain('1 failing');
   });
 
+  it('finds two polluters that are only guilty together', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(path.join(cwd, 'generate.cjs')) as (kind: string) => string)('pair');
+    try {
+      const ranBefore = (file: string): boolean => {
+        const files = record().workers[0]?.files.map((f) => f.file) ?? [];
+        return files.indexOf(file) < files.indexOf('generated/victim.spec.ts');
+      };
+      let failed = false;
+      for (let seed = 1; seed <= 60 && !failed; seed++) {
+        failed = mocha(['--no-parallel'], { ISOLATION_SEED: String(seed) }).status !== 0;
+        if (failed) expect(ranBefore('generated/f05.spec.ts') && ranBefore('generated/f23.spec.ts')).to.equal(true);
+      }
+      expect(failed, 'no seed put both polluters before the victim').to.equal(true);
+      const bisect = command(['bisect']);
+      const lines = bisect.stderr.trim().split('\n');
+      expect(bisect.status, bisect.stderr).to.equal(0);
+      expect(lines.find((line) => line.includes('found in'))).to.match(/found in \d+ runs: the victim fails only after all 2 of these\./);
+      expect(lines).to.include('  polluter: "f05 f05 test 1 switches to gross prices" (generated/f05.spec.ts)');
+      expect(lines).to.include('  polluter: "f23 f23 test 3 switches to cent rounding" (generated/f23.spec.ts)');
+      expect(lines.filter((line) => line.startsWith('  it left: globals'))).to.have.length(2);
+    } finally {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require(path.join(cwd, 'generate.cjs')) as () => string)();
+    }
+  });
+
   it('refuses a test that did not fail in the recorded run, naming it', () => {
     mocha(['--no-parallel'], { ISOLATION_SEED: '2' });
     const refused = command(['bisect', '--test', 'no such test']);

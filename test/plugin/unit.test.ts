@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig, parseLeakPolicies } from '../../hooks/config';
 import { createNameWatch } from '../../hooks/per-worker/name-watch';
+import { smallestFailingSet } from '../../hooks/main/bisect';
 import { ERROR_CODES } from '../../hooks/errors';
 import { buildMochaConfig } from '../../hooks/main/define-config';
 import { describeOrder, formatSeedLine } from '../../hooks/main/seed-line';
@@ -107,6 +108,28 @@ describe('the name watch of the leak report', () => {
     watch.resync();
     expect(watch.added()).to.deep.equal([]);
     expect(watch.fileEnded()).to.deep.equal(['by-before-hook']);
+  });
+});
+
+describe('smallestFailingSet (the bisector without the one-polluter assumption)', () => {
+  const search = async (size: number, guilty: number[]): Promise<{ found: number[]; runs: number }> => {
+    let runs = 0;
+    const items = Array.from({ length: size }, (_, i) => i + 1);
+    const found = await smallestFailingSet(items, [], async (subset) => {
+      runs += 1;
+      return guilty.every((item) => subset.includes(item));
+    });
+    return { found, runs };
+  };
+
+  it('finds one culprit in about 2 log2(n) runs, and two that are guilty only together', async () => {
+    const one = await search(32, [21]);
+    expect(one.found).to.deep.equal([21]);
+    expect(one.runs).to.be.at.most(2 * 5);
+    const two = await search(32, [3, 28]);
+    expect(two.found).to.deep.equal([3, 28]);
+    expect(two.runs).to.be.at.most(4 * 5);
+    expect((await search(32, [5, 6, 30])).found).to.deep.equal([5, 6, 30]);
   });
 });
 
