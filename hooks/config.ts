@@ -17,6 +17,8 @@ export const ENV = {
   durations: 'ISOLATION_DURATIONS',
   shard: 'ISOLATION_SHARD',
   dbReset: 'ISOLATION_DB_RESET',
+  modules: 'ISOLATION_MODULES',
+  keepModules: 'ISOLATION_KEEP_MODULES',
   /** Set by the config helper in the first process: the command the user typed (for the reproduce line). */
   command: 'ISOLATION_COMMAND',
   /** Set by the config helper: the interface the project asked for (bdd unless set), which the plugin wraps. */
@@ -38,6 +40,8 @@ export type ShuffleLevel = 'tests' | 'suites' | 'files' | 'off';
 /** auto: a test's writes through workerDb() go into a transaction rolled back after it, while no other
  *  connection can see the file; every table is emptied otherwise. delete: always empty every table. */
 export type DbResetMode = 'auto' | 'delete';
+/** How long a project module loaded by a spec file lives: the whole test process (mocha's way), or one file. */
+export type ModuleScope = 'worker' | 'file';
 
 export interface IsolationConfig {
   /** Undefined until global setup (or the mocharc helper) has chosen one. */
@@ -52,6 +56,10 @@ export interface IsolationConfig {
   /** Per category of leftovers: report, fail or off (ISOLATION_LEAKS=report,rows=off). */
   leaks: LeakPolicies;
   dbReset: DbResetMode;
+  /** `file`: the project's modules that spec files load are loaded fresh for every spec file; `worker`: kept. */
+  modules: ModuleScope;
+  /** Globs (relative to the working directory) of project modules kept across files even with modules=file. */
+  keepModules: string[];
   /** Set by global setup in the main process, inherited by every worker. */
   runDir: string | undefined;
   /** The duration cache file (relative to the working directory); undefined when ISOLATION_DURATIONS=off. */
@@ -170,6 +178,11 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
     );
   }
 
+  const modules = (read(ENV.modules)?.toLowerCase() ?? 'worker') as ModuleScope;
+  if (modules !== 'worker' && modules !== 'file') {
+    problems.push(`"${ENV.modules}" (isolation.modules) must be file or worker, got "${read(ENV.modules)}". Use file to load the project's modules fresh for every spec file.`);
+  }
+
   const rawDurations = read(ENV.durations);
   const durations = rawDurations === undefined ? DEFAULT_DURATIONS_FILE : SWITCH_VALUES[rawDurations.toLowerCase()] === false ? undefined : rawDurations;
 
@@ -188,6 +201,8 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       tmpdir: read(ENV.tmpdir),
       leaks,
       dbReset: DB_RESET_MODES.includes(dbReset) ? dbReset : 'auto',
+      modules: modules === 'file' ? 'file' : 'worker',
+      keepModules: (read(ENV.keepModules) ?? '').split(',').map((glob) => glob.trim()).filter((glob) => glob !== ''),
       runDir: read(ENV.runDir),
       durations,
       shard,

@@ -3,7 +3,9 @@
 //
 // Why: serially mocha loads every spec file before the first test, so what a file's module code writes to
 // process.env would be seen by every file. mocha emits pre-require/post-require on the root suite around each
-// file; the plugin records each file's writes and applies them only while that file runs.
+// file; the plugin records each file's writes and applies them only while that file runs. The same two events
+// let it load the project's modules fresh for every file (isolation.modules: 'file') and see which modules
+// register root hooks at import.
 
 import type { Suite } from 'mocha';
 import { ENV } from './config';
@@ -13,7 +15,8 @@ type BindInterface = (suite: Suite) => void;
 
 export default function isolationInterface(suite: Suite): void {
   bindProjectInterface(suite, process.env[ENV.ui] ?? 'bdd');
-  suite.on('pre-require', () => ensureProcessState());
+  // After the project interface's own pre-require listener, which puts before/after/describe on the context.
+  suite.on('pre-require', (context: Record<string, unknown>, file: string) => ensureProcessState().fileLoading(context, suite, file));
   suite.on('post-require', (_context: unknown, file: string) => ensureProcessState().fileLoaded(file));
 }
 

@@ -26,6 +26,10 @@ export interface IsolationOptions {
    * "fail", "off", or `{ default: 'report', rows: 'off' }`; see ISOLATION_LEAKS.
    */
   leaks?: LeakPolicy | Partial<Record<LeakCategory | 'default', LeakPolicy>>;
+  /** "file": the project's modules that spec files load are fresh for every spec file; see ISOLATION_MODULES. */
+  modules?: 'file' | 'worker';
+  /** Project modules kept across files with modules "file" (globs relative to the working directory). */
+  keepModules?: string[];
 }
 
 export interface MochaConfigInput {
@@ -47,7 +51,7 @@ export interface BuildContext {
 }
 
 const ISOLATION_UI = path.join(__dirname, '..', 'isolation-ui');
-const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset', 'leaks']);
+const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset', 'leaks', 'modules', 'keepModules']);
 const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
 
 /**
@@ -76,6 +80,12 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
     context.env[ENV.dbReset] = String(isolation.dbReset);
   }
 
+  if (isolation.modules !== undefined && context.env[ENV.modules] === undefined) {
+    context.env[ENV.modules] = String(isolation.modules);
+  }
+  if (isolation.keepModules !== undefined && context.env[ENV.keepModules] === undefined) {
+    context.env[ENV.keepModules] = isolation.keepModules.join(',');
+  }
   if (isolation.leaks !== undefined && context.env[ENV.leaks] === undefined) {
     context.env[ENV.leaks] = leakSetting(isolation.leaks);
   }

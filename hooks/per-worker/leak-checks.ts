@@ -5,7 +5,8 @@
 import { IsolationError } from '../errors';
 import { checksLeaks } from '../config';
 import type { Leak, LeakPolicies } from '../shared/leak-report';
-import { createLeakWatch, type RolledBack } from './leak-watch';
+import { createLeakWatch, NOTHING_ROLLED_BACK, type RolledBack } from './leak-watch';
+import { MODULE_LOAD_TITLE } from '../shared/leak-report';
 import { createServerWatch } from './open-servers';
 import { type OpenHandles, trackOpenHandles } from './open-handles';
 import type { TestInfo } from './scope';
@@ -27,6 +28,10 @@ export interface LeakChecks {
   /** Reports or, with `fail`, throws what the test left behind; `file` is its spec key. */
   testEnded(test: TestInfo, file: string): void;
   fileStarted(): void;
+  /** A spec file's module code is about to run (with fresh modules: it runs again for every file). */
+  loadStarted(): void;
+  /** Reports what the file's module code left while it loaded (never fails: no test to fail). */
+  loadEnded(file: string): void;
   /** Reports what the file's before/after hooks left behind (never fails: no test to fail). */
   fileEnded(file: string): void;
   /** Serially, when the run ends: what still keeps the process alive and which tests left it. */
@@ -86,6 +91,14 @@ export function createLeakChecks(
     },
     fileStarted() {
       if (enabled) watch.fileStarted();
+    },
+    loadStarted() {
+      if (enabled) watch.testStarted(true);
+    },
+    loadEnded(file) {
+      if (!enabled) return;
+      const leaks = watch.testEnded({ title: MODULE_LOAD_TITLE, file, serial: false }, file, NOTHING_ROLLED_BACK);
+      if (leaks.length > 0) record(leaks.filter((leak) => policies[leak.category] !== 'off'));
     },
     fileEnded(file) {
       if (!enabled) return;

@@ -17,6 +17,7 @@ import { type ProjectFakes, projectFakes } from './fakes';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './outcome-gate';
 import { createLeakChecks, type LeakChecks } from './leak-checks';
+import { ModuleIsolation } from './module-isolation';
 import { projectWiring } from './project-wiring';
 import { asTestError, Scope, type TestInfo } from './scope';
 import { createSerialLock, type SerialLock } from './serial-lock';
@@ -48,6 +49,9 @@ export class WorkerState {
   /** The tests the run selects (set from the runner's --grep). */
   readonly selection = new TestSelection();
   readonly leaks: LeakChecks;
+  /** Fresh project modules per spec file (isolation.modules), and support modules' import-time hooks. */
+  private readonly modules: ModuleIsolation;
+  private runner: Runner | undefined;
 
   constructor(config: IsolationConfig) {
     if (config.runDir === undefined) {
@@ -73,6 +77,7 @@ export class WorkerState {
     this.stats = createStatsRecorder(this.layout, config.workerId, this.cwd);
     this.serialLock = createSerialLock(this.layout.serialLock);
     this.fakes = projectFakes(this.cwd);
+    this.modules = new ModuleIsolation(config, this.layout, this.cwd);
     this.leaks = createLeakChecks(config.leaks, { serial: config.workerId === undefined, tempFolder }, (leaks) => this.stats.leaked(leaks));
   }
 
@@ -81,6 +86,7 @@ export class WorkerState {
    * A worker gets a new runner for every file.
    */
   attachRunner(runner: Runner, fileEvents: boolean): void {
+    this.runner = runner;
     this.gate = gateOutcomes(runner);
     reportDroppedTests(runner, (fullTitle) => this.selection.has(fullTitle));
     if (!fileEvents || this.fileEvents) return;
@@ -101,8 +107,18 @@ export class WorkerState {
     });
   }
 
+  /** A spec file's module code is about to run (the plugin's interface, on pre-require). */
+  fileLoading(context: Record<string, unknown>, root: Suite, file: string): void {
+    this.modules.loadStarted(context, root, file);
+    if (this.config.modules === 'file') this.leaks.loadStarted();
+  }
+
   fileLoaded(file: string): void {
-    this.loadWrites.set(specKey(file, this.cwd), this.env.takeLoadWrites());
+    const key = specKey(file, this.cwd);
+    this.loadWrites.set(key, this.env.takeLoadWrites());
+    // Fresh modules run their import-time code again for every file: what it leaves is named with the file.
+    if (this.config.modules === 'file') this.leaks.loadEnded(key);
+    this.modules.loadEnded(file, () => this.runner);
   }
 
   /**
@@ -137,6 +153,7 @@ export class WorkerState {
     attempt(() => this.fakes.tracked()?.fileEnded());
     attempt(() => this.env.fileEnded());
     attempt(() => this.leaks.fileEnded(ending.key));
+    attempt(() => this.modules.fileEnded());
     attempt(() => this.stats.fileEnded());
     attempt(() => this.marker?.fileEnded());
     return errors[0];

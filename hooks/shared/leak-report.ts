@@ -12,6 +12,8 @@ export type LeakPolicies = Readonly<Record<LeakCategory, LeakPolicy>>;
 
 /** The title a leak gets when a file's before/after hooks, not one of its tests, left it. */
 export const FILE_HOOKS_TITLE = '(before/after hooks of the file)';
+/** The title a leak gets when a file's module code left it while loading (named with fresh modules only). */
+export const MODULE_LOAD_TITLE = '(module code, while the file loaded)';
 
 export interface Leak {
   category: LeakCategory;

@@ -62,7 +62,7 @@ describe('parseConfig', () => {
   it('reads defaults from an empty environment', () => {
     expect(parseConfig({})).to.deep.equal({
       config: {
-        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: parseLeakPolicies('report').policies, dbReset: 'auto', runDir: undefined,
+        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: parseLeakPolicies('report').policies, dbReset: 'auto', modules: 'worker', keepModules: [], runDir: undefined,
         durations: '.mocha-isolation/durations.json', shard: undefined, workerId: undefined,
       },
       problems: [],
