@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     }
     const summaries: Record<string, VariantSummary> = {};
     for (const variant of variants) summaries[variant.key] = summarize(variant.key, variant.label, results.get(variant.key) ?? []);
-    const figures: Figures = computeFigures(summaries, jobs, options.shape.trivialTests);
+    const figures: Figures = computeFigures(summaries, jobs, options.shape.trivialTests, options.shape.files);
     const pluginMemoryLines = (results.get('parallel-plugin')?.at(-1)?.stderr ?? '').split('\n').filter((line) => line.includes('peak RSS'));
 
     const machine = { cpus: jobs, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, mocha: readVersion('mocha'), platform: `${os.platform()} ${os.arch()}` };

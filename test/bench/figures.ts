@@ -47,7 +47,7 @@ export function summarize(key: string, label: string, runs: readonly RunResult[]
   };
 }
 
-export function computeFigures(variants: Record<string, VariantSummary>, jobs: number, trivialTests: number): Figures {
+export function computeFigures(variants: Record<string, VariantSummary>, jobs: number, trivialTests: number, files?: number): Figures {
   const v = (key: string): VariantSummary | undefined => variants[key];
   const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
   const lowerBound = (parallel: string, serial: string): number | undefined => {
@@ -59,6 +59,7 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
   const perTest = (many: number | undefined, one: number | undefined): number | undefined =>
     many === undefined || one === undefined ? undefined : ((many - one) * 1000) / (trivialTests - 1);
   const difference = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a - b);
+  const perFile = (total: number | undefined, count: number | undefined): number | undefined => (total === undefined || !count ? undefined : total / count);
 
   // Serially, the trivial file's own time (its before to its after hook) minus the one-test file's: what is
   // done once (the plugin's worker set-up on the first test) cancels out.
@@ -87,6 +88,11 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
       unluckyNoCache: { value: ratio(v('declared-no-cache')?.wallMs, v('best-order')?.wallMs), note: 'slow files declared last, no cache / best order' },
       unluckyWithCache: { value: ratio(v('declared-cache')?.wallMs, v('best-order')?.wallMs), target: '<= 1.05', note: 'slow files declared last, with cache / best order' },
       pluginSerialUsPerTest: { value: difference(serialPerTestPlugin, serialPerTestBare), target: '<= 20', note: 'plugin cost per test, serial (µs, trivial suite, over bare)' },
+      freshModulesCpuMsPerFile: {
+        value: perFile(difference(v('parallel-plugin-fresh')?.cpuMs, v('parallel-plugin')?.cpuMs), files),
+        target: '<= 15',
+        note: 'fresh modules per file: CPU per spec file over the plugin without them (ms, default suite)',
+      },
       leakReportUsPerLeakingTest: {
         value: difference(perTest(v('leaky-serial-plugin')?.totalFileMs, v('one-serial-plugin')?.totalFileMs), serialPerTestPlugin),
         note: 'leak report cost per leaking test, serial (µs: a test that changes a variable, over a clean one)',

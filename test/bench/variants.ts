@@ -27,6 +27,11 @@ export function buildVariants(suite: SyntheticSuite, transpilers: boolean): Vari
     { key: 'parallel-bare', label: 'parallel, bare mocha', spec: { mode: 'parallel', plugin: false, transpiler: 'swc-register', spec: all } },
     { key: 'parallel-plugin', label: 'parallel, plugin', spec: { mode: 'parallel', plugin: true, transpiler: 'swc-register', spec: all, env: SEED } },
     {
+      key: 'parallel-plugin-fresh',
+      label: 'parallel, plugin, fresh modules per file',
+      spec: { mode: 'parallel', plugin: true, transpiler: 'swc-register', spec: all, env: { ...SEED, ISOLATION_MODULES: 'file' } },
+    },
+    {
       key: 'declared-no-cache',
       label: 'parallel, slow files declared last, no cache',
       spec: { mode: 'parallel', plugin: true, transpiler: 'swc-register', spec: all, env: { ...DECLARED, ISOLATION_DURATIONS: 'off' } },
