@@ -111,15 +111,18 @@ describe('${name}', () => {
 `;
 }
 
-function trivialSource(tests: number): string {
+/** Empty tests; with `leaky`, each changes a variable and leaves it (the leak report's cost with leaks). */
+function trivialSource(tests: number, leaky = false): string {
+  const name = leaky ? 'leaky' : 'trivial';
+  const body = leaky ? '() => { markFirstTest(); process.env.BENCH_LEAKED_TOKEN = String(i); }' : 'markFirstTest';
   return `import { fileTimer, markFirstTest } from '../support/work';
 
-const timer = fileTimer('trivial');
+const timer = fileTimer('${name}');
 
-describe('trivial', () => {
+describe('${name}', () => {
   before(timer.start);
   after(timer.end);
-  for (let i = 0; i < ${tests}; i++) it(\`empty \${i}\`, markFirstTest);
+  for (let i = 0; i < ${tests}; i++) it(\`${leaky ? 'leaks' : 'empty'} \${i}\`, ${body});
 });
 `;
 }
@@ -142,24 +145,6 @@ const TSCONFIG = {
   compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true, types: ['mocha', 'node'] },
   include: ['spec', 'support', 'trivial'],
 };
-
-function leakySource(tests: number): string {
-  return `import { fileTimer, markFirstTest } from '../support/work';
-
-const timer = fileTimer('leaky');
-
-describe('leaky', () => {
-  before(timer.start);
-  after(timer.end);
-  for (let i = 0; i < ${tests}; i++) {
-    it(\`leaks \${i}\`, () => {
-      markFirstTest();
-      process.env.BENCH_LEAKED_TOKEN = String(i);
-    });
-  }
-});
-`;
-}
 
 export function writeSyntheticSuite(dir: string, shape: SuiteShape, repo: string): SyntheticSuite {
   for (const sub of ['spec', 'support', 'trivial', 'probe', 'db']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
@@ -190,7 +175,7 @@ export function writeSyntheticSuite(dir: string, shape: SuiteShape, repo: string
   const trivialFile = 'trivial/trivial.spec.ts';
   fs.writeFileSync(path.join(dir, trivialFile), trivialSource(shape.trivialTests));
   const leakyFile = 'trivial/leaky.spec.ts';
-  fs.writeFileSync(path.join(dir, leakyFile), leakySource(shape.trivialTests));
+  fs.writeFileSync(path.join(dir, leakyFile), trivialSource(shape.trivialTests, true));
   const oneTestFile = 'trivial/one.spec.ts';
   fs.writeFileSync(path.join(dir, oneTestFile), trivialSource(1));
   return { dir, specFiles, slowSpecFiles, trivialFile, leakyFile, oneTestFile };
