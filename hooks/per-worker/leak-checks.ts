@@ -49,14 +49,20 @@ export function createLeakChecks(
   const handles: OpenHandles | undefined = options.serial && policies.handles !== 'off' ? trackOpenHandles() : undefined;
   let viaSetEnv: Set<string> | undefined;
   let rolledBack: RolledBack = { envKeys: [], fakes: [], rows: [], servers: [] };
+  // The process's resource list, read once at a test's start and once at its end for both the server and the
+  // handle checks (measured: each read is most of what either check costs).
+  const readResources = policies.servers !== 'off' || policies.handles !== 'off';
+  let resourcesAtEnd: string[] | undefined;
   return {
     enabled,
     testStarted(suiteChanged) {
       viaSetEnv = undefined;
       rolledBack = { envKeys: [], fakes: [], rows: [], servers: [] };
+      resourcesAtEnd = undefined;
       if (!enabled) return;
-      if (policies.servers !== 'off') servers.testStarted();
-      watch.testStarted(suiteChanged);
+      const resources = readResources ? process.getActiveResourcesInfo() : undefined;
+      if (policies.servers !== 'off') servers.testStarted(resources);
+      watch.testStarted(suiteChanged, resources);
     },
     notedSetEnv(names) {
       viaSetEnv ??= new Set();
@@ -72,11 +78,13 @@ export function createLeakChecks(
       rolledBack.rows = tables;
     },
     closeServers() {
-      if (policies.servers !== 'off') rolledBack.servers = servers.testEnded();
+      if (policies.servers === 'off') return;
+      resourcesAtEnd = process.getActiveResourcesInfo();
+      rolledBack.servers = servers.testEnded(resourcesAtEnd);
     },
     testEnded(test, file) {
       if (!enabled) return;
-      const leaks = watch.testEnded(test, file, rolledBack);
+      const leaks = watch.testEnded(test, file, rolledBack, resourcesAtEnd);
       if (leaks.length === 0) return;
       for (const leak of leaks) if (leak.category === 'handles') handles?.leftOpen(leak);
       const failing = leaks.filter((leak) => policies[leak.category] === 'fail');

@@ -25,9 +25,12 @@ const IGNORED_RESOURCES: ReadonlySet<string> = new Set(['PipeWrap', 'TTYWrap', '
 const PROCESS_EVENTS = ['exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'warning', 'SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface LeakWatch {
-  /** `suiteChanged`: the test is the first of its describe, whose before() hooks may have just run. */
-  testStarted(suiteChanged: boolean): void;
-  testEnded(test: TestInfo, file: string, rolledBack: RolledBack): Leak[];
+  /**
+   * `suiteChanged`: the test is the first of its describe, whose before() hooks may have just run.
+   * `resources`: process.getActiveResourcesInfo() at that moment, if the caller read it (it is read once per edge).
+   */
+  testStarted(suiteChanged: boolean, resources?: string[]): void;
+  testEnded(test: TestInfo, file: string, rolledBack: RolledBack, resources?: string[]): Leak[];
   fileStarted(): void;
   /** What the file's before/after hooks left that no test was named for. */
   fileEnded(file: string): Leak[];
@@ -58,15 +61,15 @@ export function createLeakWatch(policies: LeakPolicies, tempFolder: string | und
   let listeners: number[] = [];
   let listenerTotal = 0;
   return {
-    testStarted(suiteChanged) {
+    testStarted(suiteChanged, resourcesNow) {
       if (suiteChanged) for (const [, watch] of names) watch.resync();
-      if (watchHandles) resources = process.getActiveResourcesInfo();
+      if (watchHandles) resources = resourcesNow ?? process.getActiveResourcesInfo();
       if (watchListeners) {
         listeners = listenerCounts();
         listenerTotal = sum(listeners);
       }
     },
-    testEnded(test, file, rolledBack) {
+    testEnded(test, file, rolledBack, resourcesNow) {
       const leaks: Leak[] = [];
       const add = (category: LeakCategory, detail: string): void => {
         if (on(category)) leaks.push({ category, test: test.title, file, detail });
@@ -80,7 +83,7 @@ export function createLeakWatch(policies: LeakPolicies, tempFolder: string | und
         if (added.length > 0) add(category, added.join(', '));
       }
       if (watchHandles) {
-        const nowResources = process.getActiveResourcesInfo();
+        const nowResources = resourcesNow ?? process.getActiveResourcesInfo();
         if (nowResources.length > resources.length) {
           const before = countTypes(resources);
           const grown = [...countTypes(nowResources)].filter(([type, count]) => count > (before.get(type) ?? 0));

@@ -23,16 +23,17 @@ export function describeServer(server: net.Server): string {
 
 const SERVER_RESOURCES: ReadonlySet<string> = new Set(['TCPServerWrap', 'PipeServerWrap']);
 
-function serverCount(): number {
+function serverCount(resources: readonly string[] = process.getActiveResourcesInfo()): number {
   let count = 0;
-  for (const type of process.getActiveResourcesInfo()) if (SERVER_RESOURCES.has(type)) count++;
+  for (const type of resources) if (SERVER_RESOURCES.has(type)) count++;
   return count;
 }
 
+/** `resources`: process.getActiveResourcesInfo() now, when the caller has it already (one list per test end). */
 export interface ServerWatch {
-  testStarted(): void;
+  testStarted(resources?: readonly string[]): void;
   /** Servers the test left listening, closed; their addresses. */
-  testEnded(): string[];
+  testEnded(resources?: readonly string[]): string[];
 }
 
 export function createServerWatch(): ServerWatch {
@@ -45,12 +46,12 @@ export function createServerWatch(): ServerWatch {
     seen = serverCount();
   };
   return {
-    testStarted() {
-      atStart = serverCount();
+    testStarted(resources) {
+      atStart = serverCount(resources);
       if (atStart !== seen) learn();
     },
-    testEnded() {
-      if (serverCount() <= atStart) return [];
+    testEnded(resources) {
+      if (serverCount(resources) <= atStart) return [];
       const left: string[] = [];
       for (const server of listeningServers()) {
         if (known.has(server)) continue;
