@@ -18,6 +18,7 @@ export const ENV = {
   shard: 'ISOLATION_SHARD',
   dbReset: 'ISOLATION_DB_RESET',
   modules: 'ISOLATION_MODULES',
+  report: 'ISOLATION_REPORT',
   keepModules: 'ISOLATION_KEEP_MODULES',
   /** Set by the config helper in the first process: the command the user typed (for the reproduce line). */
   command: 'ISOLATION_COMMAND',
@@ -27,6 +28,9 @@ export const ENV = {
 
 /** Where per-file durations are kept between runs, relative to the working directory (git-ignored). */
 export const DEFAULT_DURATIONS_FILE = '.mocha-isolation/durations.json';
+
+/** The run report's page, relative to the working directory (git-ignored with the cache). */
+export const DEFAULT_REPORT_FILE = '.mocha-isolation/report.html';
 
 const ENV_PREFIX = 'ISOLATION_';
 const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.values(ENV));
@@ -62,6 +66,8 @@ export interface IsolationConfig {
   keepModules: string[];
   /** Set by global setup in the main process, inherited by every worker. */
   runDir: string | undefined;
+  /** Where the run report (one HTML page) goes; undefined when ISOLATION_REPORT=off. */
+  report: string | undefined;
   /** The duration cache file (relative to the working directory); undefined when ISOLATION_DURATIONS=off. */
   durations: string | undefined;
   /** This run's shard, 1-based: `ISOLATION_SHARD=2/4` runs the second of four. */
@@ -186,6 +192,9 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
   const rawDurations = read(ENV.durations);
   const durations = rawDurations === undefined ? DEFAULT_DURATIONS_FILE : SWITCH_VALUES[rawDurations.toLowerCase()] === false ? undefined : rawDurations;
 
+  const rawReport = read(ENV.report);
+  const report = rawReport === undefined ? DEFAULT_REPORT_FILE : SWITCH_VALUES[rawReport.toLowerCase()] === false ? undefined : SWITCH_VALUES[rawReport.toLowerCase()] === true ? DEFAULT_REPORT_FILE : rawReport;
+
   const rawShard = read(ENV.shard);
   const shard = rawShard === undefined ? undefined : parseShard(rawShard);
   if (rawShard !== undefined && shard === undefined) {
@@ -205,6 +214,7 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       keepModules: (read(ENV.keepModules) ?? '').split(',').map((glob) => glob.trim()).filter((glob) => glob !== ''),
       runDir: read(ENV.runDir),
       durations,
+      report,
       shard,
       workerId: read('MOCHA_WORKER_ID'),
     },

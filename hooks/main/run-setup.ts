@@ -4,14 +4,15 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatLeakReport } from '../shared/leak-report';
+import { formatLeakReport, type Leak } from '../shared/leak-report';
+import { writeRunReport } from './report/write-report';
 import { checksLeaks, ENV, type IsolationConfig, parseConfig } from '../config';
 import { configError } from '../errors';
 import { DROPPED_PREFIX } from '../shared/run-layout';
 import { chooseSeed } from '../ordering/shuffle';
 import { reportDeadWorkers } from './dead-workers';
 import { createRunFolder, removeOnExit, sweepStaleRunFolders } from './run-folder';
-import { formatSeedLine, typedCommand } from './seed-line';
+import { describeOrder, formatSeedLine, typedCommand } from './seed-line';
 import { buildRunRecord, runRecordFile, writeRunRecord } from './run-record';
 import type { WorkerStats } from '../shared/run-layout';
 import { buildTemplateDatabase } from './template-database';
@@ -23,6 +24,8 @@ import type { TestCounter } from './lost-tests';
 interface RunSetup {
   config: IsolationConfig;
   stopCleanup: () => void;
+  /** When the run was set up (ms since the epoch): the start of the run report's timeline. */
+  startedAt: number;
 }
 
 let setup: RunSetup | undefined;
@@ -51,7 +54,7 @@ export function setUpRun(): IsolationConfig {
       throw error;
     }
   }
-  setup = { config: { ...config, seed, runDir }, stopCleanup };
+  setup = { config: { ...config, seed, runDir }, stopCleanup, startedAt: Date.now() };
   print(formatSeedLine(seed, config.shuffle, process.env, process.argv, process.execArgv));
   return setup.config;
 }
@@ -68,9 +71,9 @@ export function tearDownRun(counter?: TestCounter): void {
   delete process.env[ENV.runDir];
 }
 
-/** The leak report: on stderr, and as JSON beside the run record for CI. */
-function reportLeaks(config: IsolationConfig, workers: readonly WorkerStats[]): void {
-  if (!checksLeaks(config.leaks)) return;
+/** The leak report: on stderr, and as JSON beside the run record for CI. Returns the leaks. */
+function reportLeaks(config: IsolationConfig, workers: readonly WorkerStats[]): Array<Leak & { worker: string }> {
+  if (!checksLeaks(config.leaks)) return [];
   const leaks = workers.flatMap((worker) => (worker.leaks ?? []).map((leak) => ({ ...leak, worker: worker.workerId === undefined ? 'serial' : `worker ${worker.workerId}` })));
   const file = path.join(path.dirname(runRecordFile(config.durations, process.cwd())), 'leaks.json');
   for (const line of formatLeakReport(leaks, path.relative(process.cwd(), file))) print(line);
@@ -79,6 +82,32 @@ function reportLeaks(config: IsolationConfig, workers: readonly WorkerStats[]): 
     fs.writeFileSync(file, `${JSON.stringify({ version: 1, leaks }, null, 2)}\n`);
   } catch (error) {
     print(`mocha-isolation: could not write the leak report "${file}" (${(error as NodeJS.ErrnoException).code ?? error}).`);
+  }
+  return leaks;
+}
+
+/** The run report page, and its path in the closing lines. */
+function writeReport(
+  file: string,
+  run: { workers: readonly WorkerStats[]; leaks: Array<Leak & { worker: string }>; dropped: number; lost: string[]; nextSteps: { replay: string; bisect: string } | undefined },
+): void {
+  const seed = Number(process.env[ENV.seed]);
+  const seedLine = formatSeedLine(seed, parseConfig(process.env).config.shuffle, process.env, process.argv, process.execArgv);
+  try {
+    const written = writeRunReport(path.resolve(file), {
+      seed,
+      order: describeOrder(parseConfig(process.env).config.shuffle, typedCommand(process.env, process.argv).files),
+      commands: { reproduce: seedLine.slice(seedLine.indexOf('Reproduce: ') + 'Reproduce: '.length), ...run.nextSteps },
+      startedAt: setup?.startedAt ?? Date.now(),
+      endedAt: Date.now(),
+      workers: run.workers.filter((worker) => worker.sequence.length > 0).map((worker) => ({ workerId: worker.workerId, files: worker.sequence })),
+      leaks: run.leaks,
+      dropped: run.dropped,
+      lost: run.lost,
+    });
+    print(`mocha-isolation: run report: ${path.relative(process.cwd(), written.file)} (${Math.round(written.bytes / 1024)} KB; ${ENV.report}=off skips it)`);
+  } catch (error) {
+    print(`mocha-isolation: could not write the run report "${file}" (${(error as NodeJS.ErrnoException).code ?? error}). Point ${ENV.report} at a writable file, or set it to off.`);
   }
 }
 
@@ -105,21 +134,27 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
     const reasons = [...counter.dropped].map(([message, n]) => `  - ${n} test${n === 1 ? '' : 's'}: ${message.slice(DROPPED_PREFIX.length)}`);
     print(`mocha-isolation: ${total} test${total === 1 ? '' : 's'} did not run because a hook failed (reported as failed):\n${reasons.join('\n')}`);
   }
-  reportLeaks(config, stats.workers);
+  const leaks = reportLeaks(config, stats.workers);
   const record = recordRun(config, stats.workers);
+  let nextSteps: { replay: string; bisect: string } | undefined;
   if (record !== undefined && counter !== undefined && counter.firstFailure !== undefined) {
     const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
     const named = record === runRecordFile(undefined, process.cwd()) ? '' : ` --record ${quote(record)}`;
+    nextSteps = { replay: `npx mocha-isolation replay${named}`, bisect: `npx mocha-isolation bisect${named} --test ${quote(counter.firstFailure)}` };
     print(
       `mocha-isolation: ${counter.failed} test${counter.failed === 1 ? '' : 's'} failed (seed ${process.env[ENV.seed]}). Next steps:\n` +
-        `  run it again exactly:         npx mocha-isolation replay${named}\n` +
-        `  find a test that polluted it: npx mocha-isolation bisect${named} --test ${quote(counter.firstFailure)}`,
+        `  run it again exactly:         ${nextSteps.replay}\n` +
+        `  find a test that polluted it: ${nextSteps.bisect}`,
     );
   }
   const missing = counter === undefined ? [] : missingTests(stats.loaded, counter.reported);
   if (missing.length > 0) {
     print(`mocha-isolation: the run reported fewer tests than its files loaded:\n${missing.map((line) => `  - ${line}`).join('\n')}`);
     process.exitCode = process.exitCode || 1;
+  }
+  if (config.report !== undefined) {
+    const dropped = counter === undefined ? 0 : [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
+    writeReport(config.report, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps });
   }
   if (config.durations === undefined || stats.durations.size === 0) return;
   const cache = path.resolve(config.durations);

@@ -232,7 +232,7 @@ export class WorkerState {
   /** A test's outcome as reported (pass, fail, pending), for the marker a dying worker leaves. */
   outcome(test: Test, outcome: Outcome): void {
     this.marker?.outcome(test.titlePath().join(TITLE_SEPARATOR), outcome);
-    this.stats.testEnded(test.fullTitle(), outcome);
+    this.stats.testEnded(test.fullTitle(), outcome, test.duration);
   }
 
   /** The file and test running now, for a report if the process dies. */

@@ -12,7 +12,7 @@ export interface StatsRecorder {
   /** A file starts (its key): its clock starts here rather than at its first test, and it joins the sequence. */
   fileStarting(key: string): void;
   /** A test of the running file ended so (for the run record). */
-  testEnded(fullTitle: string, outcome: Outcome): void;
+  testEnded(fullTitle: string, outcome: Outcome, durationMs: number | undefined): void;
   leaked(leaks: readonly Leak[]): void;
   testStarting(file: string | undefined): void;
   /** How many tests a file (its key) loaded that the run selected. */
@@ -27,6 +27,7 @@ export function createStatsRecorder(layout: RunLayout, workerId: string | undefi
   let currentFile: string | undefined;
   let segmentStart: number | undefined;
   let pendingStart: number | undefined;
+  let entryStart = 0;
 
   const closeSegment = (now: number): void => {
     if (currentFile === undefined || segmentStart === undefined) return;
@@ -38,14 +39,14 @@ export function createStatsRecorder(layout: RunLayout, workerId: string | undefi
 
   return {
     fileStarting(key) {
-      pendingStart = performance.now();
-      stats.sequence.push({ file: key, tests: [] });
+      pendingStart = entryStart = performance.now();
+      stats.sequence.push({ file: key, tests: [], startedAt: Math.round(performance.timeOrigin + entryStart) });
     },
     leaked(leaks) {
       stats.leaks.push(...leaks);
     },
-    testEnded(fullTitle, outcome) {
-      stats.sequence.at(-1)?.tests.push([fullTitle, outcome]);
+    testEnded(fullTitle, outcome, durationMs) {
+      stats.sequence.at(-1)?.tests.push(durationMs === undefined ? [fullTitle, outcome] : [fullTitle, outcome, durationMs]);
     },
     fileLoaded(key, tests) {
       stats.loaded[key] = (stats.loaded[key] ?? 0) + tests;
@@ -59,8 +60,14 @@ export function createStatsRecorder(layout: RunLayout, workerId: string | undefi
       pendingStart = undefined;
     },
     fileEnded() {
-      closeSegment(performance.now());
+      const now = performance.now();
+      closeSegment(now);
       pendingStart = undefined;
+      const entry = stats.sequence.at(-1);
+      if (entry !== undefined && entry.ms === undefined) {
+        entry.ms = Math.round((now - entryStart) * 10) / 10;
+        entry.rssMb = Math.round(process.memoryUsage.rss() / 1e5) / 10;
+      }
       stats.files += 1;
       stats.peakRssBytes = process.resourceUsage().maxRSS * 1024;
       try {

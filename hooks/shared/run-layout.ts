@@ -48,7 +48,12 @@ export interface WorkerStats {
 
 export interface RecordedFile {
   file: string;
-  tests: Array<[fullTitle: string, outcome: Outcome]>;
+  /** Each test's full title and outcome, and its duration in ms when mocha measured one (for the run report). */
+  tests: Array<[fullTitle: string, outcome: Outcome, ms?: number]>;
+  /** When the file started (ms since the epoch), how long it took (ms), and the process's RSS after it (MB). */
+  startedAt?: number;
+  ms?: number;
+  rssMb?: number;
 }
 
 export interface RunLayout {
