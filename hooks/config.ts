@@ -24,6 +24,8 @@ export const ENV = {
   command: 'ISOLATION_COMMAND',
   /** Set by the config helper: the interface the project asked for (bdd unless set), which the plugin wraps. */
   ui: 'ISOLATION_UI',
+  /** Set by the config helper in a sharded run: the plan's expected load per shard, for the run report. */
+  shardPlan: 'ISOLATION_SHARD_PLAN',
 } as const;
 
 /** Where per-file durations are kept between runs, relative to the working directory (git-ignored). */

@@ -124,6 +124,8 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
       const plan = planShards(files, durations, config.shard.total);
       files = filesOfShard(plan, config.shard);
       context.print(formatShardLine(config.shard, files.length, plan));
+      // For the run report: every shard's expected load, and this one's files with what each was expected to take.
+      context.env[ENV.shardPlan] = JSON.stringify({ loads: plan.loads, files: Object.fromEntries(files.map((file) => [file, durations.get(file) ?? null])) });
     }
     files = orderSpecFiles(files, seed, config.shuffle !== 'off');
     // Serially the order costs nothing, so the seed alone decides it; in parallel the slowest files go first.

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatLeakReport, type Leak } from '../shared/leak-report';
 import { writeRunReport } from './report/write-report';
-import { checksLeaks, ENV, type IsolationConfig, parseConfig } from '../config';
+import type { ReportInput } from './report/report-model';
+import { checksLeaks, DEFAULT_REPORT_FILE, ENV, type IsolationConfig, parseConfig } from '../config';
 import { configError } from '../errors';
 import { DROPPED_PREFIX } from '../shared/run-layout';
 import { chooseSeed } from '../ordering/shuffle';
@@ -86,6 +87,19 @@ function reportLeaks(config: IsolationConfig, workers: readonly WorkerStats[]): 
   return leaks;
 }
 
+/** A sharded run's plan as the config helper published it: every shard's expected load, this one's files. */
+function shardOfRun(): ReportInput['shard'] {
+  const { shard } = parseConfig(process.env).config;
+  const published = process.env[ENV.shardPlan];
+  if (shard === undefined || published === undefined) return undefined;
+  try {
+    const plan = JSON.parse(published) as { loads: number[]; files: Record<string, number | null> };
+    return { index: shard.index, total: shard.total, expectedMs: plan.loads, files: Object.entries(plan.files).map(([file, ms]) => [file, ms ?? Number.NaN]) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The run report page, and its path in the closing lines. */
 function writeReport(
   file: string,
@@ -104,6 +118,7 @@ function writeReport(
       leaks: run.leaks,
       dropped: run.dropped,
       lost: run.lost,
+      shard: shardOfRun(),
     });
     print(`mocha-isolation: run report: ${path.relative(process.cwd(), written.file)} (${Math.round(written.bytes / 1024)} KB; ${ENV.report}=off skips it)`);
   } catch (error) {
@@ -154,7 +169,9 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
   }
   if (config.report !== undefined) {
     const dropped = counter === undefined ? 0 : [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
-    writeReport(config.report, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps });
+    // By default beside the run record (which follows the duration cache); a path given in ISOLATION_REPORT as is.
+    const file = config.report === DEFAULT_REPORT_FILE ? path.join(path.dirname(runRecordFile(config.durations, process.cwd())), 'report.html') : config.report;
+    writeReport(file, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps });
   }
   if (config.durations === undefined || stats.durations.size === 0) return;
   const cache = path.resolve(config.durations);

@@ -45,8 +45,12 @@ export interface ReportModel extends ReportInput {
   longestFile: ReportBar | undefined;
   /** first test + max(Σ file time / lanes, longest file) */
   lowerBoundMs: number;
-  /** The busiest lane's end if the same files had been dealt longest first (the duration cache's order). */
+  /** The busiest lane's file time if the same files had been dealt longest first (the duration cache's order). */
   longestFirstMs: number;
+  /** The busiest lane's file time as dealt in this run. */
+  busiestLaneMs: number;
+  /** Time between files on all lanes: loading the next file, or waiting for one. */
+  betweenFilesMs: number;
   /** When the last lane finished its files. */
   lastFileEndMs: number;
   longestFiles: ReportBar[];
@@ -98,7 +102,14 @@ export function buildReportModel(input: ReportInput): ReportModel {
     totalFileMs,
     longestFile: longestFiles[0],
     lowerBoundMs: firstTestMs + Math.max(totalFileMs / laneCount, longestFiles[0]?.ms ?? 0),
-    longestFirstMs: firstTestMs + longestFirstMakespan(bars.map((bar) => bar.ms), laneCount),
+    longestFirstMs: longestFirstMakespan(bars.map((bar) => bar.ms), laneCount),
+    busiestLaneMs: Math.max(0, ...lanes.map((lane) => lane.bars.reduce((sum, bar) => sum + bar.ms, 0))),
+    betweenFilesMs: lanes.reduce((sum, lane) => {
+      if (lane.bars.length === 0) return sum;
+      const first = Math.min(...lane.bars.map((bar) => bar.start));
+      const last = Math.max(...lane.bars.map((bar) => bar.start + bar.ms));
+      return sum + Math.max(0, last - first - lane.bars.reduce((busy, bar) => busy + bar.ms, 0));
+    }, 0),
     lastFileEndMs: bars.reduce((end, bar) => Math.max(end, bar.start + bar.ms), 0),
     longestFiles,
     longestTests: tests.sort((a, b) => b.ms - a.ms).slice(0, TOP),

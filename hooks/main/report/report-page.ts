@@ -14,6 +14,7 @@ const LABEL = 90;
 const LANE = 26;
 const BAR = 18;
 const AXIS = 22;
+const LEAKS_SHOWN = 50;
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string);
@@ -92,15 +93,19 @@ export function renderReportPage(model: ReportModel): string {
   const ratio = model.wallMs / Math.max(1, model.lowerBoundMs);
   const files = model.lanes.reduce((sum, lane) => sum + lane.bars.length, 0);
   const { passed, failed, pending } = model.totals;
-  const leaks = LEAK_CATEGORIES.map((category) => {
+  // Per category, the first LEAKS_SHOWN leftovers (a suite that writes rows in every test would fill pages);
+  // the JSON file beside the page has them all.
+  let hidden = 0;
+  const leaks = LEAK_CATEGORIES.flatMap((category) => {
     const found = model.leaks.filter((leak) => leak.category === category);
-    return found.map((leak) => [escapeHtml(category), escapeHtml(leak.test), escapeHtml(leak.file), escapeHtml(leak.worker), escapeHtml(leak.detail)]);
-  }).flat();
-  const unlucky = model.lastFileEndMs - model.longestFirstMs;
+    hidden += Math.max(0, found.length - LEAKS_SHOWN);
+    return found.slice(0, LEAKS_SHOWN).map((leak) => [escapeHtml(category), escapeHtml(leak.test), escapeHtml(leak.file), escapeHtml(leak.worker), escapeHtml(leak.detail)]);
+  });
+  const unlucky = model.busiestLaneMs - model.longestFirstMs;
   const sections = [
     `<header><h1>Test run, seed ${model.seed}</h1><p class="summary"><strong>${passed}</strong> passed, <strong>${failed}</strong> failed, <strong>${pending}</strong> pending · ${files} files on ${model.lanes.length} ${model.lanes.length === 1 ? 'lane' : 'lanes'} · wall ${escapeHtml(seconds(model.wallMs))} · lower bound ${escapeHtml(seconds(model.lowerBoundMs))} · <strong>wall / LB ${ratio.toFixed(2)}</strong></p><p class="order">${escapeHtml(model.order)}</p></header>`,
-    `<section aria-labelledby="schedule"><h2 id="schedule">Schedule</h2><p class="legend"><span class="key ok"></span> file, all passed <span class="key f"></span> file with failures <span class="key p"></span> pending <span class="key idle"></span> idle <span class="key lb"></span> lower bound (first test + max(file time / lanes, longest file))</p>${timeline(model)}<p id="detail" aria-live="polite">Point at or focus a bar (Tab) for its file.</p></section>`,
-    `<section aria-labelledby="slow"><h2 id="slow">What slowed the run</h2><p>Files took ${escapeHtml(seconds(model.totalFileMs))} in all; the first test started after ${escapeHtml(seconds(model.firstTestMs))}; the longest file took ${escapeHtml(seconds(model.longestFile?.ms ?? 0))}. Dealt longest first (the duration cache's order) the same files would have ended at ${escapeHtml(seconds(model.longestFirstMs))}; they ended at ${escapeHtml(seconds(model.lastFileEndMs))}${unlucky > 0 ? ` (${escapeHtml(seconds(unlucky))} lost to the order)` : ''}.</p>` +
+    `<section aria-labelledby="schedule"><h2 id="schedule">Schedule</h2><p class="legend"><span class="key ok"></span> file, all passed <span class="key f"></span> file with failures <span class="key p"></span> pending <span class="key idle"></span> idle <span class="key lb"></span> lower bound (first test + max(file time / lanes, longest file))</p><div class="scroll">${timeline(model)}</div><p id="detail" aria-live="polite">Point at or focus a bar (Tab) for its file.</p></section>`,
+    `<section aria-labelledby="slow"><h2 id="slow">What slowed the run</h2><p>Files took ${escapeHtml(seconds(model.totalFileMs))} in all; the first test started after ${escapeHtml(seconds(model.firstTestMs))}; the longest file took ${escapeHtml(seconds(model.longestFile?.ms ?? 0))}; the lanes spent ${escapeHtml(seconds(model.betweenFilesMs))} between files (loading the next one, or waiting). The busiest lane ran ${escapeHtml(seconds(model.busiestLaneMs))} of files; dealt longest first (the duration cache's order) it would have run ${escapeHtml(seconds(model.longestFirstMs))}${unlucky > 0.5 ? ` (${escapeHtml(seconds(unlucky))} lost to the order)` : ''}.</p>` +
       table('Longest files', ['file', 'lane', 'time', 'started at'], model.longestFiles.map((bar) => [escapeHtml(bar.file), escapeHtml(model.lanes.find((lane) => lane.bars.includes(bar))?.label ?? ''), escapeHtml(seconds(bar.ms)), escapeHtml(seconds(bar.start))])) +
       table('Longest tests', ['test', 'file', 'time'], model.longestTests.map((test) => [escapeHtml(test.title), escapeHtml(test.file), escapeHtml(seconds(test.ms))])) +
       table('Files that started last', ['file', 'started at', 'time'], model.lastStarted.map((bar) => [escapeHtml(bar.file), escapeHtml(seconds(bar.start)), escapeHtml(seconds(bar.ms))])) +
@@ -112,10 +117,15 @@ export function renderReportPage(model: ReportModel): string {
           (model.dropped > 0 ? `<p>${model.dropped} tests did not run because a hook failed (counted as failed).</p>` : '') +
           (model.lost.length > 0 ? `<p>Tests loaded but never reported:</p><ul>${model.lost.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : '')
     }${command('Reproduce', model.commands.reproduce)}${command('Replay exactly', model.commands.replay)}${command('Find a polluter', model.commands.bisect)}</section>`,
-    `<section aria-labelledby="leaks"><h2 id="leaks">Leaks</h2>${leaks.length === 0 ? '<p>No test left anything behind.</p>' : table(`${leaks.length} leftovers, by category`, ['category', 'test', 'file', 'worker', 'what'], leaks)}</section>`,
+    `<section aria-labelledby="leaks"><h2 id="leaks">Leaks</h2>${
+      leaks.length === 0
+        ? '<p>No test left anything behind.</p>'
+        : table(`${model.leaks.length} leftovers, by category`, ['category', 'test', 'file', 'worker', 'what'], leaks) +
+          (hidden > 0 ? `<p>${hidden} more (at most ${LEAKS_SHOWN} per category are shown here): all of them are in leaks.json beside this page.</p>` : '')
+    }</section>`,
     model.shard === undefined
       ? ''
-      : `<section aria-labelledby="shards"><h2 id="shards">Shard ${model.shard.index} of ${model.shard.total}</h2><p>Expected from the duration cache: ${model.shard.expectedMs.map((ms, i) => `${i + 1 === model.shard?.index ? '<strong>' : ''}shard ${i + 1}: ${escapeHtml(seconds(ms))}${i + 1 === model.shard?.index ? '</strong>' : ''}`).join(', ')}; this one took ${escapeHtml(seconds(model.totalFileMs))} of file time.</p>${table('This shard\'s files', ['file', 'expected'], model.shard.files.map(([file, ms]) => [escapeHtml(file), escapeHtml(seconds(ms))]))}</section>`,
+      : `<section aria-labelledby="shards"><h2 id="shards">Shard ${model.shard.index} of ${model.shard.total}</h2><p>Expected from the duration cache: ${model.shard.expectedMs.map((ms, i) => `${i + 1 === model.shard?.index ? '<strong>' : ''}shard ${i + 1}: ${escapeHtml(seconds(ms))}${i + 1 === model.shard?.index ? '</strong>' : ''}`).join(', ')}; this one took ${escapeHtml(seconds(model.totalFileMs))} of file time.</p>${table('This shard\'s files', ['file', 'expected'], model.shard.files.map(([file, ms]) => [escapeHtml(file), Number.isNaN(ms) ? 'not timed yet' : escapeHtml(seconds(ms))]))}</section>`,
     memory(model),
   ];
   return `<!doctype html>
@@ -136,7 +146,7 @@ svg.timeline{width:100%;height:auto;display:block}.tick{font-size:10px;fill:#555
 th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}td{word-break:break-word}
 .command{display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin:.4em 0}.command pre{flex:1 1 400px;margin:0;background:#f6f6f6;padding:6px 8px;overflow-x:auto}
 button.copy{font:inherit;padding:2px 10px}svg.memory{width:100%;height:auto;max-height:160px}.mem{fill:none;stroke-width:2}.m0{stroke:#0072B2}.m1{stroke:#E69F00}.m2{stroke:#009E73}.m3{stroke:#CC79A7}
-@media (max-width:600px){main{padding:8px}body{font-size:14px}.tick{font-size:16px}.lane-label{font-size:16px}}`;
+@media (max-width:600px){main{padding:8px}body{font-size:14px}svg.timeline{min-width:760px}}`;
 
 const SCRIPT = `(function(){var d=document.getElementById('detail');var bars=document.querySelectorAll('.bar');
 function show(e){d.textContent=e.target.getAttribute('aria-label');}
