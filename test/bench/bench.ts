@@ -14,6 +14,7 @@ import { runMocha, stopCurrentRun, type RunResult } from './run-mocha';
 import { precompile, writeSyntheticSuite, type SuiteShape } from './synthetic-suite';
 import { buildVariants } from './variants';
 import { measureEnvCost } from './env-cost';
+import { measureReportCost, readRunOutputs } from './report-cost';
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
     const common = { suiteDir, mochaBin: path.join(REPO, 'node_modules/mocha/bin/mocha.js'), pluginEntry: path.join(REPO, 'dist/hooks'), jobs, spinPerMs };
 
     const started = performance.now();
+    let defaultSuiteRun: ReturnType<typeof readRunOutputs>;
     // Variants take turns, so a slow minute on a shared machine hits all of them rather than one.
     for (let round = 1; round <= options.runs; round++) {
       for (const variant of variants) {
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
         process.stdout.write(`bench: round ${round}/${options.runs}: ${variant.label}...`);
         const result = await runMocha({ ...common, ...variant.spec });
         results.get(variant.key)?.push(result);
+        if (variant.key === 'parallel-plugin') defaultSuiteRun = readRunOutputs(path.join(suiteDir, '.mocha-isolation'));
         process.stdout.write(` ${(result.wallMs / 1000).toFixed(2)} s\n`);
       }
     }
@@ -115,7 +118,8 @@ async function main(): Promise<void> {
     const pluginMemoryLines = (results.get('parallel-plugin')?.at(-1)?.stderr ?? '').split('\n').filter((line) => line.includes('peak RSS'));
 
     const machine = { cpus: jobs, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, mocha: readVersion('mocha'), platform: `${os.platform()} ${os.arch()}` };
-    const report = { date: new Date().toISOString(), machine, shape: options.shape, runsPerVariant: options.runs, benchSeconds: (performance.now() - started) / 1000, figures, envCost, pluginMemoryLines };
+    const reportCost = defaultSuiteRun === undefined ? undefined : measureReportCost(defaultSuiteRun);
+    const report = { date: new Date().toISOString(), machine, shape: options.shape, runsPerVariant: options.runs, benchSeconds: (performance.now() - started) / 1000, figures, envCost, reportCost, pluginMemoryLines };
     fs.mkdirSync(path.dirname(options.json), { recursive: true });
     fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`\n${formatReport(report)}\nJSON: ${path.relative(process.cwd(), options.json)}\n`);

@@ -1,6 +1,7 @@
 // The human table printed at the end of `npm run bench`. Runs in: the benchmark process.
 
 import type { EnvCost } from './env-cost';
+import type { ReportCost } from './report-cost';
 import type { Figures } from './figures';
 import type { SuiteShape } from './synthetic-suite';
 
@@ -12,6 +13,7 @@ export interface Report {
   benchSeconds: number;
   figures: Figures;
   envCost: EnvCost;
+  reportCost: ReportCost | undefined;
   pluginMemoryLines: string[];
 }
 
@@ -56,6 +58,10 @@ export function formatReport(report: Report): string {
     `  current: the real process.env, an accessor notes a touch${' '.repeat(20)}${us(env.current.untouched)} ${us(env.current.read)} ${us(env.current.write)}`,
     `  before issue 8: a Proxy over a copy (broke TZ, threads, references)${' '.repeat(9)}${us(env.legacy.untouched)} ${us(env.legacy.read)} ${us(env.legacy.write)}`,
   );
+  const page = report.reportCost;
+  if (page !== undefined) {
+    lines.push('', `run report page for the default suite's parallel run (${page.files} files): ${page.ms.toFixed(1)} ms to build and write, ${page.kb.toFixed(0)} KB${page.ms <= 20 ? '  ok (target <= 20 ms)' : '  MISSED (target <= 20 ms)'}`);
+  }
   const workers = figures.variants['parallel-plugin']?.peakRssMb ?? [];
   lines.push('', `peak RSS per process, parallel plugin run: ${workers.map((mb) => `${mb.toFixed(1)} MB`).join(', ')}`);
   if (report.pluginMemoryLines.length > 0) lines.push('the plugin said:', ...report.pluginMemoryLines.map((line) => `  ${line}`));
