@@ -21,6 +21,8 @@ function expectMatchesRecord(html: string, record: RunRecord): void {
   const labels = barLabels(html);
   expect(labels).to.have.length(record.workers.reduce((sum, w) => sum + w.files.length, 0));
   for (const worker of record.workers) for (const file of worker.files) expect(labels.some((label) => label.startsWith(`${file.file}: `)), file.file).to.equal(true);
+  // Every bar is reachable with the keyboard.
+  expect(count(html, /<rect class="bar [^"]*" role="listitem" tabindex="0"/g)).to.equal(labels.length);
 }
 
 function expectSelfContained(html: string): void {
@@ -49,6 +51,14 @@ describe('the run report page', () => {
     removeWork(result);
     expect(html).to.contain('flaky depends on the luck of the run');
     expect(html).to.contain('ISOLATION_SEED=2 npx mocha --no-parallel').and.contain('npx mocha-isolation replay').and.contain('npx mocha-isolation bisect');
+  });
+
+  it("shows a shard's plan against the other shards' expected loads (fixtures/schedule, ISOLATION_SHARD=2/2)", async () => {
+    const result = await runFixture('schedule', { mode: 'parallel', env: { ISOLATION_SHARD: '2/2' } });
+    const html = fs.readFileSync(path.join(path.dirname(result.outDir), 'report.html'), 'utf8');
+    removeWork(result);
+    expect(html).to.contain('<h2 id="shards">Shard 2 of 2</h2>');
+    expect(html).to.match(/shard 1: [^,]+, <strong>shard 2: [^<]+<\/strong>/);
   });
 
   it('is not written with ISOLATION_REPORT=off', async () => {
