@@ -25,7 +25,7 @@ import type { TestCounter } from './lost-tests';
 interface RunSetup {
   config: IsolationConfig;
   stopCleanup: () => void;
-  /** When the run was set up (ms since the epoch): the start of the run report's timeline. */
+  /** When this process started (ms since the epoch): the start of the run report's timeline. */
   startedAt: number;
 }
 
@@ -55,7 +55,7 @@ export function setUpRun(): IsolationConfig {
       throw error;
     }
   }
-  setup = { config: { ...config, seed, runDir }, stopCleanup, startedAt: Date.now() };
+  setup = { config: { ...config, seed, runDir }, stopCleanup, startedAt: Math.round(performance.timeOrigin) };
   print(formatSeedLine(seed, config.shuffle, process.env, process.argv, process.execArgv));
   return setup.config;
 }
