@@ -105,11 +105,13 @@ async function main(): Promise<void> {
     for (let round = 1; round <= options.runs; round++) {
       for (const variant of variants) {
         if (round > (variant.maxRuns ?? Infinity)) continue;
-        process.stdout.write(`bench: round ${round}/${options.runs}: ${variant.label}...`);
-        const result = await runMocha({ ...common, ...variant.spec });
-        results.get(variant.key)?.push(result);
-        if (variant.key === 'parallel-plugin') defaultSuiteRun = readRunOutputs(path.join(suiteDir, '.mocha-isolation'));
-        process.stdout.write(` ${(result.wallMs / 1000).toFixed(2)} s\n`);
+        for (let repeat = 1; repeat <= (variant.repeat ?? 1); repeat++) {
+          process.stdout.write(`bench: round ${round}/${options.runs}: ${variant.label}...`);
+          const result = await runMocha({ ...common, ...variant.spec });
+          results.get(variant.key)?.push(result);
+          if (variant.key === 'parallel-plugin') defaultSuiteRun = readRunOutputs(path.join(suiteDir, '.mocha-isolation'));
+          process.stdout.write(` ${(result.wallMs / 1000).toFixed(2)} s\n`);
+        }
       }
     }
     const summaries: Record<string, VariantSummary> = {};

@@ -39,7 +39,7 @@ export function formatReport(report: Report): string {
     `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.platform}, node ${machine.node}, mocha ${machine.mocha}; jobs = ${figures.jobs}`,
     `suite: ${shape.files} files × ${shape.tests} tests (${shape.cpuMs} ms CPU, 1 SQLite write + read, 1 ms wait per test; ` +
       `${slowFilesText(shape)}, declared last); trivial: 1 file × ${shape.trivialTests} empty tests`,
-    `medians of ${report.runsPerVariant} runs per variant (2 for the other transpilers), variants in rotation; whole benchmark ${report.benchSeconds.toFixed(0)} s`,
+    `medians of ${report.runsPerVariant} runs per variant (2 for the other transpilers, 3 per round for the trivial suites), variants in rotation; whole benchmark ${report.benchSeconds.toFixed(0)} s`,
     '',
     `${'variant'.padEnd(56)}${'wall s'.padStart(8)}${'CPU s'.padStart(8)}${'1st test s'.padStart(12)}${'files s'.padStart(9)}`,
   ];

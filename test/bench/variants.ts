@@ -11,6 +11,8 @@ export interface Variant {
   spec: VariantSpec;
   /** At most this many runs (the slow transpilers), to keep the whole benchmark within a few minutes. */
   maxRuns?: number;
+  /** Runs per round: the trivial suites take half a second and give per-test figures of a few µs, so more samples. */
+  repeat?: number;
 }
 
 // Fixed so that plugin runs are comparable run to run; the seed only changes the order inside files here.
@@ -51,11 +53,11 @@ export function buildVariants(suite: SyntheticSuite, transpilers: boolean): Vari
     const who = plugin ? 'plugin' : 'bare';
     const env = plugin ? SEED : undefined;
     variants.push(
-      { key: `trivial-${mode}-${who}`, label: `trivial ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`, spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.trivialFile }, env } },
-      { key: `one-${mode}-${who}`, label: `one test ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`, spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.oneTestFile }, env } },
+      { key: `trivial-${mode}-${who}`, label: `trivial ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`, spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.trivialFile }, env }, repeat: 3 },
+      { key: `one-${mode}-${who}`, label: `one test ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`, spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.oneTestFile }, env }, repeat: 3 },
     );
   }
-  variants.push({ key: 'leaky-serial-plugin', label: 'trivial serial, plugin, every test leaks a variable', spec: { mode: 'serial', plugin: true, transpiler: 'swc-register', spec: { config: suite.leakyFile }, env: SEED } });
+  variants.push({ key: 'leaky-serial-plugin', label: 'trivial serial, plugin, every test leaks a variable', spec: { mode: 'serial', plugin: true, transpiler: 'swc-register', spec: { config: suite.leakyFile }, env: SEED }, repeat: 3 });
   if (transpilers) {
     const others: [Transpiler, string][] = [
       ['ts-node', 'ts-node, type-checking'],
