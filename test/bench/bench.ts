@@ -12,13 +12,15 @@ import { computeFigures, summarize, type Figures, type VariantSummary } from './
 import { formatReport } from './format-report';
 import { runMocha, stopCurrentRun, type RunResult } from './run-mocha';
 import { precompile, writeSyntheticSuite, type SuiteShape } from './synthetic-suite';
-import { buildVariants } from './variants';
+import { buildVariants, type Variant, type VariantSpec } from './variants';
 import { measureEnvCost } from './env-cost';
 import { measureReportCost, readRunOutputs } from './report-cost';
+import { installPeers, type PeerCommand, writePeerSuites } from './peers';
+import { measureRun, suiteEnv } from './run-mocha';
 
 const REPO = path.resolve(__dirname, '../..');
 
-function readOptions(): { shape: SuiteShape; runs: number; transpilers: boolean; json: string; only: string[] | undefined } {
+function readOptions(): { shape: SuiteShape; runs: number; transpilers: boolean; peers: boolean; json: string; only: string[] | undefined } {
   const { values } = parseArgs({
     options: {
       files: { type: 'string', default: '128' },
@@ -32,6 +34,7 @@ function readOptions(): { shape: SuiteShape; runs: number; transpilers: boolean;
       runs: { type: 'string', default: '3' },
       'cpu-ms': { type: 'string', default: '2' },
       'no-transpilers': { type: 'boolean', default: false },
+      peers: { type: 'boolean', default: false },
       json: { type: 'string' },
       only: { type: 'string' },
     },
@@ -59,6 +62,7 @@ function readOptions(): { shape: SuiteShape; runs: number; transpilers: boolean;
     shape: { files, tests: whole('tests', values.tests, 1), slowFiles, slowFactor: whole('slow-factor', values['slow-factor'], 1), slowestFactor: whole('slowest-factor', values['slowest-factor'], 1), cpuMs, trivialTests: whole('trivial', values.trivial, 2) },
     runs: whole('runs', values.runs, 1),
     transpilers: !values['no-transpilers'],
+    peers: values.peers,
     only: values.only?.split(',').filter(Boolean),
     json: path.resolve(values.json ?? path.join(REPO, '.mocha-isolation', 'bench', `bench-${stamp}.json`)),
   };
@@ -95,10 +99,17 @@ async function main(): Promise<void> {
     process.stdout.write('bench: the environment sandbox per test, current and before issue 8...\n');
     const envCost = measureEnvCost();
     const only = options.only;
-    const variants = buildVariants(suite, options.transpilers).filter((variant) => only === undefined || only.some((prefix) => variant.key.startsWith(prefix)));
+    const peerCommands: PeerCommand[] = options.peers ? writePeerSuites(suite, installPeers((line) => process.stdout.write(`${line}\n`)), jobs) : [];
+    const variants = [...buildVariants(suite, options.transpilers), ...peerCommands.map((peer): Variant => ({ key: peer.key, label: peer.label, peer }))].filter(
+      (variant) => only === undefined || only.some((prefix) => variant.key.startsWith(prefix)),
+    );
     const results = new Map<string, RunResult[]>(variants.map((variant) => [variant.key, []]));
     const common = { suiteDir, mochaBin: path.join(REPO, 'node_modules/mocha/bin/mocha.js'), pluginEntry: path.join(REPO, 'dist/hooks'), jobs, spinPerMs };
 
+    const runPeer = (peer: PeerCommand) => {
+      const { env, probeDir } = suiteEnv(suiteDir, spinPerMs, peer.env);
+      return measureRun(peer.argv, suiteDir, env, probeDir, peer.label);
+    };
     const started = performance.now();
     let defaultSuiteRun: ReturnType<typeof readRunOutputs>;
     // Variants take turns, so a slow minute on a shared machine hits all of them rather than one.
@@ -107,7 +118,7 @@ async function main(): Promise<void> {
         if (round > (variant.maxRuns ?? Infinity)) continue;
         for (let repeat = 1; repeat <= (variant.repeat ?? 1); repeat++) {
           process.stdout.write(`bench: round ${round}/${options.runs}: ${variant.label}...`);
-          const result = await runMocha({ ...common, ...variant.spec });
+          const result = variant.peer !== undefined ? await runPeer(variant.peer) : await runMocha({ ...common, ...(variant.spec as VariantSpec) });
           results.get(variant.key)?.push(result);
           if (variant.key === 'parallel-plugin') defaultSuiteRun = readRunOutputs(path.join(suiteDir, '.mocha-isolation'));
           process.stdout.write(` ${(result.wallMs / 1000).toFixed(2)} s\n`);

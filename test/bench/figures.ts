@@ -75,6 +75,16 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
     return p === undefined || b === undefined ? undefined : (p - b) / p;
   };
 
+  // --peers: the same suite under Vitest and Jest, against the plugin in parallel (above 1: the peer is slower).
+  const peerRatios: Record<string, { value: number | undefined; note: string }> = {};
+  for (const [key, summary] of Object.entries(variants)) {
+    if (!key.startsWith('peer-')) continue;
+    peerRatios[`${key} wall`] = { value: ratio(summary.wallMs, v('parallel-plugin')?.wallMs), note: `${summary.label}: wall / the plugin's parallel wall` };
+    peerRatios[`${key} cpu`] = { value: ratio(summary.cpuMs, v('parallel-plugin')?.cpuMs), note: `${summary.label}: CPU / the plugin's parallel CPU` };
+    // Against the plugin with fresh modules per file: isolation of modules on both sides.
+    peerRatios[`${key} wall fresh`] = { value: ratio(summary.wallMs, v('parallel-plugin-fresh')?.wallMs), note: `${summary.label}: wall / the plugin's, fresh modules per file` };
+  }
+
   return {
     jobs,
     trivialTests,
@@ -105,6 +115,7 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
       firstTestMsBare: { value: v('parallel-bare')?.firstTestMs, note: 'time to first test, parallel, bare mocha (ms)' },
       peakRssMbPerWorker: { value: v('parallel-plugin')?.peakRssMb[0], note: 'largest peak RSS of a worker, parallel, plugin (MB)' },
       peakRssMbPerWorkerBare: { value: v('parallel-bare')?.peakRssMb[0], note: 'largest peak RSS of a worker, parallel, bare mocha (MB)' },
+      ...peerRatios,
     },
   };
 }

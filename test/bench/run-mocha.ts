@@ -86,10 +86,24 @@ export async function runMocha(run: RunSpec): Promise<RunResult> {
     ...run.env,
   };
   fs.mkdirSync(env.TMPDIR as string, { recursive: true });
+  return measureRun([run.mochaBin, ...modeArgs, ...cliFiles], run.suiteDir, env, probeDir, describe(run));
+}
 
+/** The common environment of every run on the suite: where the probes, databases and temp files go. */
+export function suiteEnv(suiteDir: string, spinPerMs: number, extra: Record<string, string> = {}): { env: Record<string, string>; probeDir: string } {
+  const probeDir = path.join(suiteDir, 'probe');
+  fs.rmSync(probeDir, { recursive: true, force: true });
+  fs.mkdirSync(probeDir);
+  const env = { ...cleanEnv(), TMPDIR: path.join(suiteDir, 'tmp'), BENCH_PLUGIN: 'off', BENCH_PROBE_DIR: probeDir, BENCH_DB_DIR: path.join(suiteDir, 'db'), BENCH_SPIN_PER_MS: String(spinPerMs), ...extra };
+  fs.mkdirSync(env.TMPDIR, { recursive: true });
+  return { env, probeDir };
+}
+
+/** Runs `node argv…` in `cwd` and measures it from outside; the probes in `probeDir` say the rest. */
+export async function measureRun(argv: string[], cwd: string, env: Record<string, string>, probeDir: string, what: string): Promise<RunResult> {
   const cpuBefore = childrenCpuMs();
   const started = performance.timeOrigin + performance.now();
-  const child = spawn(process.execPath, [run.mochaBin, ...modeArgs, ...cliFiles], { cwd: run.suiteDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   current = child;
   let stdout = '';
   let stderr = '';
@@ -99,9 +113,22 @@ export async function runMocha(run: RunSpec): Promise<RunResult> {
   const wallMs = performance.timeOrigin + performance.now() - started;
   current = undefined;
   const cpuAfter = childrenCpuMs();
-  if (code !== 0) throw new Error(`mocha exited with ${code} (${describe(run)}):\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`);
+  if (code !== 0) throw new Error(`${what} exited with ${code}:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`);
 
-  const processes = fs.readdirSync(probeDir).map((name) => JSON.parse(fs.readFileSync(path.join(probeDir, name), 'utf8')) as ProcessProbe);
+  // A probe per file and process (and thread): merged per process here.
+  const byProcess = new Map<number, ProcessProbe>();
+  for (const name of fs.readdirSync(probeDir)) {
+    const probe = JSON.parse(fs.readFileSync(path.join(probeDir, name), 'utf8')) as ProcessProbe;
+    const seen = byProcess.get(probe.pid);
+    if (seen === undefined) byProcess.set(probe.pid, { ...probe, files: { ...probe.files } });
+    else {
+      if (probe.firstTestAt > 0 && (seen.firstTestAt === 0 || probe.firstTestAt < seen.firstTestAt)) seen.firstTestAt = probe.firstTestAt;
+      seen.maxRssKb = Math.max(seen.maxRssKb, probe.maxRssKb);
+      seen.cpuUs = Math.max(seen.cpuUs, probe.cpuUs);
+      Object.assign(seen.files, probe.files);
+    }
+  }
+  const processes = [...byProcess.values()];
   const fileMs: Record<string, number> = {};
   for (const probe of processes) Object.assign(fileMs, probe.files);
   const firstTest = Math.min(...processes.map((p) => p.firstTestAt).filter((at) => at > 0));

@@ -23,6 +23,8 @@ export interface SyntheticSuite {
   /** Spec files in declared (sorted) order: the slow ones come last, the unlucky order. */
   specFiles: string[];
   slowSpecFiles: string[];
+  /** Each spec file's name, tests and CPU per test, for writing the same suite for other runners. */
+  plan: Array<{ name: string; tests: number; cpuMs: number }>;
   trivialFile: string;
   /** The trivial file's tests, each leaving a changed variable behind: the leak report's cost with leaks. */
   leakyFile: string;
@@ -38,7 +40,11 @@ CREATE INDEX events_by_file ON events (file);
 // after each test); bare, it opens one WAL file per process, as a hand-rolled suite would.
 const WORK_HELPER = `import fs from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+
+// Vitest's threads pool runs files in worker threads of one process: names carry the thread as well.
+const me = \`\${process.pid}-\${threadId}\`;
 
 const spinPerMs = Number(process.env.BENCH_SPIN_PER_MS);
 const probeDir = process.env.BENCH_PROBE_DIR as string;
@@ -55,7 +61,7 @@ function database(): Database.Database {
     return require(process.env.BENCH_PLUGIN_ENTRY as string).workerDb();
   }
   if (ownDb === undefined) {
-    ownDb = new Database(path.join(process.env.BENCH_DB_DIR as string, \`bare-\${process.pid}.sqlite\`));
+    ownDb = new Database(path.join(process.env.BENCH_DB_DIR as string, \`bare-\${me}.sqlite\`));
     ownDb.pragma('journal_mode = WAL');
     ownDb.pragma('synchronous = OFF');
     ownDb.exec('CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, file TEXT NOT NULL, test INTEGER NOT NULL, payload TEXT NOT NULL)');
@@ -69,6 +75,11 @@ function spin(ms: number): number {
   const n = Math.round(ms * spinPerMs);
   for (let i = 0; i < n; i++) x = (x * 31 + i) | 0;
   return x;
+}
+
+/** The other runners' equivalent of the plugin's reset after each test: every row the test wrote goes. */
+export function resetOwnDb(): void {
+  ownDb?.exec('DELETE FROM events');
 }
 
 export function markFirstTest(): void {
@@ -92,7 +103,8 @@ export function fileTimer(file: string): { start(): void; end(): void } {
       stats.maxRssKb = process.resourceUsage().maxRSS;
       const cpu = process.cpuUsage();
       stats.cpuUs = cpu.user + cpu.system;
-      fs.writeFileSync(path.join(probeDir, \`\${process.pid}.json\`), JSON.stringify(stats));
+      // One probe per file: Jest gives every test file its own \`process\` object, so nothing outlives a file.
+      fs.writeFileSync(path.join(probeDir, \`\${me}-\${file}.json\`), JSON.stringify(stats));
     },
   };
 }
@@ -162,6 +174,7 @@ export function writeSyntheticSuite(dir: string, shape: SuiteShape, repo: string
 
   const specFiles: string[] = [];
   const slowSpecFiles: string[] = [];
+  const plan: SyntheticSuite['plan'] = [];
   const digits = String(shape.files - 1).length;
   for (let i = 0; i < shape.files; i++) {
     const name = `file-${String(i).padStart(digits, '0')}`;
@@ -169,6 +182,7 @@ export function writeSyntheticSuite(dir: string, shape: SuiteShape, repo: string
     const factor = !slow ? 1 : i === shape.files - 1 ? shape.slowestFactor : shape.slowFactor;
     const file = `spec/${name}.spec.ts`;
     fs.writeFileSync(path.join(dir, file), specSource(name, shape.tests, shape.cpuMs * factor));
+    plan.push({ name, tests: shape.tests, cpuMs: shape.cpuMs * factor });
     specFiles.push(file);
     if (slow) slowSpecFiles.push(file);
   }
@@ -178,7 +192,7 @@ export function writeSyntheticSuite(dir: string, shape: SuiteShape, repo: string
   fs.writeFileSync(path.join(dir, leakyFile), trivialSource(shape.trivialTests, true));
   const oneTestFile = 'trivial/one.spec.ts';
   fs.writeFileSync(path.join(dir, oneTestFile), trivialSource(1));
-  return { dir, specFiles, slowSpecFiles, trivialFile, leakyFile, oneTestFile };
+  return { dir, specFiles, slowSpecFiles, plan, trivialFile, leakyFile, oneTestFile };
 }
 
 /** The floor: the same sources compiled once to JavaScript (with swc, as the register hook would). */

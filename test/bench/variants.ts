@@ -8,11 +8,14 @@ export type VariantSpec = Pick<RunSpec, 'mode' | 'plugin' | 'transpiler' | 'spec
 export interface Variant {
   key: string;
   label: string;
-  spec: VariantSpec;
+  /** What mocha runs; absent for a peer runner. */
+  spec?: VariantSpec;
   /** At most this many runs (the slow transpilers), to keep the whole benchmark within a few minutes. */
   maxRuns?: number;
   /** Runs per round: the trivial suites take half a second and give per-test figures of a few µs, so more samples. */
   repeat?: number;
+  /** Another runner on the same suite (--peers) instead of mocha. */
+  peer?: import('./peers').PeerCommand;
 }
 
 // Fixed so that plugin runs are comparable run to run; the seed only changes the order inside files here.
