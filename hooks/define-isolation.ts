@@ -4,7 +4,7 @@
 import { IsolationError } from './errors';
 import { workerState } from './per-worker/current';
 import { projectWiring, type Reset } from './per-worker/project-wiring';
-import { existingWorkerState } from './per-worker/worker-state';
+import { existingWorkerState } from './per-worker/state-registry';
 
 export interface IsolationDefinition<S extends object> {
   /** Builds a fresh settings object; gets this test's sandboxed process.env. */

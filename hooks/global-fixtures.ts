@@ -4,9 +4,15 @@
 
 import path from 'node:path';
 import type { Runner } from 'mocha';
-import { accountForLostTests, countReportedTests, type TestCounter } from './main/lost-tests';
-import { setUpRun, tearDownRun } from './main/run-setup';
+import type { TestCounter } from './main/lost-tests';
 import { ensureProcessState } from './process-state';
+
+// Main-process modules, required when global setup runs: a worker loads this file too (it is part of the plugin's
+// entry) and never needs them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lostTests = (): typeof import('./main/lost-tests') => require('./main/lost-tests') as typeof import('./main/lost-tests');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runSetup = (): typeof import('./main/run-setup') => require('./main/run-setup') as typeof import('./main/run-setup');
 
 const WORKER_REPORTER = path.join(__dirname, 'per-worker', 'worker-reporter');
 
@@ -19,19 +25,19 @@ export function globalSetup(this: RunRunner | undefined): void {
     const state = ensureProcessState();
     if (runner === undefined || typeof runner.on !== 'function') return;
     state.attachRunner(runner, true);
-    counter = countReportedTests(runner, process.cwd());
+    counter = lostTests().countReportedTests(runner, process.cwd());
     return;
   }
-  const config = setUpRun();
+  const config = runSetup().setUpRun();
   if (runner === undefined) return;
   runner.workerReporter(require.resolve(WORKER_REPORTER));
-  counter = countReportedTests(runner, process.cwd());
-  accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED);
+  counter = lostTests().countReportedTests(runner, process.cwd());
+  lostTests().accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED);
 }
 
 let counter: TestCounter | undefined;
 
 export function globalTeardown(): void {
-  tearDownRun(counter);
+  runSetup().tearDownRun(counter);
   counter = undefined;
 }

@@ -1,11 +1,18 @@
 // This process's worker state, created where it must be: in a worker when mocha reads the root hooks (before any
 // spec file loads); serially, in the main process, when the first spec file loads (or at the latest when the
 // run starts). Runs in: any process; in the main process of a parallel run it is never called.
+//
+// The worker state's modules and the run set-up are required here, when first needed: the main process of a
+// parallel run never needs the first, a worker never the second, and each costs a few ms to load (issue 10,
+// start-up: every ms before the first test counts).
 
 import { parseConfig } from './config';
 import { configError } from './errors';
-import { setUpRun } from './main/run-setup';
-import { existingWorkerState, startWorkerState, type WorkerState } from './per-worker/worker-state';
+import { existingWorkerState, registerWorkerState } from './per-worker/state-registry';
+import type { WorkerState } from './per-worker/worker-state';
+
+type WorkerStateModule = typeof import('./per-worker/worker-state');
+type RunSetupModule = typeof import('./main/run-setup');
 
 export function ensureProcessState(): WorkerState {
   const existing = existingWorkerState();
@@ -14,6 +21,8 @@ export function ensureProcessState(): WorkerState {
   if (problems.length > 0) throw configError(problems);
   // Serially the tests run in the main process, which sets the run up itself. A worker never does: it is
   // refused by the worker state if the main process did not (see WorkerState's constructor).
-  const runConfig = config.workerId === undefined ? { ...config, ...setUpRun() } : config;
-  return startWorkerState(runConfig);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runConfig = config.workerId === undefined ? { ...config, ...(require('./main/run-setup') as RunSetupModule).setUpRun() } : config;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return registerWorkerState(new (require('./per-worker/worker-state') as WorkerStateModule).WorkerState(runConfig));
 }

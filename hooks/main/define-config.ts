@@ -12,6 +12,7 @@ import { readDurations } from './duration-cache';
 import { longestFirst } from '../scheduling/longest-first';
 import { filesOfShard, planShards } from '../scheduling/shards';
 import { type TypedCommand, typedCommand } from './seed-line';
+import { epochNow, mainMarks } from './startup-marks';
 import type { LeakCategory, LeakPolicy } from '../shared/leak-report';
 
 export interface IsolationOptions {
@@ -60,6 +61,7 @@ const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
  * `spec`: mocha would otherwise merge the two and run the whole suite plus those files.
  */
 export function buildMochaConfig(input: MochaConfigInput, context: BuildContext): Record<string, unknown> {
+  mainMarks.configAt ??= epochNow();
   const { isolation = {}, spec, ui, ...mochaOptions } = input;
   const problems: string[] = [];
   // Before anything below publishes the config's own options as variables: those are not what the user typed.

@@ -5,7 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_DURATIONS_FILE, type ShuffleLevel } from '../config';
-import type { RecordedFile, WorkerStats } from '../shared/run-layout';
+import type { ProcessStartup, RecordedFile, WorkerStats } from '../shared/run-layout';
+
+export interface MainStartup {
+  processStart: number;
+  configAt?: number;
+  setupStart?: number;
+  setupEnd?: number;
+}
 import type { TypedCommand } from './seed-line';
 
 export interface RunRecord {
@@ -17,7 +24,9 @@ export interface RunRecord {
   command: TypedCommand;
   parallel: boolean;
   /** One entry per process that ran tests: a worker, or the one process of a serial run. */
-  workers: Array<{ workerId: string | undefined; pid: number; files: RecordedFile[] }>;
+  workers: Array<{ workerId: string | undefined; pid: number; files: RecordedFile[]; startup?: ProcessStartup }>;
+  /** The main process's start-up marks (ms since the epoch): process start, config, global setup. */
+  startup?: MainStartup;
 }
 
 const RECORD_VERSION = 1;
@@ -26,7 +35,7 @@ export function runRecordFile(durations: string | undefined, cwd: string): strin
   return path.join(path.dirname(path.resolve(cwd, durations ?? DEFAULT_DURATIONS_FILE)), 'last-run.json');
 }
 
-export function buildRunRecord(seed: number, shuffle: ShuffleLevel, command: TypedCommand, workers: readonly WorkerStats[]): RunRecord {
+export function buildRunRecord(seed: number, shuffle: ShuffleLevel, command: TypedCommand, workers: readonly WorkerStats[], startup?: MainStartup): RunRecord {
   const ran = workers.filter((worker) => worker.sequence.length > 0);
   return {
     version: RECORD_VERSION,
@@ -35,7 +44,8 @@ export function buildRunRecord(seed: number, shuffle: ShuffleLevel, command: Typ
     shuffle,
     command,
     parallel: ran.some((worker) => worker.workerId !== undefined),
-    workers: ran.map((worker) => ({ workerId: worker.workerId, pid: worker.pid, files: worker.sequence })),
+    workers: ran.map((worker) => ({ workerId: worker.workerId, pid: worker.pid, files: worker.sequence, startup: worker.startup })),
+    startup,
   };
 }
 

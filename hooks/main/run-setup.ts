@@ -14,7 +14,8 @@ import { chooseSeed } from '../ordering/shuffle';
 import { reportDeadWorkers } from './dead-workers';
 import { createRunFolder, removeOnExit, sweepStaleRunFolders } from './run-folder';
 import { describeOrder, formatSeedLine, typedCommand } from './seed-line';
-import { buildRunRecord, runRecordFile, writeRunRecord } from './run-record';
+import { buildRunRecord, type MainStartup, runRecordFile, writeRunRecord } from './run-record';
+import { epochNow, mainMarks } from './startup-marks';
 import type { WorkerStats } from '../shared/run-layout';
 import { buildTemplateDatabase } from './template-database';
 import { updateDurations } from './duration-cache';
@@ -27,6 +28,7 @@ interface RunSetup {
   stopCleanup: () => void;
   /** When this process started (ms since the epoch): the start of the run report's timeline. */
   startedAt: number;
+  startup: MainStartup;
 }
 
 let setup: RunSetup | undefined;
@@ -36,6 +38,7 @@ const print = (line: string): void => void process.stderr.write(`${line}\n`);
 /** Idempotent: the second caller gets the config the first one published. */
 export function setUpRun(): IsolationConfig {
   if (setup !== undefined) return setup.config;
+  const setupStart = epochNow();
   const { config, problems } = parseConfig(process.env);
   if (problems.length > 0) throw configError(problems);
 
@@ -55,7 +58,12 @@ export function setUpRun(): IsolationConfig {
       throw error;
     }
   }
-  setup = { config: { ...config, seed, runDir }, stopCleanup, startedAt: Math.round(performance.timeOrigin) };
+  setup = {
+    config: { ...config, seed, runDir },
+    stopCleanup,
+    startedAt: Math.round(performance.timeOrigin),
+    startup: { processStart: Math.round(performance.timeOrigin), configAt: mainMarks.configAt, setupStart, setupEnd: epochNow() },
+  };
   print(formatSeedLine(seed, config.shuffle, process.env, process.argv, process.execArgv));
   return setup.config;
 }
@@ -132,7 +140,7 @@ function recordRun(config: IsolationConfig, workers: readonly WorkerStats[]): st
   if (!Number.isInteger(seed) || workers.every((worker) => worker.sequence.length === 0)) return undefined;
   const file = runRecordFile(config.durations, process.cwd());
   try {
-    writeRunRecord(file, buildRunRecord(seed, config.shuffle, typedCommand(process.env, process.argv), workers));
+    writeRunRecord(file, buildRunRecord(seed, config.shuffle, typedCommand(process.env, process.argv), workers, setup?.startup));
     return file;
   } catch (error) {
     print(`mocha-isolation: could not write the run record "${file}" (${(error as NodeJS.ErrnoException).code ?? error}); replay and bisect need it.`);

@@ -1,7 +1,8 @@
 // The one accessor of this process's worker state, for the helpers tests call. Runs in: worker.
 
 import { IsolationError } from '../errors';
-import { existingWorkerState, type WorkerState } from './worker-state';
+import { existingWorkerState } from './state-registry';
+import type { WorkerState } from './worker-state';
 
 export function workerState(helper: string): WorkerState {
   const state = existingWorkerState();

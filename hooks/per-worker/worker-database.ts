@@ -47,10 +47,44 @@ export interface WorkerDatabaseOptions {
 }
 
 export function createWorkerDatabase(layout: RunLayout, workerId: string | undefined, options: WorkerDatabaseOptions): WorkerDatabase {
-  const { mode } = options;
   const file = layout.workerDatabase(workerId);
   // A copy of the template costs far less than replaying the schema, and global setup already proved it applies.
+  // It is made now: the path may be in the environment, where a spec file's module code can open it.
   fs.copyFileSync(layout.template, file);
+  // The plugin's own connection (loading SQLite, reading the schema, preparing statements: a few ms) waits for
+  // its first use, so the first test is not kept waiting for it.
+  let open: OpenWorkerDatabase | undefined;
+  let pathShared = options.pathInEnv;
+  const connection = (): OpenWorkerDatabase => (open ??= openWorkerDatabase(file, { ...options, pathInEnv: pathShared }));
+  return {
+    path: file,
+    connectionForTest: () => connection().connectionForTest(),
+    resetIfDirty(countLeft) {
+      if (open === undefined) {
+        // Nobody but the plugin can reach the file yet: nothing to reset.
+        if (!pathShared) return [];
+        // Others could write before the plugin looked: the first check assumes they did.
+        connection().assumeWritten();
+      }
+      return connection().resetIfDirty(countLeft);
+    },
+    markPathShared() {
+      pathShared = true;
+      open?.markPathShared();
+    },
+    close() {
+      open?.close();
+    },
+  };
+}
+
+interface OpenWorkerDatabase extends WorkerDatabase {
+  /** The next check treats the file as written by another connection (its data version unknown until now). */
+  assumeWritten(): void;
+}
+
+function openWorkerDatabase(file: string, options: WorkerDatabaseOptions): OpenWorkerDatabase {
+  const { mode } = options;
   const db = openDatabase(file);
   const schema = readTemplateSchema(db);
   const schemaVersion = db.prepare('PRAGMA schema_version').pluck();
@@ -82,7 +116,7 @@ export function createWorkerDatabase(layout: RunLayout, workerId: string | undef
   const rollBack = db.prepare('ROLLBACK');
   explainNestedBegin(db, () => savepointOpen);
 
-  let seenVersion = dataVersion.get();
+  let seenVersion: unknown = dataVersion.get();
   let seenChanges = totalChanges.get();
   // PRAGMA data_version takes a file lock and a stat (~2.5 µs); counting our own changes takes no system call.
   let pathShared = options.pathInEnv;
@@ -141,6 +175,9 @@ export function createWorkerDatabase(layout: RunLayout, workerId: string | undef
       seenVersion = dataVersion.get();
       seenChanges = totalChanges.get();
       return left;
+    },
+    assumeWritten() {
+      seenVersion = undefined;
     },
     markPathShared() {
       pathShared = true;

@@ -12,7 +12,7 @@
 import path from 'node:path';
 import type { Runner, Test } from 'mocha';
 import { ownPerTestHooks } from './own-hooks';
-import { existingWorkerState } from './worker-state';
+import { existingWorkerState } from './state-registry';
 
 type Listener = (runnable: { fn?: unknown } | undefined, error?: unknown) => void;
 interface BufferedReporter {

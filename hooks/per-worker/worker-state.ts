@@ -260,14 +260,3 @@ export class WorkerState {
     return undefined;
   }
 }
-
-let state: WorkerState | undefined;
-
-/** The process's state once it exists (undefined in the main process of a parallel run). */
-export function existingWorkerState(): WorkerState | undefined {
-  return state;
-}
-
-export function startWorkerState(config: IsolationConfig): WorkerState {
-  return (state ??= new WorkerState(config));
-}

@@ -22,7 +22,10 @@ export interface StatsRecorder {
 }
 
 export function createStatsRecorder(layout: RunLayout, workerId: string | undefined, cwd: string): StatsRecorder {
-  const stats: WorkerStats = { pid: process.pid, workerId, peakRssBytes: 0, files: 0, durations: {}, loaded: {}, sequence: [], leaks: [] };
+  const epoch = (): number => Math.round(performance.timeOrigin + performance.now());
+  // The statistics exist once the worker's state does: its start-up marks begin here.
+  const startup = { processStart: Math.round(performance.timeOrigin), stateReady: epoch() } as NonNullable<WorkerStats['startup']>;
+  const stats: WorkerStats = { pid: process.pid, workerId, peakRssBytes: 0, files: 0, durations: {}, loaded: {}, sequence: [], leaks: [], startup };
   const target = layout.statsRecord(process.pid);
   let currentFile: string | undefined;
   let segmentStart: number | undefined;
@@ -39,6 +42,7 @@ export function createStatsRecorder(layout: RunLayout, workerId: string | undefi
 
   return {
     fileStarting(key) {
+      startup.firstFileStart ??= epoch();
       pendingStart = entryStart = performance.now();
       stats.sequence.push({ file: key, tests: [], startedAt: Math.round(performance.timeOrigin + entryStart) });
     },
@@ -52,6 +56,7 @@ export function createStatsRecorder(layout: RunLayout, workerId: string | undefi
       stats.loaded[key] = (stats.loaded[key] ?? 0) + tests;
     },
     testStarting(file) {
+      startup.firstTestStart ??= epoch();
       if (file === currentFile) return;
       const now = performance.now();
       closeSegment(now);

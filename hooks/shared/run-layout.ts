@@ -34,6 +34,8 @@ export interface WorkerStats {
   workerId: string | undefined;
   /** Peak resident set size so far, in bytes. */
   peakRssBytes: number;
+  /** When this process started, had its state, started its first file and its first test (ms since the epoch). */
+  startup?: ProcessStartup;
   /** Spec files finished by this process. */
   files: number;
   /** Milliseconds per spec file (relative path, `/` separators). */
@@ -44,6 +46,13 @@ export interface WorkerStats {
   sequence: RecordedFile[];
   /** What tests left behind (ISOLATION_LEAKS=report). */
   leaks: Leak[];
+}
+
+export interface ProcessStartup {
+  processStart: number;
+  stateReady?: number;
+  firstFileStart?: number;
+  firstTestStart?: number;
 }
 
 export interface RecordedFile {

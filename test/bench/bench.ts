@@ -14,7 +14,7 @@ import { runMocha, stopCurrentRun, type RunResult } from './run-mocha';
 import { precompile, writeSyntheticSuite, type SuiteShape } from './synthetic-suite';
 import { buildVariants, type Variant, type VariantSpec } from './variants';
 import { measureEnvCost } from './env-cost';
-import { measureReportCost, readRunOutputs } from './report-cost';
+import { measureReportCost, readRunOutputs, startupBreakdown } from './report-cost';
 import { installPeers, type PeerCommand, writePeerSuites } from './peers';
 import { measureRun, suiteEnv } from './run-mocha';
 
@@ -132,7 +132,8 @@ async function main(): Promise<void> {
 
     const machine = { cpus: jobs, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, mocha: readVersion('mocha'), platform: `${os.platform()} ${os.arch()}` };
     const reportCost = defaultSuiteRun === undefined ? undefined : measureReportCost(defaultSuiteRun);
-    const report = { date: new Date().toISOString(), machine, shape: options.shape, runsPerVariant: options.runs, benchSeconds: (performance.now() - started) / 1000, figures, envCost, reportCost, pluginMemoryLines };
+    const startup = defaultSuiteRun === undefined ? undefined : startupBreakdown(defaultSuiteRun.record);
+    const report = { date: new Date().toISOString(), machine, shape: options.shape, runsPerVariant: options.runs, benchSeconds: (performance.now() - started) / 1000, figures, envCost, reportCost, startup, pluginMemoryLines };
     fs.mkdirSync(path.dirname(options.json), { recursive: true });
     fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`\n${formatReport(report)}\nJSON: ${path.relative(process.cwd(), options.json)}\n`);

@@ -14,6 +14,8 @@ export interface Report {
   figures: Figures;
   envCost: EnvCost;
   reportCost: ReportCost | undefined;
+  /** The run record's start-up marks, as lines. */
+  startup: string[] | undefined;
   pluginMemoryLines: string[];
 }
 
@@ -58,6 +60,8 @@ export function formatReport(report: Report): string {
     `  current: the real process.env, an accessor notes a touch${' '.repeat(20)}${us(env.current.untouched)} ${us(env.current.read)} ${us(env.current.write)}`,
     `  before issue 8: a Proxy over a copy (broke TZ, threads, references)${' '.repeat(9)}${us(env.legacy.untouched)} ${us(env.legacy.read)} ${us(env.legacy.write)}`,
   );
+  const startup = report.startup;
+  if (startup !== undefined) lines.push('', 'start-up of the default suite\'s parallel plugin run (ms from the main process\'s start):', ...startup.map((line) => `  ${line}`));
   const page = report.reportCost;
   if (page !== undefined) {
     lines.push('', `run report page for the default suite's parallel run (${page.files} files): ${page.ms.toFixed(1)} ms to build and write, ${page.kb.toFixed(0)} KB${page.ms <= 20 ? '  ok (target <= 20 ms)' : '  MISSED (target <= 20 ms)'}`);

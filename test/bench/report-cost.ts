@@ -27,6 +27,22 @@ export function readRunOutputs(cacheDir: string): { record: RunRecord; leaks: Ar
   }
 }
 
+/** The run's start-up marks, in words: main process, config, global setup, each worker's start, state, first file and test. */
+export function startupBreakdown(record: RunRecord): string[] | undefined {
+  const main = record.startup;
+  if (main === undefined) return undefined;
+  const at = (epoch: number | undefined): string => (epoch === undefined ? 'n/a' : String(epoch - main.processStart));
+  const lines = [`main: config read at ${at(main.configAt)}, global setup ${at(main.setupStart)}–${at(main.setupEnd)}`];
+  for (const worker of record.workers) {
+    const marks = worker.startup;
+    if (marks === undefined) continue;
+    lines.push(
+      `worker ${worker.workerId ?? 'serial'}: process started ${at(marks.processStart)}, plugin state ready ${at(marks.stateReady)}, first file ${at(marks.firstFileStart)}, first test ${at(marks.firstTestStart)}`,
+    );
+  }
+  return lines;
+}
+
 export function measureReportCost(outputs: NonNullable<ReturnType<typeof readRunOutputs>>, times = 15): ReportCost {
   const { record, leaks } = outputs;
   const starts = record.workers.flatMap((worker) => worker.files.map((file) => file.startedAt ?? 0)).filter((at) => at > 0);
