@@ -55,17 +55,20 @@ export function createWorkerDatabase(layout: RunLayout, workerId: string | undef
   // its first use, so the first test is not kept waiting for it.
   let open: OpenWorkerDatabase | undefined;
   let pathShared = options.pathInEnv;
-  const connection = (): OpenWorkerDatabase => (open ??= openWorkerDatabase(file, { ...options, pathInEnv: pathShared }));
+  const connection = (): OpenWorkerDatabase => {
+    if (open === undefined) {
+      open = openWorkerDatabase(file, { ...options, pathInEnv: pathShared });
+      // Others could write before the plugin looked (mid-test, say): its first check assumes they did.
+      if (pathShared) open.assumeWritten();
+    }
+    return open;
+  };
   return {
     path: file,
     connectionForTest: () => connection().connectionForTest(),
     resetIfDirty(countLeft) {
-      if (open === undefined) {
-        // Nobody but the plugin can reach the file yet: nothing to reset.
-        if (!pathShared) return [];
-        // Others could write before the plugin looked: the first check assumes they did.
-        connection().assumeWritten();
-      }
+      // Nobody but the plugin can reach the file yet: nothing to reset.
+      if (open === undefined && !pathShared) return [];
       return connection().resetIfDirty(countLeft);
     },
     markPathShared() {

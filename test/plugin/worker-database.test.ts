@@ -47,6 +47,26 @@ describe('the worker database reset (unit)', () => {
     expect(otherVersion()).to.equal(before);
   });
 
+  it("empties what the app wrote before the plugin's own connection was first used (opened mid-test, path in the environment)", () => {
+    worker = createWorkerDatabase(runLayout(runDir), '0', { mode: 'auto', pathInEnv: true });
+    other = openDatabase(worker.path);
+    // The app writes first; the test then looks through workerDb(), which opens the plugin's connection.
+    other.prepare("INSERT INTO items (name) VALUES ('by the app')").run();
+    expect(count(worker.connectionForTest())).to.equal(1);
+    worker.resetIfDirty();
+    expect(count(other)).to.equal(0);
+  });
+
+  it('a test that never uses the database costs no reset until its path is shared', () => {
+    worker = createWorkerDatabase(runLayout(runDir), '0', { mode: 'auto', pathInEnv: false });
+    expect(worker.resetIfDirty(true)).to.deep.equal([]);
+    worker.markPathShared();
+    other = openDatabase(worker.path);
+    other.prepare("INSERT INTO items (name) VALUES ('by the app')").run();
+    expect(worker.resetIfDirty(true)).to.deep.equal(['items ×1']);
+    expect(count(other)).to.equal(0);
+  });
+
   it('auto: handing out the path mid-test commits what the test wrote so the app sees it, then empties it', () => {
     open('auto');
     worker.connectionForTest().prepare("INSERT INTO items (name) VALUES ('seeded')").run();
