@@ -17,7 +17,8 @@ export function buildTemplateDatabase(schemaPath: string, runDir: string): strin
     );
   }
   const file = runLayout(runDir).template;
-  const db = openDatabase(file);
+  // Written once and copied: no write-ahead log to checkpoint on close (workers open their copies in WAL mode).
+  const db = openDatabase(file, 'memory');
   try {
     db.transaction(() => db.exec(sql))();
   } catch (error) {
@@ -28,7 +29,7 @@ export function buildTemplateDatabase(schemaPath: string, runDir: string): strin
       'ERR_ISOLATION_SCHEMA',
     );
   }
-  // Closing checkpoints the WAL into the file, so a plain copy of it is a complete database.
+  // With the rollback journal the file is complete once the transaction commits: a plain copy is a database.
   db.close();
   return file;
 }

@@ -5,13 +5,14 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 export type Database = BetterSqlite3.Database;
 
-export function openDatabase(file: string): Database {
+/** `journal`: `memory` for a file written once and then only copied (the run's template). */
+export function openDatabase(file: string, journal: 'wal' | 'memory' = 'wal'): Database {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
   const db = new Sqlite(file);
   if (file !== ':memory:') {
     // The default rollback journal costs ~1 ms per write transaction; test data need not survive a power cut.
-    db.pragma('journal_mode = WAL');
+    db.pragma(journal === 'wal' ? 'journal_mode = WAL' : 'journal_mode = MEMORY');
     db.pragma('synchronous = OFF');
   }
   db.pragma('foreign_keys = ON');
