@@ -21,7 +21,7 @@ export interface AppOptions {
 
 export function buildApp({ settings, db, now = Date.now }: AppOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false });
-  const ingestService = createIngestService(db, now);
+  const ingestService = createIngestService(db, now, settings);
   const observations = createObservationRepository(db);
 
   const perSegmentMeans = (): Map<string, number> => {

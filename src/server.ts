@@ -22,16 +22,11 @@ export async function startServer({ port, host = '127.0.0.1', now }: StartOption
   return app;
 }
 
-function parsePort(raw: string | undefined): number {
-  const port = Number(raw ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a whole number from 0 to 65535, got "${raw}".`);
-  }
-  return port;
-}
-
 if (require.main === module) {
-  startServer({ port: parsePort(process.env.PORT), host: process.env.HOST })
+  // PORT and HOST are read with the other settings, so a bad value is one message, not a stack trace.
+  Promise.resolve()
+    .then(() => getSettings())
+    .then((settings) => startServer({ port: settings.port, host: settings.host }))
     .then((app) => {
       const stop = (): void => void app.close().then(() => process.exit(0));
       process.once('SIGINT', stop);

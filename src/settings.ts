@@ -7,17 +7,25 @@ export interface Settings {
   halfLifeDays: number;
   outlierSigma: number;
   mapmatchMinConf: number;
+  /** Longest plausible travel time of one observation (s): anything longer is refused, not averaged in. */
+  maxTravelTimeS: number;
+  /** How far after the server's clock an observation may be stamped (s): clocks drift, the future does not. */
+  maxClockSkewS: number;
   apiKey: string;
   dbPath: string;
+  /** Where the server entry listens. */
+  port: number;
+  host: string;
 }
 
 interface NumberSetting {
-  key: 'n0' | 'halfLifeDays' | 'outlierSigma' | 'mapmatchMinConf';
+  key: 'n0' | 'halfLifeDays' | 'outlierSigma' | 'mapmatchMinConf' | 'maxTravelTimeS' | 'maxClockSkewS' | 'port';
   variable: string;
   fallback: number;
   min: number;
   max: number;
   minExclusive: boolean;
+  integer?: boolean;
 }
 
 const NUMBER_SETTINGS: readonly NumberSetting[] = [
@@ -25,6 +33,9 @@ const NUMBER_SETTINGS: readonly NumberSetting[] = [
   { key: 'halfLifeDays', variable: 'BMTC_HALF_LIFE_DAYS', fallback: 14, min: 0, max: 3650, minExclusive: true },
   { key: 'outlierSigma', variable: 'BMTC_OUTLIER_SIGMA', fallback: 3, min: 0, max: 100, minExclusive: true },
   { key: 'mapmatchMinConf', variable: 'BMTC_MAPMATCH_MIN_CONF', fallback: 0.6, min: 0, max: 1, minExclusive: false },
+  { key: 'maxTravelTimeS', variable: 'BMTC_MAX_TRAVEL_TIME_S', fallback: 86_400, min: 0, max: 604_800, minExclusive: true },
+  { key: 'maxClockSkewS', variable: 'BMTC_MAX_CLOCK_SKEW_S', fallback: 300, min: 0, max: 86_400, minExclusive: false },
+  { key: 'port', variable: 'PORT', fallback: 8080, min: 0, max: 65_535, minExclusive: false, integer: true },
 ];
 
 export const DEFAULT_DB_PATH = 'bmtc.sqlite';
@@ -43,9 +54,9 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
     const raw = env[setting.variable];
     const value = raw === undefined || raw.trim() === '' ? setting.fallback : Number(raw);
     const tooLow = setting.minExclusive ? value <= setting.min : value < setting.min;
-    if (!Number.isFinite(value) || tooLow || value > setting.max) {
+    if (!Number.isFinite(value) || tooLow || value > setting.max || (setting.integer === true && !Number.isInteger(value))) {
       const low = setting.minExclusive ? `greater than ${setting.min}` : `at least ${setting.min}`;
-      problems.push(`${setting.variable} must be a number ${low} and at most ${setting.max}, got "${raw}".`);
+      problems.push(`${setting.variable} must be a ${setting.integer === true ? 'whole number' : 'number'} ${low} and at most ${setting.max}, got "${raw}".`);
     }
     numbers[setting.key] = value;
   }
@@ -59,8 +70,12 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
     halfLifeDays: numbers.halfLifeDays as number,
     outlierSigma: numbers.outlierSigma as number,
     mapmatchMinConf: numbers.mapmatchMinConf as number,
+    maxTravelTimeS: numbers.maxTravelTimeS as number,
+    maxClockSkewS: numbers.maxClockSkewS as number,
     apiKey,
     dbPath: env.BMTC_DB_PATH || DEFAULT_DB_PATH,
+    port: numbers.port as number,
+    host: env.HOST || '127.0.0.1',
   };
 }
 

@@ -71,7 +71,7 @@ describe('integration: the server started from the environment', () => {
   it('answers a malformed observation with 400 naming the field, and stores nothing', async () => {
     const reply = await client.post('/observations', { observations: [observation('seg-a', -5)] }, { ...auth, 'idempotency-key': 'batch-int-05' });
     expect(reply.status).to.equal(400);
-    expect(reply.body.error).to.equal('observations[0].travel_time_s must be a positive number');
+    expect(reply.body.error).to.equal('observations[0].travel_time_s must be a number of seconds greater than 0 and at most 86400');
     expect(workerDb().prepare('SELECT COUNT(*) AS n FROM idempotency_keys').get()).to.deep.equal({ n: 0 });
   });
 
