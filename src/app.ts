@@ -1,7 +1,7 @@
 // Builds the HTTP app from the settings and database it is given. Never reads the environment, never listens.
 
 import type { Database } from 'better-sqlite3';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { globalAggregate } from './aggregation';
 import { isAuthorized } from './auth';
 import { createIngestService, ValidationError } from './ingest';
@@ -45,10 +45,14 @@ export function buildApp({ settings, db, now = Date.now }: AppOptions): FastifyI
 
   app.get('/health', async () => ({ status: 'ok', startedAt: startupTime()?.toISOString() ?? null }));
 
-  app.post('/observations', async (request, reply) => {
+  // onRequest: a request without the token is refused before its body is read (a 256 KiB body is not parsed first).
+  const requireToken = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!isAuthorized(request.headers.authorization, settings.apiKey)) {
-      return reply.code(401).send({ error: 'Authorization: Bearer <BMTC_API_KEY> is required' });
+      await reply.code(401).send({ error: 'Authorization: Bearer <BMTC_API_KEY> is required' });
     }
+  };
+
+  app.post('/observations', { onRequest: requireToken }, async (request, reply) => {
     const key = request.headers['idempotency-key'];
     if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
       return reply.code(400).send({ error: 'Idempotency-Key header of 8-128 letters, digits, "_" or "-" is required' });

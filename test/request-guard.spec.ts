@@ -1,0 +1,39 @@
+// A request without the token is refused before its body is read: the server answers 401 while the client has
+// sent only the headers of a 256 KiB body (issue 11, in part: authentication in an onRequest hook).
+import { expect } from 'chai';
+import net from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { workerDb } from '../hooks';
+import { BODY_LIMIT_BYTES } from '../src/app';
+import { isolation } from './isolation';
+import { startApp } from './support/app-under-test';
+
+describe('the token, before the body', () => {
+  let app: FastifyInstance | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('refuses a request without a token with 401 before reading its 256 KiB body', async () => {
+    ({ app } = await startApp(isolation.settings(), workerDb()));
+    const { port } = app.server.address() as net.AddressInfo;
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        // Only the headers: the body never comes. A server that read it first would wait until the timeout.
+        socket.write(`POST /observations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${BODY_LIMIT_BYTES}\r\nIdempotency-Key: guard-key-1\r\n\r\n`);
+      });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error('no answer within 2 s: the server waited for the body'));
+      }, 2000);
+      socket.once('data', (chunk) => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(chunk.toString().split('\r\n')[0] as string);
+      });
+      socket.once('error', reject);
+    });
+    expect(status).to.equal('HTTP/1.1 401 Unauthorized');
+  });
+});
