@@ -17,10 +17,16 @@ export interface AppOptions {
   settings: Settings;
   db: Database;
   now?: () => number;
+  /** Where fastify's logger (pino) writes, at settings.logLevel; stdout unless given (tests capture it). */
+  logStream?: NodeJS.WritableStream;
 }
 
-export function buildApp({ settings, db, now = Date.now }: AppOptions): FastifyInstance {
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false });
+export function buildApp({ settings, db, now = Date.now, logStream }: AppOptions): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // fastify's own logger; BMTC_LOG_LEVEL=silent keeps a test run quiet (the suite's settings say so).
+    logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel, ...(logStream === undefined ? {} : { stream: logStream }) },
+  });
   const ingestService = createIngestService(db, now, settings);
   const observations = createObservationRepository(db);
 
@@ -38,8 +44,10 @@ export function buildApp({ settings, db, now = Date.now }: AppOptions): FastifyI
 
   app.addHook('onReady', async () => markStarted(new Date(now())));
 
-  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error instanceof ValidationError ? 400 : error.statusCode ?? 500;
+    // A 5xx is the service's fault: logged with the request id for whoever reads the logs, hidden from the client.
+    if (status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
     void reply.code(status).send({ error: status >= 500 ? 'Internal Server Error' : error.message });
   });
 

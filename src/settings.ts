@@ -16,7 +16,12 @@ export interface Settings {
   /** Where the server entry listens. */
   port: number;
   host: string;
+  /** fastify's log level (BMTC_LOG_LEVEL): fatal, error, warn, info, debug, trace or silent. */
+  logLevel: LogLevel;
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 interface NumberSetting {
   key: 'n0' | 'halfLifeDays' | 'outlierSigma' | 'mapmatchMinConf' | 'maxTravelTimeS' | 'maxClockSkewS' | 'port';
@@ -64,6 +69,8 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
   if (apiKey.length < 8) {
     problems.push(`BMTC_API_KEY must be set to a secret of at least 8 characters, got ${apiKey === '' ? 'nothing' : `${apiKey.length} characters`}.`);
   }
+  const logLevel = (env.BMTC_LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`BMTC_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.BMTC_LOG_LEVEL}".`);
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     n0: numbers.n0 as number,
@@ -76,6 +83,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): Settings {
     dbPath: env.BMTC_DB_PATH || DEFAULT_DB_PATH,
     port: numbers.port as number,
     host: env.HOST || '127.0.0.1',
+    logLevel,
   };
 }
 

@@ -14,7 +14,7 @@ describe('integration: the server started from the environment', () => {
   // Each test starts its own server from its own sandboxed environment: settings are read through the cached
   // getSettings(), whose cache the plugin resets after every test.
   beforeEach(async () => {
-    setEnv({ BMTC_API_KEY: API_KEY });
+    setEnv({ BMTC_API_KEY: API_KEY, BMTC_LOG_LEVEL: 'silent' });
     const port = await freePort();
     server = await startServer({ port, now: testClock });
     client = createClient(`http://127.0.0.1:${port}`);

@@ -6,7 +6,7 @@ import { resetLifespan } from '../src/lifespan';
 import { loadSettings, resetSettingsCache, type Settings } from '../src/settings';
 
 /** What a test sees when its environment does not set these: a valid key, so settings always load. */
-export const TEST_ENV_DEFAULTS = { BMTC_API_KEY: 'default-test-key' };
+export const TEST_ENV_DEFAULTS = { BMTC_API_KEY: 'default-test-key', BMTC_LOG_LEVEL: 'silent' };
 
 export const isolation = defineIsolation<Settings>({
   settings: (env) => loadSettings({ ...TEST_ENV_DEFAULTS, ...env }),

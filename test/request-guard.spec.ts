@@ -1,10 +1,13 @@
 // A request without the token is refused before its body is read: the server answers 401 while the client has
-// sent only the headers of a 256 KiB body (issue 11, in part: authentication in an onRequest hook).
+// sent only the headers of a 256 KiB body (issue 11, in part: authentication in an onRequest hook). A failure of
+// the service is logged with its request id and hidden from the client.
 import { expect } from 'chai';
 import net from 'node:net';
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { workerDb } from '../hooks';
-import { BODY_LIMIT_BYTES } from '../src/app';
+import { memoryDb, workerDb } from '../hooks';
+import { BODY_LIMIT_BYTES, buildApp } from '../src/app';
+import { observation } from './support/client';
 import { isolation } from './isolation';
 import { startApp } from './support/app-under-test';
 
@@ -35,5 +38,38 @@ describe('the token, before the body', () => {
       socket.once('error', reject);
     });
     expect(status).to.equal('HTTP/1.1 401 Unauthorized');
+  });
+});
+
+describe('a failure of the service', () => {
+  it('is logged with the request id and hidden from the client as a 500', async () => {
+    const lines: string[] = [];
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    // A database closed under the app: the next ingest fails inside the service.
+    const db = memoryDb();
+    const app = buildApp({ settings: isolation.settings({ apiKey: 'failure-test-key', logLevel: 'error' }), db, logStream });
+    try {
+      db.close();
+      const reply = await app.inject({
+        method: 'POST',
+        url: '/observations',
+        headers: { authorization: 'Bearer failure-test-key', 'idempotency-key': 'failure-key-1' },
+        payload: { observations: [observation('seg-f', 100)] },
+      });
+      expect(reply.statusCode).to.equal(500);
+      expect(reply.json()).to.deep.equal({ error: 'Internal Server Error' });
+      const logged = lines.map((line) => JSON.parse(line) as { level: number; reqId?: string; msg: string; err?: { message: string } });
+      const failure = logged.find((entry) => entry.msg === 'request failed');
+      expect(failure?.level).to.equal(50);
+      expect(failure?.reqId).to.be.a('string').and.not.equal('');
+      expect(failure?.err?.message).to.contain('database connection is not open');
+    } finally {
+      await app.close();
+    }
   });
 });
