@@ -2,9 +2,11 @@
 // Modules receive the IsolationConfig it returns; none of them reads process.env itself.
 
 import { MAX_SEED } from './ordering/shuffle';
-import { LEAK_CATEGORIES, LEAK_POLICIES, type LeakCategory, type LeakPolicies, type LeakPolicy } from './shared/leak-report';
+import { parseLeakPolicies } from './shared/leak-policies';
+import type { LeakPolicies, LeakPolicy } from './shared/leak-report';
 
 export type { LeakPolicies, LeakPolicy };
+export { checksLeaks, parseLeakPolicies } from './shared/leak-policies';
 
 export const ENV = {
   seed: 'ISOLATION_SEED',
@@ -109,37 +111,6 @@ export function parseShard(raw: string): Shard | undefined {
   const index = Number(match[1]);
   const total = Number(match[2]);
   return index >= 1 && index <= total ? { index, total } : undefined;
-}
-
-/** True when some category of leftovers is looked at. */
-export function checksLeaks(policies: LeakPolicies): boolean {
-  return LEAK_CATEGORIES.some((category) => policies[category] !== 'off');
-}
-
-/**
- * ISOLATION_LEAKS: a policy for every category, then exceptions by category: `report`, `fail,handles=report`,
- * `report,rows=off`. `warn` was this setting's name for `report` before the leak report existed.
- */
-export function parseLeakPolicies(raw: string | undefined): { policies: LeakPolicies; problem?: string } {
-  const policies: Record<LeakCategory, LeakPolicy> = Object.fromEntries(LEAK_CATEGORIES.map((category) => [category, 'report'])) as Record<LeakCategory, LeakPolicy>;
-  if (raw === undefined) return { policies };
-  const asPolicy = (value: string): LeakPolicy | undefined => LEAK_POLICIES.find((policy) => policy === (value === 'warn' ? 'report' : value));
-  const bad: string[] = [];
-  for (const item of raw.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
-    const [name, value] = item.includes('=') ? item.split('=', 2).map((part) => part.trim()) : [undefined, item];
-    const policy = asPolicy((value ?? '').toLowerCase());
-    const category = name === undefined ? undefined : LEAK_CATEGORIES.find((known) => known.toLowerCase() === name.toLowerCase());
-    if (policy === undefined || (name !== undefined && category === undefined)) bad.push(item);
-    else if (category === undefined) for (const each of LEAK_CATEGORIES) policies[each] = policy;
-    else policies[category] = policy;
-  }
-  if (bad.length === 0) return { policies };
-  return {
-    policies,
-    problem:
-      `"${ENV.leaks}" must be a policy (${LEAK_POLICIES.join(', ')}) optionally followed by category=policy exceptions, got "${raw}" (not understood: ${bad.map((item) => `"${item}"`).join(', ')}). ` +
-      `Categories: ${LEAK_CATEGORIES.join(', ')}. Example: ${ENV.leaks}=report,rows=off.`,
-  };
 }
 
 /** Reads every ISOLATION_* variable and returns all problems at once rather than stopping at the first. */

@@ -15,9 +15,9 @@
 
 import fs from 'node:fs';
 import type { DbResetMode } from '../config';
-import { IsolationError } from '../errors';
 import type { RunLayout } from '../shared/run-layout';
 import { type Database, openDatabase } from '../shared/sqlite';
+import { explainNestedBegin } from './nested-begin-hint';
 import { prepareDeletes, prepareRowCounts, readTemplateSchema, rebuildFromTemplate } from './schema-repair';
 
 export interface WorkerDatabase {
@@ -194,28 +194,5 @@ function openWorkerDatabase(file: string, options: WorkerDatabaseOptions): OpenW
     close() {
       if (db.open) db.close();
     },
-  };
-}
-
-/**
- * A test's own BEGIN inside the plugin's savepoint fails with SQLite's "cannot start a transaction within a
- * transaction"; this says why and what to do instead. Only exec() is wrapped: BEGIN goes through it in practice.
- */
-function explainNestedBegin(db: Database, savepointOpen: () => boolean): void {
-  const exec = db.exec.bind(db);
-  db.exec = (sql: string): Database => {
-    try {
-      return exec(sql);
-    } catch (error) {
-      if (savepointOpen() && error instanceof Error && /within a transaction/.test(error.message)) {
-        throw new IsolationError(
-          'ERR_ISOLATION_DB_TRANSACTION',
-          `${error.message}: workerDb() runs each test inside a savepoint that is rolled back afterwards, so BEGIN fails. ` +
-            'Use db.transaction(fn) (nests as a savepoint), or set ISOLATION_DB_RESET=delete (isolation.dbReset) to empty tables after each test instead.',
-          { sql },
-        );
-      }
-      throw error;
-    }
   };
 }
