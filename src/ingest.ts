@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { createIdempotencyRepository } from './idempotency-repository';
 import type { Observation } from './learning';
-import { createObservationRepository } from './observation-repository';
+import type { ObservationRepository } from './observation-repository';
 
 export const MAX_BATCH = 1000;
 
@@ -63,8 +63,10 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-export function createIngestService(db: Database, now: () => number = Date.now, limits: Omit<ObservationLimits, 'now'> = DEFAULT_LIMITS) {
-  const observations = createObservationRepository(db);
+export type IngestService = ReturnType<typeof createIngestService>;
+
+/** `observations`: the app's one repository instance (the estimates read through the same one). */
+export function createIngestService(db: Database, observations: ObservationRepository, now: () => number = Date.now, limits: Omit<ObservationLimits, 'now'> = DEFAULT_LIMITS) {
   const keys = createIdempotencyRepository(db);
   const ingest = db.transaction((key: string, bodyHash: string, batch: Observation[]): IngestResult => {
     const previous = keys.find(key);

@@ -32,8 +32,9 @@ describe('the token, before the body', () => {
       }, 2000);
       socket.once('data', (chunk) => {
         clearTimeout(timer);
-        socket.destroy();
-        resolve(chunk.toString().split('\r\n')[0] as string);
+        // Resolved once the socket is closed on both sides: a test must not leave a socket behind.
+        socket.once('close', () => resolve(chunk.toString().split('\r\n')[0] as string));
+        socket.end();
       });
       socket.once('error', reject);
     });

@@ -1,0 +1,15 @@
+// What route handlers reach through fastify decorators: the settings, the clock, and one instance of each
+// repository and service per app (built once in buildApp).
+
+import type { IngestService } from './ingest';
+import type { ObservationRepository } from './observation-repository';
+import type { Settings } from './settings';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    settings: Settings;
+    now: () => number;
+    observations: ObservationRepository;
+    ingestService: IngestService;
+  }
+}
