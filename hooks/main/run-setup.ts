@@ -96,8 +96,7 @@ function reportLeaks(config: IsolationConfig, workers: readonly WorkerStats[]): 
 }
 
 /** A sharded run's plan as the config helper published it: every shard's expected load, this one's files. */
-function shardOfRun(): ReportInput['shard'] {
-  const { shard } = parseConfig(process.env).config;
+function shardOfRun(shard: IsolationConfig['shard']): ReportInput['shard'] {
   const published = process.env[ENV.shardPlan];
   if (shard === undefined || published === undefined) return undefined;
   try {
@@ -110,15 +109,16 @@ function shardOfRun(): ReportInput['shard'] {
 
 /** The run report page, and its path in the closing lines. */
 function writeReport(
+  config: IsolationConfig,
   file: string,
   run: { workers: readonly WorkerStats[]; leaks: Array<Leak & { worker: string }>; dropped: number; lost: string[]; nextSteps: { replay: string; bisect: string } | undefined },
 ): void {
   const seed = Number(process.env[ENV.seed]);
-  const seedLine = formatSeedLine(seed, parseConfig(process.env).config.shuffle, process.env, process.argv, process.execArgv);
+  const seedLine = formatSeedLine(seed, config.shuffle, process.env, process.argv, process.execArgv);
   try {
     const written = writeRunReport(path.resolve(file), {
       seed,
-      order: describeOrder(parseConfig(process.env).config.shuffle, typedCommand(process.env, process.argv).files),
+      order: describeOrder(config.shuffle, typedCommand(process.env, process.argv).files),
       commands: { reproduce: seedLine.slice(seedLine.indexOf('Reproduce: ') + 'Reproduce: '.length), ...run.nextSteps },
       startedAt: setup?.startedAt ?? Date.now(),
       endedAt: Date.now(),
@@ -126,7 +126,7 @@ function writeReport(
       leaks: run.leaks,
       dropped: run.dropped,
       lost: run.lost,
-      shard: shardOfRun(),
+      shard: shardOfRun(config.shard),
     });
     print(`mocha-isolation: run report: ${path.relative(process.cwd(), written.file)} (${Math.round(written.bytes / 1024)} KB; ${ENV.report}=off skips it)`);
   } catch (error) {
@@ -179,7 +179,7 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
     const dropped = counter === undefined ? 0 : [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
     // By default beside the run record (which follows the duration cache); a path given in ISOLATION_REPORT as is.
     const file = config.report === DEFAULT_REPORT_FILE ? path.join(path.dirname(runRecordFile(config.durations, process.cwd())), 'report.html') : config.report;
-    writeReport(file, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps });
+    writeReport(config, file, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps });
   }
   if (config.durations === undefined || stats.durations.size === 0) return;
   const cache = path.resolve(config.durations);
