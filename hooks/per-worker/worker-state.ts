@@ -21,6 +21,7 @@ import { ModuleIsolation } from './module-isolation';
 import { projectWiring } from './project-wiring';
 import { asTestError, Scope, type TestInfo } from './scope';
 import { createSerialLock, type SerialLock } from './serial-lock';
+import { followSerialRunner } from './serial-runner';
 import { TestSelection } from './test-selection';
 import { createStatsRecorder, type StatsRecorder } from './worker-stats';
 import { createWorkerDatabase, type WorkerDatabase } from './worker-database';
@@ -90,20 +91,16 @@ export class WorkerState {
     this.gate = gateOutcomes(runner);
     reportDroppedTests(runner, (fullTitle) => this.selection.has(fullTitle));
     if (!fileEvents || this.fileEvents) return;
-    // Serially mocha gives the runner its --grep directly; in a worker the reporter passes it.
-    const grep = runner as Runner & { _grep?: unknown; _invert?: unknown };
-    this.selection.select(grep._grep, grep._invert);
-    runner.on('pass', (test: Test) => this.outcome(test, 'passed'));
-    runner.on('fail', (test: Test) => test.type === 'test' && this.outcome(test, 'failed'));
-    runner.on('pending', (test: Test) => this.outcome(test, 'pending'));
     this.fileEvents = true;
-    runner.on('suite', (suite) => {
-      if (suite.parent?.root === true && suite.file !== undefined) this.fileStarted(suite.file);
-    });
-    runner.on('end', () => {
-      this.fileEnded();
-      const open = this.leaks.openHandlesReport();
-      if (open !== undefined) process.stderr.write(`${open}\n`);
+    followSerialRunner(runner, {
+      selection: this.selection,
+      outcome: (test, outcome) => this.outcome(test, outcome),
+      fileStarted: (file) => this.fileStarted(file),
+      runEnded: () => {
+        this.fileEnded();
+        const open = this.leaks.openHandlesReport();
+        if (open !== undefined) process.stderr.write(`${open}\n`);
+      },
     });
   }
 
