@@ -1,5 +1,5 @@
 // What route handlers reach through fastify decorators: the settings, the clock, and one instance of each
-// repository and service per app (built once in buildApp).
+// repository and service per app (built once in buildApp); and the client a request's token belongs to.
 
 import type { IngestService } from './ingest';
 import type { ObservationRepository } from './observation-repository';
@@ -11,5 +11,9 @@ declare module 'fastify' {
     now: () => number;
     observations: ObservationRepository;
     ingestService: IngestService;
+  }
+  interface FastifyRequest {
+    /** The client whose bearer token the request carries (settings.apiKey is "default"), null without a valid one. */
+    client: string | null;
   }
 }

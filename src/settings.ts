@@ -1,5 +1,42 @@
-// The service's settings: read and validated from the environment in one place.
+// The service's settings: read and validated from the environment in one place, through one schema (env-schema).
 // loadSettings(env) is pure; getSettings() is the cached, old-style accessor kept for the server entry point.
+
+import envSchema from 'env-schema';
+import { type Static, Type } from 'typebox';
+import { settingsProblems } from './settings-problems';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** BMTC_API_CLIENTS: `name=token` entries separated by commas, each token at least 8 characters. */
+const CLIENT_ENTRY = '[\\w.-]{1,64}=[^,]{8,}';
+const CLIENT_LIST = `^(${CLIENT_ENTRY}(,${CLIENT_ENTRY})*)?$`;
+
+/**
+ * Every variable the service reads, with its default and range. The messages built from it (settings-problems.ts)
+ * name the variable and the range; a string variable's `description` says what it must be, in words.
+ */
+export const ENV_SCHEMA = Type.Object({
+  BMTC_N0: Type.Number({ minimum: 0, maximum: 1e6, default: 5 }),
+  BMTC_HALF_LIFE_DAYS: Type.Number({ exclusiveMinimum: 0, maximum: 3650, default: 14 }),
+  BMTC_OUTLIER_SIGMA: Type.Number({ exclusiveMinimum: 0, maximum: 100, default: 3 }),
+  BMTC_MAPMATCH_MIN_CONF: Type.Number({ minimum: 0, maximum: 1, default: 0.6 }),
+  BMTC_MAX_TRAVEL_TIME_S: Type.Number({ exclusiveMinimum: 0, maximum: 604_800, default: 86_400 }),
+  BMTC_MAX_CLOCK_SKEW_S: Type.Number({ minimum: 0, maximum: 86_400, default: 300 }),
+  BMTC_IDEMPOTENCY_TTL_S: Type.Integer({ minimum: 1, maximum: 30 * 86_400, default: 86_400 }),
+  BMTC_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 600 }),
+  BMTC_API_KEY: Type.String({ minLength: 8, description: 'set to a secret of at least 8 characters' }),
+  BMTC_API_CLIENTS: Type.String({
+    pattern: CLIENT_LIST,
+    default: '',
+    description: 'a comma-separated list of name=token (name: letters, digits, "_", "-" or "."; token: 8 or more characters)',
+  }),
+  BMTC_DB_PATH: Type.String({ minLength: 1, default: 'bmtc.sqlite' }),
+  BMTC_LOG_LEVEL: Type.Enum([...LOG_LEVELS], { default: 'info' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+});
+type Env = Static<typeof ENV_SCHEMA>;
 
 export interface Settings {
   /** Prior strength: how many observations' worth of weight the global prior gets. */
@@ -11,7 +48,14 @@ export interface Settings {
   maxTravelTimeS: number;
   /** How far after the server's clock an observation may be stamped (s): clocks drift, the future does not. */
   maxClockSkewS: number;
+  /** How long an Idempotency-Key is remembered (s): a retry after that is a new batch. */
+  idempotencyTtlS: number;
+  /** Requests per minute per client (by token; by address before authentication); 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** The token of the client named "default" (BMTC_API_KEY). */
   apiKey: string;
+  /** More clients, by name (BMTC_API_CLIENTS): each has its own token and its own idempotency keys. */
+  clients: Readonly<Record<string, string>>;
   dbPath: string;
   /** Where the server entry listens. */
   port: number;
@@ -20,30 +64,8 @@ export interface Settings {
   logLevel: LogLevel;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-interface NumberSetting {
-  key: 'n0' | 'halfLifeDays' | 'outlierSigma' | 'mapmatchMinConf' | 'maxTravelTimeS' | 'maxClockSkewS' | 'port';
-  variable: string;
-  fallback: number;
-  min: number;
-  max: number;
-  minExclusive: boolean;
-  integer?: boolean;
-}
-
-const NUMBER_SETTINGS: readonly NumberSetting[] = [
-  { key: 'n0', variable: 'BMTC_N0', fallback: 5, min: 0, max: 1e6, minExclusive: false },
-  { key: 'halfLifeDays', variable: 'BMTC_HALF_LIFE_DAYS', fallback: 14, min: 0, max: 3650, minExclusive: true },
-  { key: 'outlierSigma', variable: 'BMTC_OUTLIER_SIGMA', fallback: 3, min: 0, max: 100, minExclusive: true },
-  { key: 'mapmatchMinConf', variable: 'BMTC_MAPMATCH_MIN_CONF', fallback: 0.6, min: 0, max: 1, minExclusive: false },
-  { key: 'maxTravelTimeS', variable: 'BMTC_MAX_TRAVEL_TIME_S', fallback: 86_400, min: 0, max: 604_800, minExclusive: true },
-  { key: 'maxClockSkewS', variable: 'BMTC_MAX_CLOCK_SKEW_S', fallback: 300, min: 0, max: 86_400, minExclusive: false },
-  { key: 'port', variable: 'PORT', fallback: 8080, min: 0, max: 65_535, minExclusive: false, integer: true },
-];
-
 export const DEFAULT_DB_PATH = 'bmtc.sqlite';
+export const DEFAULT_CLIENT = 'default';
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -53,38 +75,53 @@ export class SettingsError extends Error {
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv): Settings {
-  const problems: string[] = [];
-  const numbers: Partial<Record<NumberSetting['key'], number>> = {};
-  for (const setting of NUMBER_SETTINGS) {
-    const raw = env[setting.variable];
-    const value = raw === undefined || raw.trim() === '' ? setting.fallback : Number(raw);
-    const tooLow = setting.minExclusive ? value <= setting.min : value < setting.min;
-    if (!Number.isFinite(value) || tooLow || value > setting.max || (setting.integer === true && !Number.isInteger(value))) {
-      const low = setting.minExclusive ? `greater than ${setting.min}` : `at least ${setting.min}`;
-      problems.push(`${setting.variable} must be a ${setting.integer === true ? 'whole number' : 'number'} ${low} and at most ${setting.max}, got "${raw}".`);
-    }
-    numbers[setting.key] = value;
+  // Only the schema's variables, and a blank one counts as unset (`PORT= npm start` means the default).
+  const given: Record<string, string> = {};
+  for (const name of Object.keys(ENV_SCHEMA.properties)) {
+    const raw = env[name];
+    if (raw !== undefined && raw.trim() !== '') given[name] = raw;
   }
-  const apiKey = env.BMTC_API_KEY ?? '';
-  if (apiKey.length < 8) {
-    problems.push(`BMTC_API_KEY must be set to a secret of at least 8 characters, got ${apiKey === '' ? 'nothing' : `${apiKey.length} characters`}.`);
+  let parsed: Env;
+  try {
+    parsed = envSchema<Env>({ schema: ENV_SCHEMA, data: given, env: false, dotenv: false });
+  } catch (error) {
+    const errors = (error as { errors?: unknown }).errors;
+    if (!Array.isArray(errors)) throw error;
+    throw new SettingsError(settingsProblems(ENV_SCHEMA, errors, given));
   }
-  const logLevel = (env.BMTC_LOG_LEVEL || 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`BMTC_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.BMTC_LOG_LEVEL}".`);
-  if (problems.length > 0) throw new SettingsError(problems);
+  const clients = parseClients(parsed.BMTC_API_CLIENTS, parsed.BMTC_API_KEY);
   return {
-    n0: numbers.n0 as number,
-    halfLifeDays: numbers.halfLifeDays as number,
-    outlierSigma: numbers.outlierSigma as number,
-    mapmatchMinConf: numbers.mapmatchMinConf as number,
-    maxTravelTimeS: numbers.maxTravelTimeS as number,
-    maxClockSkewS: numbers.maxClockSkewS as number,
-    apiKey,
-    dbPath: env.BMTC_DB_PATH || DEFAULT_DB_PATH,
-    port: numbers.port as number,
-    host: env.HOST || '127.0.0.1',
-    logLevel,
+    n0: parsed.BMTC_N0,
+    halfLifeDays: parsed.BMTC_HALF_LIFE_DAYS,
+    outlierSigma: parsed.BMTC_OUTLIER_SIGMA,
+    mapmatchMinConf: parsed.BMTC_MAPMATCH_MIN_CONF,
+    maxTravelTimeS: parsed.BMTC_MAX_TRAVEL_TIME_S,
+    maxClockSkewS: parsed.BMTC_MAX_CLOCK_SKEW_S,
+    idempotencyTtlS: parsed.BMTC_IDEMPOTENCY_TTL_S,
+    rateLimitPerMinute: parsed.BMTC_RATE_LIMIT_PER_MINUTE,
+    apiKey: parsed.BMTC_API_KEY,
+    clients,
+    dbPath: parsed.BMTC_DB_PATH,
+    port: parsed.PORT,
+    host: parsed.HOST,
+    logLevel: parsed.BMTC_LOG_LEVEL,
   };
+}
+
+/** BMTC_API_CLIENTS as name -> token; a name or a token twice (or BMTC_API_KEY's) would make a client ambiguous. */
+function parseClients(list: string, defaultToken: string): Record<string, string> {
+  const clients: Record<string, string> = {};
+  const tokens = new Set([defaultToken]);
+  for (const entry of list === '' ? [] : list.split(',')) {
+    const [name, token] = entry.split(/=(.*)/s) as [string, string];
+    if (name === DEFAULT_CLIENT || name in clients) {
+      throw new SettingsError([`BMTC_API_CLIENTS names the client "${name}" twice (the client "${DEFAULT_CLIENT}" is BMTC_API_KEY's): give each client one entry.`]);
+    }
+    if (tokens.has(token)) throw new SettingsError([`BMTC_API_CLIENTS gives the client "${name}" a token another client has: give each client its own token.`]);
+    tokens.add(token);
+    clients[name] = token;
+  }
+  return clients;
 }
 
 let cached: Settings | undefined;

@@ -53,9 +53,8 @@ describe('learning', () => {
 
   it('stores and reads back observations in a private :memory: database', () => {
     const db = memoryDb();
-    db.prepare("INSERT INTO idempotency_keys VALUES ('batch-0001', 'h', 201, '{}', 0)").run();
     const repository = createObservationRepository(db);
-    repository.addMany([seen(100), seen(140, 1)], 'batch-0001');
+    repository.addMany([seen(100), seen(140, 1)], 'default', 'batch-0001');
     expect(repository.forSegment('seg-1').map((o) => o.travelTimeS)).to.deep.equal([100, 140]);
   });
 

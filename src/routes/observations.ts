@@ -1,25 +1,30 @@
-// POST /observations: idempotent ingestion, behind the bearer token.
+// POST /observations: idempotent ingestion, behind a client's bearer token. The schema checks the headers and
+// the body; the handler only stores.
 
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isAuthorized } from '../auth';
-
-const IDEMPOTENCY_KEY = /^[\w-]{8,128}$/;
+import { ACCEPTED, ERROR_BODY, IDEMPOTENCY_HEADERS, observationBatchSchema } from '../schemas';
+import { describeValidationError } from '../validation-errors';
 
 export async function observationRoutes(app: FastifyInstance): Promise<void> {
-  // onRequest: a request without the token is refused before its body is read (a 256 KiB body is not parsed first).
-  const requireToken = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (!isAuthorized(request.headers.authorization, app.settings.apiKey)) {
-      await reply.code(401).send({ error: 'Authorization: Bearer <BMTC_API_KEY> is required' });
-    }
+  // onRequest: a request without a client's token is refused before its body is read (a 256 KiB body is not
+  // parsed first). The client was identified by the app's onRequest hook.
+  const requireClient = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (request.client === null) await reply.code(401).send({ error: 'Authorization: Bearer <BMTC_API_KEY> is required' });
   };
+  const body = observationBatchSchema(app.settings.maxTravelTimeS);
 
-  app.post('/observations', { onRequest: requireToken }, async (request, reply) => {
-    const key = request.headers['idempotency-key'];
-    if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-      return reply.code(400).send({ error: 'Idempotency-Key header of 8-128 letters, digits, "_" or "-" is required' });
-    }
-    const result = app.ingestService.ingest(key, request.body);
-    if (result.replayed) void reply.header('Idempotent-Replayed', 'true');
-    return reply.code(result.status).send(result.body);
-  });
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/observations',
+    {
+      onRequest: requireClient,
+      schema: { headers: IDEMPOTENCY_HEADERS, body, response: { 201: ACCEPTED, '4xx': ERROR_BODY } },
+      schemaErrorFormatter: describeValidationError({ headers: IDEMPOTENCY_HEADERS, body }),
+    },
+    async (request, reply) => {
+      const result = app.ingestService.ingest(request.client as string, request.headers['idempotency-key'], request.body);
+      if (result.replayed) void reply.header('Idempotent-Replayed', 'true');
+      return reply.code(result.status).send(result.body);
+    },
+  );
 }
