@@ -31,6 +31,8 @@ export interface LeakWatch {
    */
   testStarted(suiteChanged: boolean, resources?: string[]): void;
   testEnded(test: TestInfo, file: string, rolledBack: RolledBack, resources?: string[]): Leak[];
+  /** The handles leak testEnded found, read again now: undefined when they have closed since. */
+  handlesStillOpen(leak: Leak): Leak | undefined;
   fileStarted(): void;
   /** What the file's before/after hooks left that no test was named for. */
   fileEnded(file: string): Leak[];
@@ -60,6 +62,20 @@ export function createLeakWatch(policies: LeakPolicies, tempFolder: string | und
   let resources: string[] = [];
   let listeners: number[] = [];
   let listenerTotal = 0;
+  // Handle types with more open now than at the test's start, and how many more.
+  const grownHandles = (nowResources: readonly string[]): Map<string, number> => {
+    const grown = new Map<string, number>();
+    if (nowResources.length <= resources.length) return grown;
+    const before = countTypes(resources);
+    for (const [type, count] of countTypes(nowResources)) if (count > (before.get(type) ?? 0)) grown.set(type, count - (before.get(type) ?? 0));
+    return grown;
+  };
+  let handlesFound = new Map<string, number>();
+  const handlesLeak = (leak: Leak, grown: ReadonlyMap<string, number>): Leak => ({
+    ...leak,
+    detail: [...grown].map(([type, count]) => `${type} ×${count}`).join(', '),
+    types: [...grown.keys()],
+  });
   return {
     testStarted(suiteChanged, resourcesNow) {
       if (suiteChanged) for (const [, watch] of names) watch.resync();
@@ -83,15 +99,8 @@ export function createLeakWatch(policies: LeakPolicies, tempFolder: string | und
         if (added.length > 0) add(category, added.join(', '));
       }
       if (watchHandles) {
-        const nowResources = resourcesNow ?? process.getActiveResourcesInfo();
-        if (nowResources.length > resources.length) {
-          const before = countTypes(resources);
-          const grown = [...countTypes(nowResources)].filter(([type, count]) => count > (before.get(type) ?? 0));
-          if (grown.length > 0) {
-            add('handles', grown.map(([type, count]) => `${type} ×${count - (before.get(type) ?? 0)}`).join(', '));
-            (leaks.at(-1) as Leak).types = grown.map(([type]) => type);
-          }
-        }
+        handlesFound = grownHandles(resourcesNow ?? process.getActiveResourcesInfo());
+        if (handlesFound.size > 0) leaks.push(handlesLeak({ category: 'handles', test: test.title, file, detail: '' }, handlesFound));
       }
       if (watchListeners) {
         const nowListeners = listenerCounts();
@@ -103,6 +112,16 @@ export function createLeakWatch(policies: LeakPolicies, tempFolder: string | und
         }
       }
       return leaks;
+    },
+    handlesStillOpen(leak) {
+      // Only what was found may remain: a timer the runner arms meanwhile (mocha times an afterEach that returns
+      // a promise) is not the test's.
+      const still = new Map<string, number>();
+      for (const [type, count] of grownHandles(process.getActiveResourcesInfo())) {
+        const found = handlesFound.get(type);
+        if (found !== undefined) still.set(type, Math.min(count, found));
+      }
+      return still.size === 0 ? undefined : handlesLeak(leak, still);
     },
     fileStarted() {
       for (const [, watch] of names) watch.fileStarted();

@@ -28,6 +28,7 @@ describe('the leak report (fixtures/leaks)', () => {
       expect(result.failures).to.deep.equal([]);
       expect(result.stderr).to.contain('mocha-isolation: 11 test(s) left something behind');
       expect(result.stderr).not.to.contain('cleans up after itself');
+      expect(result.stderr).not.to.contain('is not left behind');
       expect(result.stderr).not.to.contain('secret-value');
       const { leaks } = JSON.parse(fs.readFileSync(path.join(path.dirname(cache), 'leaks.json'), 'utf8')) as {
         leaks: Array<{ category: string; test: string; file: string; detail: string; worker: string }>;
@@ -58,7 +59,7 @@ describe('the leak report (fixtures/leaks)', () => {
       'leaves a timer',
       'leaves fake timers',
     ]);
-    expect(titles(result.passes)).to.deep.equal(['cleans up after itself', 'uses the folder']);
+    expect(titles(result.passes)).to.deep.equal(['cleans up after itself', 'is not left behind', 'uses the folder']);
   });
 
   it('takes a policy per category: ISOLATION_LEAKS=report,rows=off,globals=fail', async () => {

@@ -17,7 +17,7 @@ export function createClient(baseUrl: string) {
     return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
   };
   return {
-    get: (path: string) => request('GET', path),
+    get: (path: string, headers: Record<string, string> = {}) => request('GET', path, { headers }),
     post: (path: string, body: unknown, headers: Record<string, string> = {}) => request('POST', path, { body, headers }),
   };
 }

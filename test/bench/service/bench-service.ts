@@ -48,7 +48,7 @@ function readOptions() {
 }
 
 function startService(dbPath: string): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, ['-r', '@swc/register', path.join(__dirname, 'server-child.ts')], {
+  const child = spawn(process.execPath, ['-r', '@swc/register', path.join(REPO, 'test/support/server-child.ts')], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'inherit'],
     // No rate limit: the bench measures the service, not the limiter.

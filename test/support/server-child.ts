@@ -1,7 +1,7 @@
-// The service as the bench drives it: started from the environment by the real entry (startServer) in its own
-// process, so the load generator and the server do not share an event loop. Prints its port, then serves.
+// The real server entry in a process of its own, as a replica or under the bench's load: started from the
+// environment by startServer, so the client and the server do not share an event loop. Prints its port.
 
-import { startServer } from '../../../src/server';
+import { startServer } from '../../src/server';
 
 startServer({ port: 0 })
   .then((app) => {
