@@ -55,7 +55,7 @@ export function buildApp({ settings, db, now = Date.now, logStream }: AppOptions
   });
 
   // Registered before the routes: it applies to the routes added after it (all but /health).
-  if (settings.rateLimitPerMinute > 0) void app.register(rateLimit, rateLimitOptions(settings.rateLimitPerMinute));
+  if (settings.rateLimitPerMinute > 0) void app.register(rateLimit, rateLimitOptions(settings.rateLimitPerMinute, now));
   app.get('/health', { config: { rateLimit: false }, schema: { response: { 200: HEALTH } } }, async () => ({
     status: 'ok' as const,
     startedAt: startupTime()?.toISOString() ?? null,

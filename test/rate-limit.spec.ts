@@ -1,12 +1,13 @@
 // Requests per minute per client (issue 11): the limit answers 429 with Retry-After in the service's error
-// body, counts each client apart, counts requests without a valid token by address, and spares /health.
+// body, counts each client apart (across every route, on the app's clock), counts requests without a valid token
+// by address, and spares /health.
 import { expect } from 'chai';
 import type { FastifyInstance } from 'fastify';
 import { workerDb } from '../hooks';
 import type { Settings } from '../src/settings';
 import { isolation } from './isolation';
 import { startApp } from './support/app-under-test';
-import { createClient } from './support/client';
+import { createClient, TEST_NOW } from './support/client';
 
 const FLEET = 'fleet-token-0001';
 const OPS = 'ops-token-00002';
@@ -18,8 +19,10 @@ describe('rate limit', () => {
     await app?.close();
     app = undefined;
   });
+  let clock = TEST_NOW;
   const start = async (overrides: Partial<Settings>): Promise<void> => {
-    ({ app, client } = await startApp(isolation.settings({ clients: { fleet: FLEET, ops: OPS }, ...overrides }), workerDb()));
+    clock = TEST_NOW;
+    ({ app, client } = await startApp(isolation.settings({ clients: { fleet: FLEET, ops: OPS }, ...overrides }), workerDb(), () => clock));
   };
   // A read behind nothing but the limit: cheap, and counted like any other request.
   const aggregateAs = (token?: string) => client.get('/aggregate', token === undefined ? {} : { authorization: `Bearer ${token}` });
@@ -44,6 +47,17 @@ describe('rate limit', () => {
     await aggregateAs();
     await aggregateAs('not-a-token-at-all');
     expect((await aggregateAs()).status).to.equal(429);
+  });
+
+  it('counts a client\'s requests on every route together, and starts again a minute later on the app\'s clock', async () => {
+    await start({ rateLimitPerMinute: 2 });
+    await aggregateAs(FLEET);
+    await client.get('/segments/seg-1/estimate', { authorization: `Bearer ${FLEET}` });
+    expect((await aggregateAs(FLEET)).status).to.equal(429);
+    clock += 59_999;
+    expect((await aggregateAs(FLEET)).status).to.equal(429);
+    clock += 1;
+    expect((await aggregateAs(FLEET)).status).to.equal(200);
   });
 
   it('never limits /health, and BMTC_RATE_LIMIT_PER_MINUTE=0 turns the limit off', async () => {

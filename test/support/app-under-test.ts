@@ -7,8 +7,9 @@ import { buildApp } from '../../src/app';
 import type { Settings } from '../../src/settings';
 import { createClient, testClock } from './client';
 
-export async function startApp(settings: Settings, db: Database): Promise<{ app: FastifyInstance; client: ReturnType<typeof createClient> }> {
-  const app = buildApp({ settings, db, now: testClock });
+/** `now`: the service's clock; the fixed test clock unless a test moves time itself. */
+export async function startApp(settings: Settings, db: Database, now: () => number = testClock): Promise<{ app: FastifyInstance; client: ReturnType<typeof createClient> }> {
+  const app = buildApp({ settings, db, now });
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
   return { app, client: createClient(`http://127.0.0.1:${port}`) };
