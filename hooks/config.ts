@@ -28,6 +28,8 @@ export const ENV = {
   ui: 'ISOLATION_UI',
   /** Set by the config helper in a sharded run: the plan's expected load per shard, for the run report. */
   shardPlan: 'ISOLATION_SHARD_PLAN',
+  /** Set by global setup in a parallel run: the runner events the main process listens to (shared/worker-events.ts). */
+  workerEvents: 'ISOLATION_WORKER_EVENTS',
 } as const;
 
 /** Where per-file durations are kept between runs, relative to the working directory (git-ignored). */
@@ -78,6 +80,8 @@ export interface IsolationConfig {
   shard: Shard | undefined;
   /** MOCHA_WORKER_ID: a creation counter, unset in serial mode, higher for a replacement worker. */
   workerId: string | undefined;
+  /** The runner events a worker sends to the main process; undefined: every event, as mocha does. */
+  workerEvents: ReadonlySet<string> | undefined;
 }
 
 export interface Shard {
@@ -190,6 +194,7 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       report,
       shard,
       workerId: read('MOCHA_WORKER_ID'),
+      workerEvents: read(ENV.workerEvents) === undefined ? undefined : new Set((read(ENV.workerEvents) as string).split(',')),
     },
     problems,
   };

@@ -13,6 +13,8 @@ import { ensureProcessState } from './process-state';
 const lostTests = (): typeof import('./main/lost-tests') => require('./main/lost-tests') as typeof import('./main/lost-tests');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runSetup = (): typeof import('./main/run-setup') => require('./main/run-setup') as typeof import('./main/run-setup');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pairedEvents = (): typeof import('./main/paired-events') => require('./main/paired-events') as typeof import('./main/paired-events');
 
 const WORKER_REPORTER = path.join(__dirname, 'per-worker', 'worker-reporter');
 
@@ -33,6 +35,8 @@ export function globalSetup(this: RunRunner | undefined): void {
   runner.workerReporter(require.resolve(WORKER_REPORTER));
   counter = lostTests().countReportedTests(runner, process.cwd());
   lostTests().accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED);
+  // Last: it counts the listeners everything above attached.
+  pairedEvents().leanWorkerStream(runner, process.env);
 }
 
 let counter: TestCounter | undefined;

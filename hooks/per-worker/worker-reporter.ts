@@ -1,36 +1,45 @@
 // The reporter every worker uses (given to mocha with Runner#workerReporter(), its public route for this).
 // Runs in: worker, one instance per spec file.
 //
-// It is mocha's own buffered reporter, plus three things. It hands the worker's runner to the worker state, which
+// It is mocha's own buffered reporter, plus four things. It hands the worker's runner to the worker state, which
 // gates test outcomes on the plugin's afterEach (per-worker/outcome-gate.ts), reports tests a failing hook made
 // mocha skip, and learns the run's --grep from the options mocha gives reporters. It records each test's outcome
-// for the marker a dying worker leaves. And it drops the begin/end events of the plugin's two per-test hooks:
-// mocha serializes every event in the worker and replays it in the main process, ~57 µs of CPU per hook per
-// test, and those hooks have nothing to show (a problem they find is a test failure, which is kept). It
-// overrides createListener, which mocha documents for subclasses.
+// for the marker a dying worker leaves. It drops the begin/end events of the plugin's two per-test hooks: mocha
+// serializes every event in the worker and replays it in the main process, ~57 µs of CPU per hook per test, and
+// those hooks have nothing to show (a problem they find is a test failure, which is kept). And it sends only the
+// events the main process listens to, a passing test's outcome and "test end" as one (shared/worker-events.ts). It
+// overrides createListener, which mocha documents for subclasses, and done, where it sends what it holds.
 
 import path from 'node:path';
 import type { Runner, Test } from 'mocha';
+import { PACKED_OUTCOMES, PACKED_PREFIX, packTest } from '../shared/worker-events';
 import { ownPerTestHooks } from './own-hooks';
 import { existingWorkerState } from './state-registry';
 
-type Listener = (runnable: { fn?: unknown } | undefined, error?: unknown) => void;
+type Runnable = { fn?: unknown } | undefined;
+type Listener = (runnable: Runnable, error?: unknown) => void;
 interface BufferedReporter {
+  events: unknown[];
   listeners: Map<string, Listener>;
   createListener(eventName: string): Listener;
+  done(failures: number, callback: (result: unknown) => void): void;
 }
 type BufferedReporterClass = new (runner: Runner, options?: unknown) => BufferedReporter;
+interface SerializableEventClass {
+  create(eventName: string, runnable: Runnable, error?: unknown): unknown;
+}
 
 const HOOK_EVENTS: ReadonlySet<string> = new Set(['hook', 'hook end']);
 
-/** The buffered reporter of the mocha running this worker (its worker script is the process's main module). */
-function mochaBufferedReporter(): BufferedReporterClass {
+/** A module of the mocha running this worker (its worker script is the process's main module). */
+function mochaWorkerModule<T>(relative: string): T {
   const workerScript = require.main?.filename ?? require.resolve('mocha/lib/nodejs/worker.cjs', { paths: [process.cwd()] });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(path.dirname(workerScript), 'reporters', 'parallel-buffered.cjs')) as BufferedReporterClass;
+  return require(path.join(path.dirname(workerScript), relative)) as T;
 }
 
-const Base = mochaBufferedReporter();
+const Base = mochaWorkerModule<BufferedReporterClass>(path.join('reporters', 'parallel-buffered.cjs'));
+const { SerializableEvent } = mochaWorkerModule<{ SerializableEvent: SerializableEventClass }>('serializer.js');
 
 export default class IsolationWorkerReporter extends Base {
   constructor(runner: Runner, options?: unknown) {
@@ -45,14 +54,52 @@ export default class IsolationWorkerReporter extends Base {
     runner.on('pending', (test: Test) => state.outcome(test, 'pending'));
   }
 
+  // A test's outcome, held until its "test end" comes (then both go as one event) or anything else does.
+  private held: { eventName: string; runnable: Runnable; error: unknown } | undefined;
+
   override createListener(eventName: string): Listener {
+    // Called by mocha's constructor, before this class's fields exist: read the worker state here.
+    const sent = existingWorkerState()?.config.workerEvents;
     const listener = super.createListener(eventName);
-    if (!HOOK_EVENTS.has(eventName)) return listener;
-    const filtered: Listener = (runnable, error) => {
-      if (!ownPerTestHooks.has(runnable?.fn)) listener(runnable, error);
+    let send: Listener = listener;
+    if (sent !== undefined && !sent.has(eventName)) send = () => undefined;
+    else if (HOOK_EVENTS.has(eventName)) send = (runnable, error) => void (ownPerTestHooks.has(runnable?.fn) || listener(runnable, error));
+    else if (sent !== undefined && sent.has('test end') && PACKED_OUTCOMES.has(eventName)) {
+      send = (runnable, error) => {
+        this.held = { eventName, runnable, error };
+      };
+    } else if (eventName === 'test end') {
+      send = (runnable, error) => {
+        const held = this.held;
+        this.held = undefined;
+        const packed = held === undefined ? undefined : packTest(runnable as unknown as { id?: string; serialize(): unknown });
+        if (held !== undefined && packed !== undefined) {
+          this.events.push(SerializableEvent.create(`${PACKED_PREFIX}${held.eventName}`, packed as Runnable));
+          return;
+        }
+        // Not packable (a retried test holds the attempt it replaces): both go mocha's way.
+        if (held !== undefined) this.events.push(SerializableEvent.create(held.eventName, held.runnable, held.error));
+        listener(runnable, error);
+      };
+    }
+    // Whatever comes first sends the outcome held before it, so the order of events is kept.
+    const inOrder: Listener = (runnable, error) => {
+      if (this.held !== undefined && !(eventName === 'test end' && this.held.runnable === runnable)) this.sendHeld();
+      send(runnable, error);
     };
     // mocha removes its listeners by what this map holds, so it must hold the one registered.
-    this.listeners.set(eventName, filtered);
-    return filtered;
+    this.listeners.set(eventName, inOrder);
+    return inOrder;
+  }
+
+  override done(failures: number, callback: (result: unknown) => void): void {
+    this.sendHeld();
+    super.done(failures, callback);
+  }
+
+  private sendHeld(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) this.events.push(SerializableEvent.create(held.eventName, held.runnable, held.error));
   }
 }

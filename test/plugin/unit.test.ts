@@ -63,7 +63,7 @@ describe('parseConfig', () => {
     expect(parseConfig({})).to.deep.equal({
       config: {
         seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: parseLeakPolicies('report').policies, dbReset: 'auto', modules: 'worker', keepModules: [], runDir: undefined,
-        durations: '.mocha-isolation/durations.json', report: '.mocha-isolation/report.html', shard: undefined, workerId: undefined,
+        durations: '.mocha-isolation/durations.json', report: '.mocha-isolation/report.html', shard: undefined, workerId: undefined, workerEvents: undefined,
       },
       problems: [],
     });

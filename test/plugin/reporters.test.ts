@@ -1,0 +1,42 @@
+// Issue 10 §2: workers send the main process only the events it listens to, a test's outcome and "test end" as
+// one, a passing test packed in one string. Every reporter must print exactly what it prints without the plugin
+// (timings aside): mocha's own reporters, those that listen to a test's begin (list, tap), and
+// mocha-multi-reporters, on a file with every kind of outcome. (json-stream refuses --parallel.)
+import { expect } from 'chai';
+import path from 'node:path';
+import { fixtureDir, removeWork, runFixture } from './support/run-fixture';
+
+/** Durations and clock times differ from run to run; everything else must not. */
+function withoutTimings(output: string): string {
+  return output
+    .replace(/\(\d+ ?ms\)/g, '(N ms)')
+    .replace(/: \d+ms$/gm, ': Nms')
+    .replace(/"(duration|start|end)": ?("[^"]*"|\d+)/g, '"$1": N')
+    .replace(/\b(time|timestamp)="[^"]*"/g, '$1="N"')
+    .replace(/passing \(\d+\w*\)/g, 'passing (N)');
+}
+
+const REPORTERS: Array<[string, string[]]> = [
+  ['spec', []],
+  ['dot', []],
+  ['json', []],
+  ['xunit', []],
+  ['list', []],
+  ['tap', []],
+  ['mocha-multi-reporters', ['--reporter-options', `configFile=${path.join(fixtureDir('reporters'), 'multi.json')}`]],
+];
+
+describe('reporters in parallel, with the lean worker stream (fixtures/reporters)', () => {
+  for (const [reporter, args] of REPORTERS) {
+    it(`prints with ${reporter} what it prints without the plugin`, async () => {
+      const run = (plugin: boolean) =>
+        runFixture('reporters', { mode: 'parallel', plugin, reporter, args, env: { ISOLATION_SHUFFLE: 'off', ISOLATION_REPORT: 'off' } });
+      const [bare, withPlugin] = await Promise.all([run(false), run(true)]);
+      removeWork(bare);
+      removeWork(withPlugin);
+      expect(withPlugin.code).to.equal(bare.code);
+      expect(bare.stdout).to.contain('fails with a diff');
+      expect(withoutTimings(withPlugin.stdout)).to.equal(withoutTimings(bare.stdout));
+    });
+  }
+});
