@@ -107,7 +107,10 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
         value: difference(perTest(v('leaky-serial-plugin')?.totalFileMs, v('one-serial-plugin')?.totalFileMs), serialPerTestPlugin),
         note: 'leak report cost per leaking test, serial (µs: a test that changes a variable, over a clean one)',
       },
-      pluginParallelCpuUsPerTest: { value: difference(cpuPerTestPlugin, cpuPerTestBare), target: '<= 130', note: 'plugin CPU per test, parallel (µs, all processes, over bare)' },
+      // Issue 10 §2: with the plugin's lean worker stream, mocha and the plugin together at Vitest threads' level,
+      // and the plugin's own share small (it may be negative: the stream saves mocha more than the plugin costs).
+      parallelCpuUsPerTest: { value: cpuPerTestPlugin, target: '<= 110', note: 'CPU per test, parallel, mocha with the plugin (µs, all processes, trivial suite)' },
+      pluginParallelCpuUsPerTest: { value: difference(cpuPerTestPlugin, cpuPerTestBare), target: '<= 10', note: 'plugin CPU per test, parallel (µs, all processes, over bare)' },
       bareParallelCpuUsPerTest: { value: cpuPerTestBare, note: 'bare mocha CPU per test, parallel (µs, for scale)' },
       pluginShareOfSerialWall: { value: shareOfWall('serial-plugin', 'serial-bare'), note: 'plugin share of serial wall, default suite ((plugin - bare) / plugin)' },
       pluginShareOfParallelWall: { value: shareOfWall('parallel-plugin', 'parallel-bare'), note: 'plugin share of parallel wall, default suite' },
