@@ -97,10 +97,18 @@ export function runLayout(root: string): RunLayout {
   };
 }
 
+// Asked for every test that ends (leak checks, reported counts): path.relative costs ~3 µs, and a run has few
+// files and one working directory.
+const specKeys = new Map<string, Map<string, string>>();
+
 /**
  * How a spec file is named in the duration cache, the order and the statistics: relative to the working
  * directory, with `/` separators, so the same file has the same key on every machine and in every process.
  */
 export function specKey(file: string, cwd: string): string {
-  return path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/');
+  let keys = specKeys.get(cwd);
+  if (keys === undefined) specKeys.set(cwd, (keys = new Map()));
+  let key = keys.get(file);
+  if (key === undefined) keys.set(file, (key = path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/')));
+  return key;
 }
