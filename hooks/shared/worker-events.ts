@@ -43,30 +43,37 @@ export function packTest(test: { id?: string; serialize(): unknown }): Record<st
 
 /**
  * Turns the data of a packed event, as mocha delivers it (its `$$packed` became a function), into the test
- * object mocha's own deserializer would have made, in place (mocha may have linked it to earlier events'
- * objects): every `$$name` becomes a function `name()` returning the value, added after the other keys.
+ * object mocha's own deserializer would have made: every `$$name` becomes a function `name()` returning the
+ * value, after the other keys, as mocha's in-place renaming leaves them. If mocha linked the data to an earlier
+ * event's object (a reporter asked for linked objects), that object is filled in, keeping its identity.
  */
 export function unpackTest(data: Record<string, unknown>): Record<string, unknown> {
-  const fields = JSON.parse((data.packed as () => string)()) as Record<string, unknown>;
+  const fields = revive(JSON.parse((data.packed as () => string)())) as Record<string, unknown>;
+  if (Object.keys(data).length === 2) return fields;
   delete data.packed;
   delete data[MOCHA_ID];
-  return Object.assign(data, revive(fields));
+  return Object.assign(data, fields);
 }
 
-function revive<T>(value: T): T {
+// Builds new objects instead of renaming in place (mocha's way): the same keys in the same order, without the
+// deletions that make every object slow to build and to read.
+function revive(value: unknown): unknown {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => (value[i] = revive(item)));
-  } else if (value !== null && typeof value === 'object') {
-    const object = value as Record<string, unknown>;
-    for (const key of Object.keys(object)) {
-      const inner = revive(object[key]);
-      if (key.startsWith('$$')) {
-        object[key.slice(2)] = () => inner;
-        delete object[key];
-      } else object[key] = inner;
-    }
+    for (let i = 0; i < value.length; i++) if (value[i] !== null && typeof value[i] === 'object') value[i] = revive(value[i]);
+    return value;
   }
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  const source = value as Record<string, unknown>;
+  const object: Record<string, unknown> = {};
+  const derived: Array<[string, unknown]> = [];
+  for (const key of Object.keys(source)) {
+    if (key === '__proto__') continue; // mocha drops it too
+    const inner = revive(source[key]);
+    if (key.startsWith('$$')) derived.push([key.slice(2), inner]);
+    else object[key] = inner;
+  }
+  for (const [key, inner] of derived) object[key] = () => inner;
+  return object;
 }
 
 /** The events to send, given how many listeners each has in the main process (read once global setup is done). */
