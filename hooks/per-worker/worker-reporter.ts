@@ -12,7 +12,7 @@
 
 import path from 'node:path';
 import type { Runner, Test } from 'mocha';
-import { PACKED_OUTCOMES, PACKED_PREFIX, packTest } from '../shared/worker-events';
+import { mayDrop, PACKED_OUTCOMES, PACKED_PREFIX, packTest } from '../shared/worker-events';
 import { ownPerTestHooks } from './own-hooks';
 import { existingWorkerState } from './state-registry';
 
@@ -62,7 +62,7 @@ export default class IsolationWorkerReporter extends Base {
     const sent = existingWorkerState()?.config.workerEvents;
     const listener = super.createListener(eventName);
     let send: Listener = listener;
-    if (sent !== undefined && !sent.has(eventName)) send = () => undefined;
+    if (sent !== undefined && mayDrop(eventName) && !sent.has(eventName)) send = () => undefined;
     else if (HOOK_EVENTS.has(eventName)) send = (runnable, error) => void (ownPerTestHooks.has(runnable?.fn) || listener(runnable, error));
     else if (sent !== undefined && sent.has('test end') && PACKED_OUTCOMES.has(eventName)) {
       send = (runnable, error) => {

@@ -13,6 +13,9 @@
 
 /** The events a worker's reporter can send (mocha's ParallelBuffered reporter listens to these). */
 export const WORKER_EVENTS = ['suite', 'suite end', 'test', 'pending', 'fail', 'pass', 'retry', 'test end', 'hook', 'hook end'] as const;
+const DROPPABLE: ReadonlySet<string> = new Set(WORKER_EVENTS);
+/** Any other event (mocha's --delay events, one a later mocha adds) is always sent, as mocha would. */
+export const mayDrop = (event: string): boolean => DROPPABLE.has(event) && !ALWAYS_SENT.has(event);
 /** Always sent: mocha's main process reads a suite's bail flag from them, whoever listens. */
 const ALWAYS_SENT: ReadonlySet<string> = new Set(['suite', 'suite end']);
 /** The outcomes sent packed with their "test end" (see packTest). */
