@@ -5,6 +5,7 @@ import { IsolationError } from './errors';
 import { workerState } from './per-worker/current';
 import { projectWiring, type Reset } from './per-worker/project-wiring';
 import { existingWorkerState } from './per-worker/state-registry';
+import { loadedMocha } from './shared/mocha-module';
 
 export interface IsolationDefinition<S extends object> {
   /** Builds a fresh settings object; gets this test's sandboxed process.env. */
@@ -72,8 +73,7 @@ function applyOverrides(settings: object, overrides: object, testTitle: string):
 
 /** `this.settings` in `function` tests: a getter on mocha's Context, so nothing is copied per test. */
 function exposeOnMochaContext(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Context } = require('mocha') as typeof import('mocha');
+  const { Context } = loadedMocha();
   if (Object.prototype.hasOwnProperty.call(Context.prototype, 'settings')) return;
   Object.defineProperty(Context.prototype, 'settings', {
     configurable: true,

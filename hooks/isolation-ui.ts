@@ -10,6 +10,7 @@
 import type { Suite } from 'mocha';
 import { ENV } from './config';
 import { ensureProcessState } from './process-state';
+import { loadedMocha } from './shared/mocha-module';
 
 type BindInterface = (suite: Suite) => void;
 
@@ -21,8 +22,7 @@ export default function isolationInterface(suite: Suite): void {
 }
 
 function bindProjectInterface(suite: Suite, name: string): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mocha = require('mocha') as { interfaces: Record<string, BindInterface> };
+  const mocha = loadedMocha() as unknown as { interfaces: Record<string, BindInterface> };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const found = mocha.interfaces[name] ?? (require(name) as BindInterface | { default: BindInterface });
   (typeof found === 'function' ? found : found.default)(suite);

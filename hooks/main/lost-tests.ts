@@ -8,6 +8,7 @@
 
 import type { Runner, Test } from 'mocha';
 import { readLeftoverMarkers } from './dead-workers';
+import { loadedMocha } from '../shared/mocha-module';
 import { DROPPED_PREFIX, specKey, TITLE_SEPARATOR, type WorkerMarker } from '../shared/run-layout';
 
 type MochaModule = typeof import('mocha');
@@ -51,8 +52,7 @@ export function accountForLostTests(runner: Runner, runDir: string, cwd: string,
     if (typeof file !== 'string') return uncaught(error);
     const key = specKey(file, cwd);
     const marker = readLeftoverMarkers(runDir).find((m) => m.file === key);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mocha = require('mocha') as MochaModule;
+    const mocha = loadedMocha();
     if (marker === undefined) {
       const reason = error instanceof Error ? error.message : String(error);
       report(target, mocha, file, ['the file failed to load'], new Error(`${key} failed to load: ${reason}`));
