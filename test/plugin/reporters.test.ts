@@ -24,11 +24,13 @@ const REPORTERS: Array<[string, string[]]> = [
   ['list', []],
   ['tap', []],
   ['mocha-multi-reporters', ['--reporter-options', `configFile=${path.join(fixtureDir('reporters'), 'multi.json')}`]],
+  // mocha's main process reads the bail flag from the suite events a worker sends.
+  ['spec', ['--bail']],
 ];
 
 describe('reporters in parallel, with the lean worker stream (fixtures/reporters)', () => {
   for (const [reporter, args] of REPORTERS) {
-    it(`prints with ${reporter} what it prints without the plugin`, async () => {
+    it(`prints with ${reporter}${args[0] === '--bail' ? ' --bail' : ''} what it prints without the plugin`, async () => {
       const run = (plugin: boolean) =>
         runFixture('reporters', { mode: 'parallel', plugin, reporter, args, env: { ISOLATION_SHUFFLE: 'off', ISOLATION_REPORT: 'off' } });
       const [bare, withPlugin] = await Promise.all([run(false), run(true)]);
