@@ -38,7 +38,7 @@ export function createObservationRepository(db: Database) {
     addMany(observations: readonly Observation[], clientId: string, batchKey: string): void {
       for (const o of observations) insert.run(o.segmentId, o.travelTimeS, o.observedAt, o.confidence, clientId, batchKey);
     },
-    /** A segment's observations at or above `minConfidence`, oldest first. */
+    /** A segment's observations at or above `minConfidence`, in the order they were stored. */
     forSegment: (segmentId: string, minConfidence = 0): Observation[] => bySegment.all(segmentId, minConfidence).map(toObservation),
     count: (): number => (count.get() as { n: number }).n,
     /**
