@@ -76,7 +76,8 @@ export function createIngestService(
       // The body in canonical form: formatting and key order in a retried request are not a different body.
       const bodyHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
       // IMMEDIATE: the write lock is taken before the key is looked up, so two processes sending one key at the
-      // same moment store one batch (a deferred transaction would let both read "no such key").
+      // same moment store one batch and both answer with it (in a deferred one both read "no such key", and
+      // the second then fails on the key instead of replaying).
       return store.immediate(clientId, key, bodyHash, batch, at);
     },
   };
