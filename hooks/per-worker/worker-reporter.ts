@@ -71,14 +71,14 @@ export default class IsolationWorkerReporter extends Base {
     } else if (eventName === 'test end') {
       send = (runnable, error) => {
         const held = this.held;
-        this.held = undefined;
         const packed = held === undefined ? undefined : packTest(runnable as unknown as { id?: string; serialize(): unknown });
         if (held !== undefined && packed !== undefined) {
+          this.held = undefined;
           this.events.push(SerializableEvent.create(`${PACKED_PREFIX}${held.eventName}`, packed as Runnable));
           return;
         }
         // Not packable (a retried test holds the attempt it replaces): both go mocha's way.
-        if (held !== undefined) this.events.push(SerializableEvent.create(held.eventName, held.runnable, held.error));
+        this.sendHeld();
         listener(runnable, error);
       };
     }
