@@ -178,6 +178,7 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
     problems.push(`"${ENV.shard}" must be "index/total" with 1 <= index <= total, such as 1/4, got "${rawShard}". Give each CI job one index from 1 to the same total.`);
   }
 
+  const workerEvents = read(ENV.workerEvents);
   return {
     config: {
       seed,
@@ -194,7 +195,7 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       report,
       shard,
       workerId: read('MOCHA_WORKER_ID'),
-      workerEvents: read(ENV.workerEvents) === undefined ? undefined : new Set((read(ENV.workerEvents) as string).split(',')),
+      workerEvents: workerEvents === undefined ? undefined : new Set(workerEvents.split(',')),
     },
     problems,
   };
