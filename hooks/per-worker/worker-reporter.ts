@@ -7,12 +7,14 @@
 // for the marker a dying worker leaves. It drops the begin/end events of the plugin's two per-test hooks: mocha
 // serializes every event in the worker and replays it in the main process, ~57 µs of CPU per hook per test, and
 // those hooks have nothing to show (a problem they find is a test failure, which is kept). And it sends only the
-// events the main process listens to, a passing test's outcome and "test end" as one (shared/worker-events.ts). It
-// overrides createListener, which mocha documents for subclasses, and done, where it sends what it holds.
+// events the main process listens to (shared/worker-events.ts), a run of passing or pending tests, each with its
+// "test end", as one event (shared/packed-tests.ts). It overrides createListener, which mocha documents for
+// subclasses, and done, where it sends what it holds.
 
 import path from 'node:path';
 import type { Runner, Test } from 'mocha';
-import { mayDrop, PACKED_OUTCOMES, PACKED_PREFIX, packTest } from '../shared/worker-events';
+import { LINKS_OBJECTS, mayDrop } from '../shared/worker-events';
+import { PACKED_EVENT, PACKED_OUTCOMES, type PackableTest, PackedTests, sameAsMocha } from '../shared/packed-tests';
 import { ownPerTestHooks } from './own-hooks';
 import { existingWorkerState } from './state-registry';
 
@@ -54,32 +56,38 @@ export default class IsolationWorkerReporter extends Base {
     runner.on('pending', (test: Test) => state.outcome(test, 'pending'));
   }
 
-  // A test's outcome, held until its "test end" comes (then both go as one event) or anything else does.
+  // A test's outcome, held until its "test end" comes (then both are packed) or anything else does.
   private held: { eventName: string; runnable: Runnable; error: unknown } | undefined;
+  private packed = new PackedTests();
+  // Whether this mocha serializes tests as the packed form rebuilds them: checked on the file's first packed test.
+  private packsLikeMocha: boolean | undefined;
 
   override createListener(eventName: string): Listener {
     // Called by mocha's constructor, before this class's fields exist: read the worker state here.
     const sent = existingWorkerState()?.config.workerEvents;
     const listener = super.createListener(eventName);
-    let send: Listener = listener;
+    // Everything mocha's way goes after the tests packed before it, so the order of events is kept.
+    const forward: Listener = (runnable, error) => {
+      this.sendPacked();
+      listener(runnable, error);
+    };
+    let send: Listener = forward;
     if (sent !== undefined && mayDrop(eventName) && !sent.has(eventName)) send = () => undefined;
-    else if (HOOK_EVENTS.has(eventName)) send = (runnable, error) => void (ownPerTestHooks.has(runnable?.fn) || listener(runnable, error));
-    else if (sent !== undefined && sent.has('test end') && PACKED_OUTCOMES.has(eventName)) {
+    else if (HOOK_EVENTS.has(eventName)) send = (runnable, error) => void (ownPerTestHooks.has(runnable?.fn) || forward(runnable, error));
+    else if (sent !== undefined && sent.has('test end') && !sent.has(LINKS_OBJECTS) && PACKED_OUTCOMES.has(eventName)) {
       send = (runnable, error) => {
         this.held = { eventName, runnable, error };
       };
     } else if (eventName === 'test end') {
       send = (runnable, error) => {
         const held = this.held;
-        const packed = held === undefined ? undefined : packTest(runnable as unknown as { id?: string; serialize(): unknown });
-        if (held !== undefined && packed !== undefined) {
+        if (held !== undefined && this.pack(runnable as unknown as PackableTest, held.eventName)) {
           this.held = undefined;
-          this.events.push(SerializableEvent.create(`${PACKED_PREFIX}${held.eventName}`, packed as Runnable));
           return;
         }
         // Not packable (a retried test holds the attempt it replaces): both go mocha's way.
         this.sendHeld();
-        listener(runnable, error);
+        forward(runnable, error);
       };
     }
     // Whatever comes first sends the outcome held before it, so the order of events is kept.
@@ -94,12 +102,24 @@ export default class IsolationWorkerReporter extends Base {
 
   override done(failures: number, callback: (result: unknown) => void): void {
     this.sendHeld();
+    this.sendPacked();
     super.done(failures, callback);
+  }
+
+  private pack(test: PackableTest, outcome: string): boolean {
+    this.packsLikeMocha ??= sameAsMocha(test, outcome);
+    return this.packsLikeMocha && this.packed.add(test, outcome);
+  }
+
+  private sendPacked(): void {
+    if (this.packed.size > 0) this.events.push(SerializableEvent.create(PACKED_EVENT, this.packed.take() as Runnable));
   }
 
   private sendHeld(): void {
     const held = this.held;
     this.held = undefined;
-    if (held !== undefined) this.events.push(SerializableEvent.create(held.eventName, held.runnable, held.error));
+    if (held === undefined) return;
+    this.sendPacked();
+    this.events.push(SerializableEvent.create(held.eventName, held.runnable, held.error));
   }
 }

@@ -1,7 +1,7 @@
-// Issue 10 §2: workers send the main process only the events it listens to, a test's outcome and "test end" as
-// one, a passing test packed in one string. Every reporter must print exactly what it prints without the plugin
-// (timings aside): mocha's own reporters, those that listen to a test's begin (list, tap), and
-// mocha-multi-reporters, on a file with every kind of outcome. (json-stream refuses --parallel.)
+// Issue 10 §2: workers send the main process only the events it listens to, and runs of passing or pending tests
+// packed as one event. Every reporter must print exactly what it prints without the plugin (timings aside):
+// mocha's own reporters, those that listen to a test's begin (list, tap), mocha-multi-reporters, and a reporter
+// that has mocha link objects by id, on a file with every kind of outcome. (json-stream refuses --parallel.)
 import { expect } from 'chai';
 import path from 'node:path';
 import { fixtureDir, removeWork, runFixture } from './support/run-fixture';
@@ -26,6 +26,8 @@ const REPORTERS: Array<[string, string[]]> = [
   ['mocha-multi-reporters', ['--reporter-options', `configFile=${path.join(fixtureDir('reporters'), 'multi.json')}`]],
   // mocha's main process reads the bail flag from the suite events a worker sends.
   ['spec', ['--bail']],
+  // A reporter that asks mocha to link objects by id: a test's parent must be its suite's object.
+  ['./linking-reporter.cjs', []],
 ];
 
 describe('reporters in parallel, with the lean worker stream (fixtures/reporters)', () => {

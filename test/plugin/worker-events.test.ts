@@ -1,9 +1,10 @@
-// The packed form of a passing test (shared/worker-events.ts) must come out in the main process as exactly the
-// object mocha's own serializer and deserializer make: the same keys in the same order, the same values.
+// Packed tests (shared/packed-tests.ts) must come out in the main process as exactly the objects mocha's own
+// serializer and deserializer make: the same keys in the same order, the same values.
 import { expect } from 'chai';
 import path from 'node:path';
 import Mocha from 'mocha';
-import { eventsToSend, mayDrop, packTest, unpackTest } from '../../hooks/shared/worker-events';
+import { eventsToSend, mayDrop, LINKS_OBJECTS } from '../../hooks/shared/worker-events';
+import { type PackableTest, PackedTests, sameAsMocha, unpackTests } from '../../hooks/shared/packed-tests';
 import { REPO } from './support/run-fixture';
 
 interface SerializerModule {
@@ -27,45 +28,71 @@ function described(value: unknown): unknown {
   return value;
 }
 
-function passedTest(): Mocha.Test {
+function suiteTree(): { root: Mocha.Suite; suite: Mocha.Suite; untitled: Mocha.Suite } {
   const root = new Mocha.Suite('');
   const suite = new Mocha.Suite('a "quoted" suite, ünïcödé');
   root.addSuite(suite);
-  const test = new Mocha.Test('passes <fast>', () => undefined);
-  test.file = '/project/test/a.spec.ts';
+  const untitled = new Mocha.Suite('');
+  suite.addSuite(untitled);
+  return { root, suite, untitled };
+}
+
+function addTest(suite: Mocha.Suite, title: string, outcome: 'passed' | 'pending', file: string | undefined = '/project/test/a.spec.ts'): Mocha.Test {
+  const test = outcome === 'pending' ? new Mocha.Test(title) : new Mocha.Test(title, () => undefined);
+  test.file = file;
   suite.addTest(test);
-  test.state = 'passed';
-  test.duration = 3;
+  test.state = outcome;
+  if (outcome === 'passed') test.duration = 3;
   return test;
 }
 
-describe('the packed form of a passing test', () => {
-  it('becomes in the main process the object mocha would have made, key for key and in order', () => {
-    const test = passedTest();
-    const expected = throughMocha(test);
-    const actual = unpackTest(throughMocha(packTest(test as unknown as { id?: string; serialize(): unknown })));
-    expect(described(actual)).to.deep.equal(described(expected));
+const packable = (test: Mocha.Test): PackableTest => test as unknown as PackableTest;
+
+describe('packed tests', () => {
+  it('become in the main process the objects mocha would have made, key for key, in order, each with its outcome', () => {
+    const { root, suite, untitled } = suiteTree();
+    const tests: Array<[Mocha.Test, string]> = [
+      [addTest(suite, 'passes <fast>', 'passed'), 'pass'],
+      [addTest(suite, 'is declared pending', 'pending'), 'pending'],
+      [addTest(untitled, 'sits in a describe without a title', 'passed'), 'pass'],
+      [addTest(root, 'sits at the top level of its file', 'passed'), 'pass'],
+      [addTest(suite, 'has no file', 'passed', undefined), 'pass'],
+      [addTest(suite, 'was retried once', 'passed', '/project/test/b.spec.ts'), 'pass'],
+    ];
+    (tests[5]![0] as unknown as { _currentRetry: number })._currentRetry = 1;
+    const packed = new PackedTests();
+    for (const [test, outcome] of tests) expect(packed.add(packable(test), outcome)).to.equal(true);
+    const unpacked = unpackTests(throughMocha(packed.take()));
+    expect(unpacked.map(({ outcome }) => outcome)).to.deep.equal(tests.map(([, outcome]) => outcome));
+    unpacked.forEach(({ test }, i) => expect(described(test)).to.deep.equal(described(throughMocha(tests[i]![0]))));
   });
 
-  it('is not used for a test holding an object only mocha can send (a retried test holds the attempt it replaces)', () => {
-    const test = passedTest();
-    (test as unknown as { _retriedTest: Mocha.Test })._retriedTest = passedTest();
-    expect(packTest(test as unknown as { id?: string; serialize(): unknown })).to.equal(undefined);
+  it('are checked against what this mocha sends, so that a mocha that serializes tests otherwise is sent its way', () => {
+    const test = addTest(suiteTree().suite, 'passes', 'passed');
+    expect(sameAsMocha(packable(test), 'pass')).to.equal(true);
+    const withSerialize = test as unknown as { serialize(): object };
+    const serialize = withSerialize.serialize.bind(test);
+    withSerialize.serialize = () => ({ ...serialize(), $$aFieldOfALaterMocha: 1 });
+    expect(sameAsMocha(packable(test), 'pass')).to.equal(false);
   });
 
-  it('fills in the object mocha linked it to, keeping its identity', () => {
-    const linked: Record<string, unknown> = { __mocha_id__: 'x', title: 'from an earlier event', packed: () => JSON.stringify({ $$fullTitle: 't', title: 't' }) };
-    const test = unpackTest(linked);
-    expect(test).to.equal(linked);
-    expect(test.title).to.equal('t');
-    expect((test.fullTitle as () => string)()).to.equal('t');
+  it('never holds a test with an error or a retried attempt: only mocha\'s serializer sends those', () => {
+    const { suite } = suiteTree();
+    const retried = addTest(suite, 'passes on its second attempt', 'passed');
+    (retried as unknown as { _retriedTest: Mocha.Test })._retriedTest = addTest(suite, 'first attempt', 'passed');
+    const failed = addTest(suite, 'fails', 'passed');
+    failed.err = new Error('boom');
+    const packed = new PackedTests();
+    expect([packed.add(packable(retried), 'pass'), packed.add(packable(failed), 'pass'), packed.add(packable(failed), 'fail')]).to.deep.equal([false, false, false]);
+    expect(packed.size).to.equal(0);
   });
 });
 
 describe('which events workers send', () => {
   it('sends suite events always, the others only when the main process listens to them', () => {
     const listening = new Set(['pass', 'test end']);
-    expect(eventsToSend((event) => (listening.has(event) ? 1 : 0))).to.deep.equal(['suite', 'suite end', 'pass', 'test end']);
+    expect(eventsToSend((event) => (listening.has(event) ? 1 : 0), false)).to.deep.equal(['suite', 'suite end', 'pass', 'test end']);
+    expect(eventsToSend((event) => (listening.has(event) ? 1 : 0), true)).to.deep.equal(['suite', 'suite end', 'pass', 'test end', LINKS_OBJECTS]);
   });
 
   it('never drops an event it does not know (mocha\'s --delay events, one a later mocha adds)', () => {
