@@ -8,7 +8,7 @@ import { ensureProcessState } from './process-state';
 import { ownHookContext } from './per-worker/own-hook-context';
 import { ownPerTestHooks } from './per-worker/own-hooks';
 import type { TestInfo } from './per-worker/scope';
-import { TITLE_SEPARATOR } from './shared/run-layout';
+import { fullTitleOf, placeOf } from './per-worker/test-titles';
 import { isSerial, SERIAL } from './per-worker/serial-lock';
 import type { WorkerState } from './per-worker/worker-state';
 
@@ -59,13 +59,13 @@ class RunningTest implements TestInfo {
   }
 
   get title(): string {
-    return (this.fullTitle ??= this.test.fullTitle());
+    return (this.fullTitle ??= fullTitleOf(this.test));
   }
 }
 
 /** The tests this file will report: those the run's --grep selects. */
 function selectedTitlePaths(suite: Suite, state: WorkerState, into: string[] = []): string[] {
-  for (const test of suite.tests) if (state.selection.has(test.fullTitle())) into.push(test.titlePath().join(TITLE_SEPARATOR));
+  for (const test of suite.tests) if (state.selection.selectsAll() || state.selection.has(fullTitleOf(test))) into.push(placeOf(test));
   for (const child of suite.suites) selectedTitlePaths(child, state, into);
   return into;
 }

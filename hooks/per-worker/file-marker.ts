@@ -4,39 +4,48 @@
 
 import fs from 'node:fs';
 import type { Outcome, RunLayout, WorkerMarker } from '../shared/run-layout';
+import { placeOf } from './test-titles';
+
+type MarkedTest = Parameters<typeof placeOf>[0];
 
 export interface FileMarker {
   fileStarted(file: string, tests: string[]): void;
   fileEnded(): void;
   testStarted(test: { readonly title: string }): void;
-  outcome(test: string, outcome: Outcome): void;
+  outcome(test: MarkedTest, outcome: Outcome): void;
 }
 
 export function createFileMarker(layout: RunLayout, workerId: string): FileMarker {
   const markerPath = layout.marker(workerId);
   let marker: WorkerMarker | undefined;
   let runningTest: { readonly title: string } | undefined;
+  // By test object: a test's place (its key in the marker) is worked out only if the process exits mid-file.
+  let outcomes = new Map<MarkedTest, Outcome>();
   const write = (): void => fs.writeFileSync(markerPath, JSON.stringify(marker));
   process.on('exit', () => {
     if (marker === undefined) return;
     if (runningTest !== undefined) marker.test = runningTest.title;
+    marker.outcomes = {};
+    for (const [test, outcome] of outcomes) marker.outcomes[placeOf(test)] = outcome;
     write();
   });
   return {
     fileStarted(file, tests) {
-      marker = { workerId, pid: process.pid, file, tests, outcomes: {} };
+      marker = { workerId, pid: process.pid, file, tests };
+      outcomes = new Map();
       runningTest = undefined;
       write();
     },
     fileEnded() {
       marker = undefined;
+      outcomes = new Map();
       fs.rmSync(markerPath, { force: true });
     },
     testStarted(test) {
       runningTest = test;
     },
     outcome(test, outcome) {
-      if (marker?.outcomes !== undefined) marker.outcomes[test] = outcome;
+      if (marker !== undefined) outcomes.set(test, outcome);
     },
   };
 }

@@ -9,6 +9,11 @@ export class TestSelection {
     this.filter = grep instanceof RegExp ? { grep, invert: invert === true } : undefined;
   }
 
+  /** True when no test is selected out: a caller need not work out a title to ask. */
+  selectsAll(): boolean {
+    return this.filter === undefined;
+  }
+
   has(fullTitle: string): boolean {
     if (this.filter === undefined) return true;
     return this.filter.grep.test(fullTitle) !== this.filter.invert;

@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import type { Runner, Suite, Test } from 'mocha';
 import type { IsolationConfig } from '../config';
 import { configError, IsolationError } from '../errors';
-import { type Outcome, type RunLayout, runLayout, specKey, TITLE_SEPARATOR } from '../shared/run-layout';
+import { type Outcome, type RunLayout, runLayout, specKey } from '../shared/run-layout';
+import { fullTitleOf } from './test-titles';
 import { reportDroppedTests } from './dropped-tests';
 import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox';
 import { type ProjectFakes, projectFakes } from './fakes';
@@ -228,8 +229,8 @@ export class WorkerState {
 
   /** A test's outcome as reported (pass, fail, pending), for the marker a dying worker leaves. */
   outcome(test: Test, outcome: Outcome): void {
-    this.marker?.outcome(test.titlePath().join(TITLE_SEPARATOR), outcome);
-    this.stats.testEnded(test.fullTitle(), outcome, test.duration);
+    this.marker?.outcome(test, outcome);
+    this.stats.testEnded(fullTitleOf(test), outcome, test.duration);
   }
 
   /** The file and test running now, for a report if the process dies. */
