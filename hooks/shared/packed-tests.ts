@@ -5,8 +5,8 @@
 // mocha's way costs most of what a trivial test costs in parallel: in the worker, Test#serialize() builds the
 // test's title path three times and its serializer walks every value of every event; in the main process its
 // deserializer walks every value again (a Set and a regular expression per value). A packed run holds each
-// suite's title path once, each file name once, and per test only what differs, as one JSON string neither walk
-// looks into. The worker checks once per file that this form rebuilds exactly what Test#serialize() returns
+// suite's title path once, each file name and each test body (its function's source, the same for every test a
+// loop makes from one function) once, and per test only what differs, as one JSON string neither walk looks into. The worker checks once per file that this form rebuilds exactly what Test#serialize() returns
 // (sameAsMocha); if a mocha version serializes tests differently, its tests go mocha's way.
 
 /** The event a run of packed tests travels as. */
@@ -53,7 +53,7 @@ type PackedTest = [
   file: Field<number>, // index into the run's files
   id: Field<string>,
   title: string,
-  body: Field<string>,
+  body: Field<number>, // index into the run's bodies
   duration: Field<number>,
   speed: Field<string>,
   state: Field<string>,
@@ -65,16 +65,30 @@ type PackedTest = [
 interface PackedRun {
   suites: PackedSuite[];
   files: string[];
+  bodies: string[];
   tests: PackedTest[];
+}
+
+const emptyRun = (): PackedRun => ({ suites: [], files: [], bodies: [], tests: [] });
+
+/** The index of `value` in `table`, added if new (`index` remembers where each value went). */
+function indexIn(table: string[], index: Map<string, number>, value: string): number {
+  let at = index.get(value);
+  if (at === undefined) {
+    at = table.push(value) - 1;
+    index.set(value, at);
+  }
+  return at;
 }
 
 const OUTCOMES = ['pass', 'pending'] as const;
 
 /** A run of tests being packed (worker side). */
 export class PackedTests {
-  private run: PackedRun = { suites: [], files: [], tests: [] };
+  private run = emptyRun();
   private suiteIndex = new Map<object, number>();
   private fileIndex = new Map<string, number>();
+  private bodyIndex = new Map<string, number>();
 
   get size(): number {
     return this.run.tests.length;
@@ -95,24 +109,19 @@ export class PackedTests {
       s = this.run.suites.push({ i: parent.id, p: parent.titlePath() }) - 1;
       this.suiteIndex.set(parent, s);
     }
-    let f: number | null = null;
-    if (file !== undefined) {
-      f = this.fileIndex.get(file) ?? null;
-      if (f === null) {
-        f = this.run.files.push(file) - 1;
-        this.fileIndex.set(file, f);
-      }
-    }
-    this.run.tests.push([o, s, f, id ?? null, title, body ?? null, duration ?? null, speed ?? null, state ?? null, retry ?? null, slow ?? null, Boolean(test.pending)]);
+    const f = file === undefined ? null : indexIn(this.run.files, this.fileIndex, file);
+    const b = body === undefined ? null : indexIn(this.run.bodies, this.bodyIndex, body);
+    this.run.tests.push([o, s, f, id ?? null, title, b, duration ?? null, speed ?? null, state ?? null, retry ?? null, slow ?? null, Boolean(test.pending)]);
     return true;
   }
 
   /** The run as an event's data, and a new run begun. */
   take(): Record<string, unknown> {
     const packed = JSON.stringify(this.run);
-    this.run = { suites: [], files: [], tests: [] };
+    this.run = emptyRun();
     this.suiteIndex = new Map();
     this.fileIndex = new Map();
+    this.bodyIndex = new Map();
     return { $$packed: packed };
   }
 }
@@ -142,7 +151,7 @@ function serialized(run: PackedRun, packed: PackedTest): Record<string, unknown>
     $$retriedTest: null,
     $$slow: given(slow),
     $$titlePath: titlePath,
-    body: given(body),
+    body: body === null ? undefined : run.bodies[body],
     duration: given(duration),
     parent: { $$fullTitle: suite.p.join(' '), [MOCHA_ID]: suite.i },
     speed: given(speed),
@@ -164,7 +173,7 @@ export function unpackTests(data: Record<string, unknown>): Array<{ outcome: str
   const run = JSON.parse((data.packed as () => string)()) as PackedRun;
   const suiteTitles = run.suites.map((suite) => suite.p.join(' '));
   return run.tests.map((packed) => {
-    const [o, s, f, id, title, body, duration, speed, state, retry, slow, isPending] = packed;
+    const [o, s, f, id, title, b, duration, speed, state, retry, slow, isPending] = packed;
     const suite = run.suites[s] as PackedSuite;
     const suiteTitle = suiteTitles[s] as string;
     const parent = suite.i === undefined ? { fullTitle: () => suiteTitle } : { [MOCHA_ID]: suite.i, fullTitle: () => suiteTitle };
@@ -173,9 +182,9 @@ export function unpackTests(data: Record<string, unknown>): Array<{ outcome: str
     let fullTitle: string | undefined;
     const pathOf = (): string[] => (titlePath ??= [...suite.p, title]);
     const test: Record<string, unknown> =
-      body !== null && duration !== null && speed !== null && state !== null && f !== null && id !== null
-        ? { body, duration, parent, speed, state, title, type: 'test', file: run.files[f], [MOCHA_ID]: id }
-        : withoutUndefined({ body, duration, parent, speed, state, title, type: 'test', file: f === null ? null : run.files[f], [MOCHA_ID]: id });
+      b !== null && duration !== null && speed !== null && state !== null && f !== null && id !== null
+        ? { body: run.bodies[b], duration, parent, speed, state, title, type: 'test', file: run.files[f], [MOCHA_ID]: id }
+        : withoutUndefined({ body: b === null ? null : run.bodies[b], duration, parent, speed, state, title, type: 'test', file: f === null ? null : run.files[f], [MOCHA_ID]: id });
     if (retry !== null) test.currentRetry = () => retry;
     test.fullTitle = () => (fullTitle ??= pathOf().join(' '));
     test.isPending = () => isPending;
