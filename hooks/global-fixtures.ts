@@ -14,6 +14,8 @@ const lostTests = (): typeof import('./main/lost-tests') => require('./main/lost
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runSetup = (): typeof import('./main/run-setup') => require('./main/run-setup') as typeof import('./main/run-setup');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
+const runTeardown = (): typeof import('./main/run-teardown') => require('./main/run-teardown') as typeof import('./main/run-teardown');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pairedEvents = (): typeof import('./main/paired-events') => require('./main/paired-events') as typeof import('./main/paired-events');
 
 const WORKER_REPORTER = path.join(__dirname, 'per-worker', 'worker-reporter');
@@ -42,6 +44,6 @@ export function globalSetup(this: RunRunner | undefined): void {
 let counter: TestCounter | undefined;
 
 export function globalTeardown(): void {
-  runSetup().tearDownRun(counter);
+  runTeardown().tearDownRun(counter);
   counter = undefined;
 }

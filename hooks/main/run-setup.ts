@@ -1,29 +1,18 @@
-// Sets a run up and tears it down. Runs in: main process, once per run: from mochaGlobalSetup, or serially from
-// the plugin's interface before the first spec file loads (files load before global setup in that mode).
-// Decides what every worker must agree on and publishes it through the environment the workers inherit.
+// Sets a run up. Runs in: main process, once per run: from mochaGlobalSetup, or serially from the plugin's
+// interface before the first spec file loads (files load before global setup in that mode). Decides what every
+// worker must agree on and publishes it through the environment the workers inherit. The run's end is
+// run-teardown.ts, loaded only then: nothing it needs stands between `npx mocha` and the first test.
 
-import fs from 'node:fs';
-import path from 'node:path';
-import { formatLeakReport, type Leak } from '../shared/leak-report';
-import { writeRunReport } from './report/write-report';
-import type { ReportInput } from './report/report-model';
-import { checksLeaks, DEFAULT_REPORT_FILE, ENV, type IsolationConfig, parseConfig } from '../config';
+import { ENV, type IsolationConfig, parseConfig } from '../config';
 import { configError } from '../errors';
-import { DROPPED_PREFIX } from '../shared/run-layout';
 import { chooseSeed } from '../ordering/shuffle';
-import { reportDeadWorkers } from './dead-workers';
 import { createRunFolder, removeOnExit, sweepStaleRunFolders } from './run-folder';
-import { describeOrder, formatSeedLine, typedCommand } from './seed-line';
-import { buildRunRecord, type MainStartup, runRecordFile, writeRunRecord } from './run-record';
+import { formatSeedLine } from './seed-line';
+import type { MainStartup } from './run-record';
 import { epochNow, mainMarks } from './startup-marks';
-import type { WorkerStats } from '../shared/run-layout';
 import { buildTemplateDatabase } from './template-database';
-import { updateDurations } from './duration-cache';
-import { shardDurationsFile } from './shard-durations';
-import { formatMemoryLines, missingTests, readRunStats } from './worker-stats-report';
-import type { TestCounter } from './lost-tests';
 
-interface RunSetup {
+export interface RunSetup {
   config: IsolationConfig;
   stopCleanup: () => void;
   /** When this process started (ms since the epoch): the start of the run report's timeline. */
@@ -32,8 +21,6 @@ interface RunSetup {
 }
 
 let setup: RunSetup | undefined;
-
-const print = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** Idempotent: the second caller gets the config the first one published. */
 export function setUpRun(): IsolationConfig {
@@ -64,130 +51,18 @@ export function setUpRun(): IsolationConfig {
     startedAt: Math.round(performance.timeOrigin),
     startup: { processStart: Math.round(performance.timeOrigin), configAt: mainMarks.configAt, setupStart, setupEnd: epochNow() },
   };
-  print(formatSeedLine(seed, config.shuffle, process.env, process.argv, process.execArgv));
+  process.stderr.write(`${formatSeedLine(seed, config.shuffle, process.env, process.argv, process.execArgv)}\n`);
   return setup.config;
 }
 
-/** `counter`: what the main process saw reported (parallel mode), checked against what the workers loaded. */
-export function tearDownRun(counter?: TestCounter): void {
-  const runDir = process.env[ENV.runDir];
-  if (runDir !== undefined) {
-    reportRunStats(runDir, counter);
-    reportDeadWorkers(runDir, process.env[ENV.seed], print);
-  }
+/** What setUpRun decided, for the run's end; undefined when it did not run. */
+export function currentRunSetup(): Readonly<RunSetup> | undefined {
+  return setup;
+}
+
+/** The run is over: its folder is removed now rather than at exit, and a later run starts afresh. */
+export function endRunSetup(): void {
   setup?.stopCleanup();
   setup = undefined;
   delete process.env[ENV.runDir];
-}
-
-/** The leak report: on stderr, and as JSON beside the run record for CI. Returns the leaks. */
-function reportLeaks(config: IsolationConfig, workers: readonly WorkerStats[]): Array<Leak & { worker: string }> {
-  if (!checksLeaks(config.leaks)) return [];
-  const leaks = workers.flatMap((worker) => (worker.leaks ?? []).map((leak) => ({ ...leak, worker: worker.workerId === undefined ? 'serial' : `worker ${worker.workerId}` })));
-  const file = path.join(path.dirname(runRecordFile(config.durations, process.cwd())), 'leaks.json');
-  for (const line of formatLeakReport(leaks, path.relative(process.cwd(), file))) print(line);
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify({ version: 1, leaks }, null, 2)}\n`);
-  } catch (error) {
-    print(`mocha-isolation: could not write the leak report "${file}" (${(error as NodeJS.ErrnoException).code ?? error}).`);
-  }
-  return leaks;
-}
-
-/** A sharded run's plan as the config helper published it: every shard's expected load, this one's files. */
-function shardOfRun(shard: IsolationConfig['shard']): ReportInput['shard'] {
-  const published = process.env[ENV.shardPlan];
-  if (shard === undefined || published === undefined) return undefined;
-  try {
-    const plan = JSON.parse(published) as { loads: number[]; files: Record<string, number | null> };
-    return { index: shard.index, total: shard.total, expectedMs: plan.loads, files: Object.entries(plan.files).map(([file, ms]) => [file, ms ?? Number.NaN]) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The run report page, and its path in the closing lines. */
-function writeReport(
-  config: IsolationConfig,
-  file: string,
-  run: { workers: readonly WorkerStats[]; leaks: Array<Leak & { worker: string }>; dropped: number; lost: string[]; nextSteps: { replay: string; bisect: string } | undefined },
-): void {
-  const seed = Number(process.env[ENV.seed]);
-  const seedLine = formatSeedLine(seed, config.shuffle, process.env, process.argv, process.execArgv);
-  try {
-    const written = writeRunReport(path.resolve(file), {
-      seed,
-      order: describeOrder(config.shuffle, typedCommand(process.env, process.argv).files),
-      commands: { reproduce: seedLine.slice(seedLine.indexOf('Reproduce: ') + 'Reproduce: '.length), ...run.nextSteps },
-      startedAt: setup?.startedAt ?? Date.now(),
-      endedAt: Date.now(),
-      workers: run.workers.filter((worker) => worker.sequence.length > 0).map((worker) => ({ workerId: worker.workerId, files: worker.sequence })),
-      leaks: run.leaks,
-      dropped: run.dropped,
-      lost: run.lost,
-      shard: shardOfRun(config.shard),
-    });
-    print(`mocha-isolation: run report: ${path.relative(process.cwd(), written.file)} (${Math.round(written.bytes / 1024)} KB; ${ENV.report}=off skips it)`);
-  } catch (error) {
-    print(`mocha-isolation: could not write the run report "${file}" (${(error as NodeJS.ErrnoException).code ?? error}). Point ${ENV.report} at a writable file, or set it to off.`);
-  }
-}
-
-/** Writes the run record and returns its path; undefined when there was nothing to record or it failed. */
-function recordRun(config: IsolationConfig, workers: readonly WorkerStats[]): string | undefined {
-  const seed = Number(process.env[ENV.seed]);
-  if (!Number.isInteger(seed) || workers.every((worker) => worker.sequence.length === 0)) return undefined;
-  const file = runRecordFile(config.durations, process.cwd());
-  try {
-    writeRunRecord(file, buildRunRecord(seed, config.shuffle, typedCommand(process.env, process.argv), workers, setup?.startup));
-    return file;
-  } catch (error) {
-    print(`mocha-isolation: could not write the run record "${file}" (${(error as NodeJS.ErrnoException).code ?? error}); replay and bisect need it.`);
-    return undefined;
-  }
-}
-
-function reportRunStats(runDir: string, counter: TestCounter | undefined): void {
-  const { config } = parseConfig(process.env);
-  const stats = readRunStats(runDir);
-  for (const line of formatMemoryLines(stats.workers)) print(line);
-  if (counter !== undefined && counter.dropped.size > 0) {
-    const total = [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
-    const reasons = [...counter.dropped].map(([message, n]) => `  - ${n} test${n === 1 ? '' : 's'}: ${message.slice(DROPPED_PREFIX.length)}`);
-    print(`mocha-isolation: ${total} test${total === 1 ? '' : 's'} did not run because a hook failed (reported as failed):\n${reasons.join('\n')}`);
-  }
-  const leaks = reportLeaks(config, stats.workers);
-  const record = recordRun(config, stats.workers);
-  let nextSteps: { replay: string; bisect: string } | undefined;
-  if (record !== undefined && counter !== undefined && counter.firstFailure !== undefined) {
-    const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
-    const named = record === runRecordFile(undefined, process.cwd()) ? '' : ` --record ${quote(record)}`;
-    nextSteps = { replay: `npx mocha-isolation replay${named}`, bisect: `npx mocha-isolation bisect${named} --test ${quote(counter.firstFailure)}` };
-    print(
-      `mocha-isolation: ${counter.failed} test${counter.failed === 1 ? '' : 's'} failed (seed ${process.env[ENV.seed]}). Next steps:\n` +
-        `  run it again exactly:         ${nextSteps.replay}\n` +
-        `  find a test that polluted it: ${nextSteps.bisect}`,
-    );
-  }
-  const missing = counter === undefined ? [] : missingTests(stats.loaded, counter.reported);
-  if (missing.length > 0) {
-    print(`mocha-isolation: the run reported fewer tests than its files loaded:\n${missing.map((line) => `  - ${line}`).join('\n')}`);
-    process.exitCode = process.exitCode || 1;
-  }
-  if (config.report !== undefined) {
-    const dropped = counter === undefined ? 0 : [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
-    // By default beside the run record (which follows the duration cache); a path given in ISOLATION_REPORT as is.
-    const file = config.report === DEFAULT_REPORT_FILE ? path.join(path.dirname(runRecordFile(config.durations, process.cwd())), 'report.html') : config.report;
-    writeReport(config, file, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps });
-  }
-  if (config.durations === undefined || stats.durations.size === 0) return;
-  const cache = path.resolve(config.durations);
-  const cacheFile = config.shard === undefined ? cache : shardDurationsFile(cache, config.shard);
-  try {
-    updateDurations(cacheFile, stats.durations, process.cwd());
-  } catch (error) {
-    // The cache only plans the next run; failing to write it must not fail this one.
-    print(`mocha-isolation: could not update the duration cache "${cacheFile}" (${(error as NodeJS.ErrnoException).code ?? error}). Point ${ENV.durations} at a writable file, or set it to off.`);
-  }
 }

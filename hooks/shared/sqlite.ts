@@ -5,14 +5,13 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 export type Database = BetterSqlite3.Database;
 
-/** `journal`: `memory` for a file written once and then only copied (the run's template). */
-export function openDatabase(file: string, journal: 'wal' | 'memory' = 'wal'): Database {
+export function openDatabase(file: string): Database {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
   const db = new Sqlite(file);
   if (file !== ':memory:') {
     // The default rollback journal costs ~1 ms per write transaction; test data need not survive a power cut.
-    db.pragma(journal === 'wal' ? 'journal_mode = WAL' : 'journal_mode = MEMORY');
+    db.pragma('journal_mode = WAL');
     db.pragma('synchronous = OFF');
   }
   db.pragma('foreign_keys = ON');

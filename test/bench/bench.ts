@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { computeFigures, summarize, type Figures, type VariantSummary } from './figures';
 import { formatReport } from './format-report';
 import { runMocha, stopCurrentRun, type RunResult } from './run-mocha';
-import { precompile, writeSyntheticSuite, type SuiteShape } from './synthetic-suite';
+import { installPlugin, precompile, writeSyntheticSuite, type SuiteShape } from './synthetic-suite';
 import { buildVariants, type Variant, type VariantSpec } from './variants';
 import { measureEnvCost } from './env-cost';
 import { measureReportCost, readRunOutputs, startupBreakdown } from './report-cost';
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', path.join(REPO, 'tsconfig.build.json')], { stdio: 'inherit' });
     const suite = writeSyntheticSuite(suiteDir, options.shape, REPO);
     precompile(suite);
+    const pluginEntry = installPlugin(suiteDir, REPO);
     const spinPerMs = calibrateSpin();
     process.stdout.write('bench: the environment sandbox per test, current and before issue 8...\n');
     const envCost = measureEnvCost();
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
       (variant) => only === undefined || only.some((prefix) => variant.key.startsWith(prefix)),
     );
     const results = new Map<string, RunResult[]>(variants.map((variant) => [variant.key, []]));
-    const common = { suiteDir, mochaBin: path.join(REPO, 'node_modules/mocha/bin/mocha.js'), pluginEntry: path.join(REPO, 'dist/hooks'), jobs, spinPerMs };
+    const common = { suiteDir, mochaBin: path.join(REPO, 'node_modules/mocha/bin/mocha.js'), pluginEntry, jobs, spinPerMs };
 
     const runPeer = (peer: PeerCommand) => {
       const { env, probeDir } = suiteEnv(suiteDir, spinPerMs, peer.env);

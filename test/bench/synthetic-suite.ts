@@ -195,6 +195,19 @@ export function writeSyntheticSuite(dir: string, shape: SuiteShape, repo: string
   return { dir, specFiles, slowSpecFiles, plan, trivialFile, leakyFile, oneTestFile };
 }
 
+/**
+ * The built plugin placed as npm installs it, under a node_modules folder (its dependencies resolve from the
+ * suite's node_modules, the repo's), so register hooks skip it as they skip every installed package: run from
+ * the repo's dist/, @swc/register compiled the plugin's files again in every process. Returns its entry.
+ */
+export function installPlugin(dir: string, repo: string): string {
+  const pkg = path.join(dir, 'plugin', 'node_modules', 'mocha-isolation');
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.copyFileSync(path.join(repo, 'package.json'), path.join(pkg, 'package.json'));
+  fs.cpSync(path.join(repo, 'dist', 'hooks'), path.join(pkg, 'dist', 'hooks'), { recursive: true });
+  return path.join(pkg, 'dist', 'hooks');
+}
+
 /** The floor: the same sources compiled once to JavaScript (with swc, as the register hook would). */
 export function precompile(suite: SyntheticSuite): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
