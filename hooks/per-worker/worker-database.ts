@@ -1,5 +1,6 @@
-// The worker's SQLite file: copied from the run's template when the worker starts (before it loads a spec file,
-// whose module code may open it), put back to the template's schema with empty tables after each test.
+// The worker's SQLite file: copied from the run's template when the worker starts if its path is in the
+// environment (a spec file's module code may open it), else when first used; put back to the template's schema
+// with empty tables after each test.
 // Runs in: worker (or the one process of a --no-parallel run).
 //
 // Two ways back to empty, cheapest first:
@@ -49,22 +50,31 @@ export interface WorkerDatabaseOptions {
 export function createWorkerDatabase(layout: RunLayout, workerId: string | undefined, options: WorkerDatabaseOptions): WorkerDatabase {
   const file = layout.workerDatabase(workerId);
   // A copy of the template costs far less than replaying the schema, and global setup already proved it applies.
-  // It is made now: the path may be in the environment, where a spec file's module code can open it.
-  fs.copyFileSync(layout.template, file);
+  // Made now if the path is in the environment, where a spec file's module code can open it; otherwise when the
+  // path or a connection is first asked for (a worker whose tests never touch it never copies).
+  let copied = false;
+  const copy = (): string => {
+    if (!copied) fs.copyFileSync(layout.template, file);
+    copied = true;
+    return file;
+  };
+  if (options.pathInEnv) copy();
   // The plugin's own connection (loading SQLite, reading the schema, preparing statements: a few ms) waits for
   // its first use, so the first test is not kept waiting for it.
   let open: OpenWorkerDatabase | undefined;
   let pathShared = options.pathInEnv;
   const connection = (): OpenWorkerDatabase => {
     if (open === undefined) {
-      open = openWorkerDatabase(file, { ...options, pathInEnv: pathShared });
+      open = openWorkerDatabase(copy(), { ...options, pathInEnv: pathShared });
       // Others could write before the plugin looked (mid-test, say): its first check assumes they did.
       if (pathShared) open.assumeWritten();
     }
     return open;
   };
   return {
-    path: file,
+    get path() {
+      return copy();
+    },
     connectionForTest: () => connection().connectionForTest(),
     resetIfDirty(countLeft) {
       // Nobody but the plugin can reach the file yet: nothing to reset.
