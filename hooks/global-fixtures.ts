@@ -2,10 +2,10 @@
 // `this`: serially it runs the tests here, so the worker state takes its suite events (file boundaries) and
 // gates its outcomes; in parallel the workers get the plugin's reporter, which does the same in each worker.
 
-import path from 'node:path';
 import type { Runner } from 'mocha';
 import type { TestCounter } from './main/lost-tests';
 import { ensureProcessState } from './process-state';
+import { WORKER_REPORTER_FILE } from './plugin-files';
 
 // Main-process modules, required when global setup runs: a worker loads this file too (it is part of the plugin's
 // entry) and never needs them.
@@ -18,7 +18,6 @@ const runTeardown = (): typeof import('./main/run-teardown') => require('./main/
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pairedEvents = (): typeof import('./main/paired-events') => require('./main/paired-events') as typeof import('./main/paired-events');
 
-const WORKER_REPORTER = path.join(__dirname, 'per-worker', 'worker-reporter');
 
 type RunRunner = Runner & { isParallelMode?(): boolean; workerReporter(reporter: string): Runner };
 
@@ -34,7 +33,7 @@ export function globalSetup(this: RunRunner | undefined): void {
   }
   const config = runSetup().setUpRun();
   if (runner === undefined) return;
-  runner.workerReporter(require.resolve(WORKER_REPORTER));
+  runner.workerReporter(require.resolve(WORKER_REPORTER_FILE));
   counter = lostTests().countReportedTests(runner, process.cwd());
   lostTests().accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED);
   // Last: it counts the listeners everything above attached.

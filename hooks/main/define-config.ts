@@ -14,6 +14,7 @@ import { filesOfShard, planShards } from '../scheduling/shards';
 import { type TypedCommand, typedCommand } from './seed-line';
 import { epochNow, mainMarks } from './startup-marks';
 import type { LeakCategory, LeakPolicy } from '../shared/leak-report';
+import { ISOLATION_UI_FILE } from '../plugin-files';
 
 export interface IsolationOptions {
   /** SQL file applied once per worker to a fresh database file (relative to the working directory). */
@@ -51,7 +52,6 @@ export interface BuildContext {
   print: (line: string) => void;
 }
 
-const ISOLATION_UI = path.join(__dirname, '..', 'isolation-ui');
 const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset', 'leaks', 'modules', 'keepModules']);
 const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
 
@@ -113,7 +113,7 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   const result: Record<string, unknown> = {
     ...mochaOptions,
     // The project's interface, wrapped so the plugin sees each spec file load (see hooks/isolation-ui.ts).
-    ui: ISOLATION_UI,
+    ui: ISOLATION_UI_FILE,
     parallel: input.parallel ?? true,
     // mocha's default is cores - 1, which leaves a 2-core machine with one worker.
     jobs: input.jobs ?? context.cpus,
