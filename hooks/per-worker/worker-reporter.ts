@@ -107,8 +107,9 @@ export default class IsolationWorkerReporter extends Base {
   }
 
   private pack(test: PackableTest, outcome: string): boolean {
+    // Judged on the first test that can be packed: a retried first test says nothing about this mocha.
     this.packsLikeMocha ??= sameAsMocha(test, outcome);
-    return this.packsLikeMocha && this.packed.add(test, outcome);
+    return this.packsLikeMocha === true && this.packed.add(test, outcome);
   }
 
   private sendPacked(): void {

@@ -127,12 +127,12 @@ export class PackedTests {
 }
 
 /**
- * True when the packed form of `test` (which must be packable) rebuilds exactly what mocha's Test#serialize()
- * returns, as JSON (the form mocha sends it in).
+ * Whether the packed form of `test` rebuilds exactly what mocha's Test#serialize() returns, as JSON (the form
+ * mocha sends it in); undefined when the test is not one that is packed (no verdict on this mocha from it).
  */
-export function sameAsMocha(test: PackableTest, outcome: string): boolean {
+export function sameAsMocha(test: PackableTest, outcome: string): boolean | undefined {
   const one = new PackedTests();
-  if (!one.add(test, outcome)) return false;
+  if (!one.add(test, outcome)) return undefined;
   const run = JSON.parse((one.take() as { $$packed: string }).$$packed) as PackedRun;
   return JSON.stringify(serialized(run, run.tests[0] as PackedTest)) === JSON.stringify(test.serialize());
 }
