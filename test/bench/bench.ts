@@ -93,6 +93,8 @@ async function main(): Promise<void> {
   try {
     process.stdout.write('bench: building the plugin (npm run build) and the synthetic suite...\n');
     execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', path.join(REPO, 'tsconfig.build.json')], { stdio: 'inherit' });
+    // As `npm run build` does: the bundle users get (without it, the entry files were tsc's, unbundled).
+    execFileSync(process.execPath, [path.join(REPO, 'scripts/bundle-plugin.cjs')], { stdio: 'inherit' });
     const suite = writeSyntheticSuite(suiteDir, options.shape, REPO);
     precompile(suite);
     const pluginEntry = installPlugin(suiteDir, REPO);
