@@ -116,10 +116,12 @@ async function main(): Promise<void> {
     const started = performance.now();
     let defaultSuiteRun: ReturnType<typeof readRunOutputs>;
     // Variants take turns, so a slow minute on a shared machine hits all of them rather than one.
+    // Repeats take turns too: a variant's second run comes after every other variant's first.
+    const mostRepeats = Math.max(1, ...variants.map((variant) => variant.repeat ?? 1));
     for (let round = 1; round <= options.runs; round++) {
-      for (const variant of variants) {
-        if (round > (variant.maxRuns ?? Infinity)) continue;
-        for (let repeat = 1; repeat <= (variant.repeat ?? 1); repeat++) {
+      for (let repeat = 1; repeat <= mostRepeats; repeat++) {
+        for (const variant of variants) {
+          if (round > (variant.maxRuns ?? Infinity) || repeat > (variant.repeat ?? 1)) continue;
           process.stdout.write(`bench: round ${round}/${options.runs}: ${variant.label}...`);
           const result = variant.peer !== undefined ? await runPeer(variant.peer) : await runMocha({ ...common, ...(variant.spec as VariantSpec) });
           results.get(variant.key)?.push(result);

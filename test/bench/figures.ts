@@ -114,10 +114,10 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
       bareParallelCpuUsPerTest: { value: cpuPerTestBare, note: 'bare mocha CPU per test, parallel (µs, for scale)' },
       pluginShareOfSerialWall: { value: shareOfWall('serial-plugin', 'serial-bare'), note: 'plugin share of serial wall, default suite ((plugin - bare) / plugin)' },
       pluginShareOfParallelWall: { value: shareOfWall('parallel-plugin', 'parallel-bare'), note: 'plugin share of parallel wall, default suite' },
-      firstTestMsPlugin: { value: v('parallel-plugin')?.firstTestMs, target: '<= 450', note: 'time to first test, parallel, plugin (ms from starting mocha)' },
-      firstTestMsBare: { value: v('parallel-bare')?.firstTestMs, note: 'time to first test, parallel, bare mocha (ms)' },
+      firstTestMsPlugin: { value: v('startup-parallel-plugin')?.firstTestMs, target: '<= 450', note: 'time to first test, parallel, plugin (ms from starting mocha; start-up runs)' },
+      firstTestMsBare: { value: v('startup-parallel-bare')?.firstTestMs, note: 'time to first test, parallel, bare mocha (ms; start-up runs)' },
       firstTestOverBareMs: {
-        value: difference(v('parallel-plugin')?.firstTestMs, v('parallel-bare')?.firstTestMs),
+        value: difference(v('startup-parallel-plugin')?.firstTestMs, v('startup-parallel-bare')?.firstTestMs),
         target: '<= 25',
         note: 'time to first test, parallel, plugin over bare mocha (ms; issue 10 §3)',
       },

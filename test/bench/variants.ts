@@ -60,6 +60,18 @@ export function buildVariants(suite: SyntheticSuite, transpilers: boolean): Vari
       { key: `one-${mode}-${who}`, label: `one test ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`, spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.oneTestFile }, env }, repeat: 3 },
     );
   }
+  // Issue 10 §3, time to the first test: a run's first moments are what its other 8 seconds drown, so they get
+  // runs of their own, many of them, taking turns: two files of the default suite (one per worker), its support
+  // module and config, the same for both.
+  const firstTwo = suite.specFiles.slice(0, 2);
+  for (const plugin of [false, true]) {
+    variants.push({
+      key: `startup-parallel-${plugin ? 'plugin' : 'bare'}`,
+      label: `start-up: 2 files parallel, ${plugin ? 'plugin' : 'bare mocha'}`,
+      spec: { mode: 'parallel', plugin, transpiler: 'swc-register', spec: { cli: firstTwo }, env: plugin ? SEED : undefined },
+      repeat: 7,
+    });
+  }
   variants.push({ key: 'leaky-serial-plugin', label: 'trivial serial, plugin, every test leaks a variable', spec: { mode: 'serial', plugin: true, transpiler: 'swc-register', spec: { config: suite.leakyFile }, env: SEED }, repeat: 3 });
   if (transpilers) {
     const others: [Transpiler, string][] = [

@@ -80,6 +80,18 @@ it('${name} sees no env from other tests', () => expect(process.env.LEAK).to.equ
       expect(run.status).to.equal(0);
     });
   }
+
+  it("keeps V8's code cache of the bundle in .mocha-isolation/code-cache, which the next run uses as it is", () => {
+    const runParallel = () => spawnSync(process.execPath, [path.join(project, 'node_modules/mocha/bin/mocha.js'), '--parallel', '--jobs', '2'], { cwd: project, env: userEnv(), encoding: 'utf8' });
+    const cacheDir = path.join(project, '.mocha-isolation', 'code-cache');
+    const written = (): Record<string, number> => Object.fromEntries(fs.readdirSync(cacheDir).map((name) => [name, fs.statSync(path.join(cacheDir, name)).mtimeMs]));
+    expect(runParallel().status).to.equal(0);
+    const first = written();
+    expect(Object.keys(first).sort().map((name) => name.replace(/-[0-9a-f]{16}\.bin$/, ''))).to.deep.equal(['plugin-main', 'plugin-worker']);
+    const second = runParallel();
+    expect(second.stdout + second.stderr).to.contain('4 passing');
+    expect(written()).to.deep.equal(first);
+  });
 });
 
 describe('the packed plugin in a project with neither better-sqlite3 nor sinon', () => {

@@ -223,7 +223,7 @@ describe('the plugin package', () => {
   };
   function layerOf(file: string): string {
     const [top, ...rest] = file.split('/');
-    if (rest.length === 0) return ['config.ts', 'errors.ts', 'lazy-tmp.ts', 'port.ts', 'plugin-files.ts'].includes(top as string) ? 'shared' : 'entry';
+    if (rest.length === 0) return ['config.ts', 'errors.ts', 'lazy-tmp.ts', 'port.ts', 'plugin-files.ts', 'bundle-loader.ts'].includes(top as string) ? 'shared' : 'entry';
     return ({ ordering: 'shared', shared: 'shared', scheduling: 'main', main: 'main', 'per-worker': 'per-worker', 'per-test': 'per-test' } as Record<string, string>)[top as string] ?? 'unknown';
   }
   const hookFiles = fs.readdirSync(path.join(REPO, 'hooks'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => f.split(path.sep).join('/'));
