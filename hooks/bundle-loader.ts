@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { shortHash } from './shared/short-hash';
 
 /** Relative to the working directory, beside the duration cache and the run report (git-ignored with them). */
 export const CODE_CACHE_DIR = path.join('.mocha-isolation', 'code-cache');
@@ -70,17 +71,6 @@ function compileWithCache(bundleFile: string, contentHash: string, cacheDir: str
   const cachedData = readIfPresent(cacheFile);
   const script = new vm.Script(Module.wrap(source), { filename: bundleFile, cachedData });
   return { script, cacheFile, stale: cachedData === undefined || script.cachedDataRejected === true };
-}
-
-/** FNV-1a, 2 × 32 bits: a file name from a short string, no node:crypto needed. */
-function shortHash(text: string): string {
-  let low = 0x811c9dc5;
-  let high = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    low = Math.imul(low ^ text.charCodeAt(i), 0x01000193) >>> 0;
-    high = Math.imul(high ^ text.charCodeAt(text.length - 1 - i), 0x01000193) >>> 0;
-  }
-  return low.toString(16).padStart(8, '0') + high.toString(16).padStart(8, '0');
 }
 
 function readIfPresent(file: string): Buffer | undefined {

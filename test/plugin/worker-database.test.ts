@@ -25,7 +25,7 @@ describe('the worker database reset (unit)', () => {
     runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-db-'));
     const schema = path.join(runDir, 'schema.sql');
     fs.writeFileSync(schema, 'CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);');
-    buildTemplateDatabase(schema, runDir);
+    buildTemplateDatabase(schema, runDir, path.join(runDir, 'template-cache'));
   });
 
   afterEach(() => {

@@ -1,0 +1,65 @@
+// The template database of the last run with the same schema, kept in the project's .mocha-isolation/ folder.
+// Runs in: main process, in global setup. Why: building the template loads better-sqlite3 into the main process
+// (its native binding and library, ~4 ms) only to apply a schema that rarely changes; with the cache, global
+// setup copies one file and the main process never loads SQLite (issue 10 §3: nothing before it is needed).
+// A schema whose statements fill rows with values that differ per run (random(), 'now', CURRENT_TIMESTAMP) is
+// never cached: each run gets its own values, as without the cache. Anything wrong with the cache costs only time.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { shortHash } from '../shared/short-hash';
+
+/** Beside the duration cache and the run report (git-ignored with them). */
+export const TEMPLATE_CACHE_DIR = '.mocha-isolation';
+const PREFIX = 'template-';
+
+// Rows written by the schema itself, with a value SQLite works out when the statement runs.
+const WRITES_ROWS = /\b(insert|replace|update)\b/i;
+const VARIES_PER_RUN = /\b(random|randomblob|changes|total_changes|last_insert_rowid)\s*\(|\bcurrent_(time|date|timestamp)\b|'now'/i;
+
+export interface TemplateCache {
+  /** The cached template for this schema; undefined when there is none (or the schema is not cached). */
+  readonly file: string | undefined;
+  /** Keeps a newly built template for the next run (and removes the ones of older schemas). */
+  keep(template: string): void;
+}
+
+export function templateCache(sql: string, cacheDir: string = path.resolve(TEMPLATE_CACHE_DIR)): TemplateCache {
+  const nothing: TemplateCache = { file: undefined, keep: () => undefined };
+  if (WRITES_ROWS.test(sql) && VARIES_PER_RUN.test(sql)) return nothing;
+  const version = sqliteVersion();
+  if (version === undefined) return nothing;
+  // The library's version is in the key: a template is a file written by one SQLite.
+  const cacheFile = path.join(cacheDir, `${PREFIX}${shortHash(`${version}\0${sql}`)}.sqlite`);
+  return {
+    file: fs.existsSync(cacheFile) ? cacheFile : undefined,
+    keep(template) {
+      const temporary = `${cacheFile}.${process.pid}.tmp`;
+      try {
+        fs.mkdirSync(cacheDir, { recursive: true });
+        fs.copyFileSync(template, temporary);
+        fs.renameSync(temporary, cacheFile);
+        for (const name of fs.readdirSync(cacheDir)) {
+          if (name.startsWith(PREFIX) && name.endsWith('.sqlite') && name !== path.basename(cacheFile)) fs.rmSync(path.join(cacheDir, name), { force: true });
+        }
+      } catch {
+        try {
+          fs.rmSync(temporary, { force: true });
+        } catch {
+          // The run goes on; the next one builds the template again.
+        }
+      }
+    },
+  };
+}
+
+/** better-sqlite3's version, read without loading it; undefined if it is not installed (the build then says so). */
+function sqliteVersion(): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const manifest = require.resolve('better-sqlite3/package.json');
+    return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
