@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { writeCacheFile } from './shared/cache-file';
 import { shortHash } from './shared/short-hash';
 
 /** Relative to the working directory, beside the duration cache and the run report (git-ignored with them). */
@@ -81,32 +82,9 @@ function readIfPresent(file: string): Buffer | undefined {
   }
 }
 
-/** Written whole under a temporary name, then renamed: two workers writing at once leave one complete file. */
+/** What this process compiled, for the next one of its kind (the files of an older bundle or Node removed). */
 function writeCodeCache(script: vm.Script, cacheFile: string): void {
-  const temporary = `${cacheFile}.${process.pid}.tmp`;
-  try {
-    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-    fs.writeFileSync(temporary, script.createCachedData());
-    fs.renameSync(temporary, cacheFile);
-    removeOtherKeys(cacheFile);
-  } catch {
-    removeQuietly(temporary);
-  }
-}
-
-function removeQuietly(file: string): void {
-  try {
-    fs.rmSync(file, { force: true });
-  } catch {
-    // Nothing to report at exit: the next run tries again.
-  }
-}
-
-/** The caches of an older bundle or another Node for the same role: one file per role is kept. */
-function removeOtherKeys(cacheFile: string): void {
   const name = path.basename(cacheFile);
-  const prefix = name.slice(0, name.lastIndexOf('-') + 1);
-  for (const other of fs.readdirSync(path.dirname(cacheFile))) {
-    if (other !== name && other.startsWith(prefix) && other.endsWith('.bin')) fs.rmSync(path.join(path.dirname(cacheFile), other), { force: true });
-  }
+  const kind = name.slice(0, name.lastIndexOf('-') + 1);
+  writeCacheFile(cacheFile, (temporary) => fs.writeFileSync(temporary, script.createCachedData()), (other) => other.startsWith(kind) && other.endsWith('.bin'));
 }

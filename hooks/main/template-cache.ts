@@ -7,6 +7,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeCacheFile } from '../shared/cache-file';
 import { shortHash } from '../shared/short-hash';
 
 /** Beside the duration cache and the run report (git-ignored with them). */
@@ -34,21 +35,7 @@ export function templateCache(sql: string, cacheDir: string = path.resolve(TEMPL
   return {
     file: fs.existsSync(cacheFile) ? cacheFile : undefined,
     keep(template) {
-      const temporary = `${cacheFile}.${process.pid}.tmp`;
-      try {
-        fs.mkdirSync(cacheDir, { recursive: true });
-        fs.copyFileSync(template, temporary);
-        fs.renameSync(temporary, cacheFile);
-        for (const name of fs.readdirSync(cacheDir)) {
-          if (name.startsWith(PREFIX) && name.endsWith('.sqlite') && name !== path.basename(cacheFile)) fs.rmSync(path.join(cacheDir, name), { force: true });
-        }
-      } catch {
-        try {
-          fs.rmSync(temporary, { force: true });
-        } catch {
-          // The run goes on; the next one builds the template again.
-        }
-      }
+      writeCacheFile(cacheFile, (temporary) => fs.copyFileSync(template, temporary), (name) => name.startsWith(PREFIX) && name.endsWith('.sqlite'));
     },
   };
 }
