@@ -86,5 +86,6 @@ function readIfPresent(file: string): Buffer | undefined {
 function writeCodeCache(script: vm.Script, cacheFile: string): void {
   const name = path.basename(cacheFile);
   const kind = name.slice(0, name.lastIndexOf('-') + 1);
-  writeCacheFile(cacheFile, (temporary) => fs.writeFileSync(temporary, script.createCachedData()), (other) => other.startsWith(kind) && other.endsWith('.bin'));
+  // The code cache folder sits in the project's cache folder, which a run creates.
+  writeCacheFile(path.dirname(path.dirname(cacheFile)), cacheFile, (temporary) => fs.writeFileSync(temporary, script.createCachedData()), (other) => other.startsWith(kind) && other.endsWith('.bin'));
 }

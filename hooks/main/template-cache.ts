@@ -35,7 +35,7 @@ export function templateCache(sql: string, cacheDir: string = path.resolve(TEMPL
   return {
     file: fs.existsSync(cacheFile) ? cacheFile : undefined,
     keep(template) {
-      writeCacheFile(cacheFile, (temporary) => fs.copyFileSync(template, temporary), (name) => name.startsWith(PREFIX) && name.endsWith('.sqlite'));
+      writeCacheFile(cacheDir, cacheFile, (temporary) => fs.copyFileSync(template, temporary), (name) => name.startsWith(PREFIX) && name.endsWith('.sqlite'));
     },
   };
 }

@@ -2,11 +2,14 @@
 // the template database). Runs in: any process. Whole or not at all: written under a temporary name, then
 // renamed, so a reader (or a second process writing the same file) never sees half of one; and alone of its
 // kind, so the files of an older key do not pile up. A cache that cannot be written costs only time.
+// Written only into a cache folder that exists: a run makes it (the duration cache, the run report), while a
+// script that merely imports the plugin, or a run with both of those off, leaves no folder behind.
 
 import fs from 'node:fs';
 import path from 'node:path';
 
-export function writeCacheFile(file: string, write: (temporary: string) => void, sameKind: (name: string) => boolean): void {
+export function writeCacheFile(root: string, file: string, write: (temporary: string) => void, sameKind: (name: string) => boolean): void {
+  if (!fs.existsSync(root)) return;
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -119,6 +119,13 @@ describe('the bundle loader and its code cache', function () {
     expect(fs.readFileSync(only('main')).equals(Buffer.alloc(4096, 7))).to.equal(false);
   });
 
+  it('writes nothing where the project has no cache folder (a script that only imports the plugin)', () => {
+    cache = path.join(dir, 'no-project-cache', 'code-cache');
+    const run = load();
+    expect(run.result).to.deep.equal({ value: 42, sameAsRequire: true, runs: 1 });
+    expect(fs.existsSync(path.join(dir, 'no-project-cache'))).to.equal(false);
+  });
+
   it('loads the bundle, silently, where no cache can be written', () => {
     fs.writeFileSync(cache, 'a file where the cache folder would be');
     const run = load();

@@ -15,6 +15,7 @@ describe('the template database cache (unit)', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'template-cache-'));
     cacheDir = path.join(dir, 'cache');
+    fs.mkdirSync(cacheDir);
     schema = path.join(dir, 'schema.sql');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -90,7 +91,14 @@ describe('the template database cache (unit)', () => {
     expect(cached()).to.deep.equal([]);
   });
 
+  it('makes no cache folder: where none is, nothing is kept', () => {
+    fs.rmSync(cacheDir, { recursive: true });
+    expect(tables(build('CREATE TABLE items (name TEXT);'))).to.deep.equal(['items']);
+    expect(fs.existsSync(cacheDir)).to.equal(false);
+  });
+
   it('builds as usual where nothing can be cached', () => {
+    fs.rmSync(cacheDir, { recursive: true });
     fs.writeFileSync(cacheDir, 'a file where the cache folder would be');
     expect(tables(build('CREATE TABLE items (name TEXT);'))).to.deep.equal(['items']);
     expect(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp'))).to.deep.equal([]);
