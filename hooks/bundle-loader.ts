@@ -11,11 +11,11 @@ import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { writeCacheFile } from './shared/cache-file';
+import { PROJECT_CACHE_DIR, writeCacheFile } from './shared/cache-file';
 import { shortHash } from './shared/short-hash';
 
 /** Relative to the working directory, beside the duration cache and the run report (git-ignored with them). */
-export const CODE_CACHE_DIR = path.join('.mocha-isolation', 'code-cache');
+export const CODE_CACHE_DIR = path.join(PROJECT_CACHE_DIR, 'code-cache');
 
 type ModuleInternals = typeof Module & { _nodeModulePaths(from: string): string[] };
 

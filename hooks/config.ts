@@ -4,6 +4,7 @@
 import { MAX_SEED } from './ordering/shuffle';
 import { parseLeakPolicies } from './shared/leak-policies';
 import type { LeakPolicies, LeakPolicy } from './shared/leak-report';
+import { PROJECT_CACHE_DIR } from './shared/cache-file';
 
 export type { LeakPolicies, LeakPolicy };
 export { checksLeaks, parseLeakPolicies } from './shared/leak-policies';
@@ -33,10 +34,10 @@ export const ENV = {
 } as const;
 
 /** Where per-file durations are kept between runs, relative to the working directory (git-ignored). */
-export const DEFAULT_DURATIONS_FILE = '.mocha-isolation/durations.json';
+export const DEFAULT_DURATIONS_FILE = `${PROJECT_CACHE_DIR}/durations.json`;
 
 /** The run report's page, relative to the working directory (git-ignored with the cache). */
-export const DEFAULT_REPORT_FILE = '.mocha-isolation/report.html';
+export const DEFAULT_REPORT_FILE = `${PROJECT_CACHE_DIR}/report.html`;
 
 const ENV_PREFIX = 'ISOLATION_';
 const KNOWN_VARIABLES: ReadonlySet<string> = new Set(Object.values(ENV));

@@ -7,11 +7,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeCacheFile } from '../shared/cache-file';
+import { PROJECT_CACHE_DIR, writeCacheFile } from '../shared/cache-file';
 import { shortHash } from '../shared/short-hash';
 
-/** Beside the duration cache and the run report (git-ignored with them). */
-export const TEMPLATE_CACHE_DIR = '.mocha-isolation';
 const PREFIX = 'template-';
 
 // Rows written by the schema itself, with a value SQLite works out when the statement runs.
@@ -25,7 +23,7 @@ export interface TemplateCache {
   keep(template: string): void;
 }
 
-export function templateCache(sql: string, cacheDir: string = path.resolve(TEMPLATE_CACHE_DIR)): TemplateCache {
+export function templateCache(sql: string, cacheDir: string = path.resolve(PROJECT_CACHE_DIR)): TemplateCache {
   const nothing: TemplateCache = { file: undefined, keep: () => undefined };
   if (WRITES_ROWS.test(sql) && VARIES_PER_RUN.test(sql)) return nothing;
   const version = sqliteVersion();

@@ -8,6 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** The plugin's folder in the project, relative to the working directory (git-ignored): every file it keeps
+ *  between runs (duration cache, run record and report, leak report, the caches) goes in it. */
+export const PROJECT_CACHE_DIR = '.mocha-isolation';
+
 export function writeCacheFile(root: string, file: string, write: (temporary: string) => void, sameKind: (name: string) => boolean): void {
   if (!fs.existsSync(root)) return;
   const temporary = `${file}.${process.pid}.tmp`;
