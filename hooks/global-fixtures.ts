@@ -17,6 +17,8 @@ const runSetup = (): typeof import('./main/run-setup') => require('./main/run-se
 const runTeardown = (): typeof import('./main/run-teardown') => require('./main/run-teardown') as typeof import('./main/run-teardown');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pairedEvents = (): typeof import('./main/paired-events') => require('./main/paired-events') as typeof import('./main/paired-events');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const idleDeaths = (): typeof import('./main/idle-worker-deaths') => require('./main/idle-worker-deaths') as typeof import('./main/idle-worker-deaths');
 
 
 type RunRunner = Runner & { isParallelMode?(): boolean; workerReporter(reporter: string): Runner };
@@ -36,13 +38,17 @@ export function globalSetup(this: RunRunner | undefined): void {
   runner.workerReporter(require.resolve(WORKER_REPORTER_FILE));
   counter = lostTests().countReportedTests(runner, process.cwd());
   lostTests().accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED);
+  stopWatchingWorkers = idleDeaths().failOnIdleWorkerDeaths(runner, config.runDir as string, process.cwd());
   // Last: it counts the listeners everything above attached.
   pairedEvents().leanWorkerStream(runner, process.env);
 }
 
 let counter: TestCounter | undefined;
+let stopWatchingWorkers: (() => void) | undefined;
 
 export function globalTeardown(): void {
+  stopWatchingWorkers?.();
+  stopWatchingWorkers = undefined;
   runTeardown().tearDownRun(counter);
   counter = undefined;
 }

@@ -55,7 +55,7 @@ export function accountForLostTests(runner: Runner, runDir: string, cwd: string,
     const mocha = loadedMocha();
     if (marker === undefined) {
       const reason = error instanceof Error ? error.message : String(error);
-      report(target, mocha, file, ['the file failed to load'], new Error(`${key} failed to load: ${reason}`));
+      reportTest(target, mocha, file, ['the file failed to load'], new Error(`${key} failed to load: ${reason}`));
       return undefined;
     }
     reportMarker(target, mocha, file, marker, seed);
@@ -70,15 +70,16 @@ function reportMarker(runner: FailingRunner, mocha: MochaModule, file: string, m
     const outcome = marker.outcomes?.[titlePath];
     const titles = titlePath.split(TITLE_SEPARATOR);
     if (outcome === 'passed' || outcome === 'pending') {
-      report(runner, mocha, file, titles, outcome);
+      reportTest(runner, mocha, file, titles, outcome);
       continue;
     }
     const what = outcome === 'failed' ? 'it failed, and its error was lost' : marker.test === titles.join(' ') ? 'it was running' : 'it did not run';
-    report(runner, mocha, file, titles, new Error(`${death}; ${what}.${replay}`));
+    reportTest(runner, mocha, file, titles, new Error(`${death}; ${what}.${replay}`));
   }
 }
 
-function report(runner: FailingRunner, mocha: MochaModule, file: string, titles: string[], outcome: Error | 'passed' | 'pending'): void {
+/** Tells the main process's reporters about a test no worker could report, as a test of `file`. */
+export function reportTest(runner: Runner, mocha: MochaModule, file: string, titles: string[], outcome: Error | 'passed' | 'pending'): void {
   let parent = new mocha.Suite('');
   parent.root = true;
   for (const title of titles.slice(0, -1)) {
@@ -98,7 +99,7 @@ function report(runner: FailingRunner, mocha: MochaModule, file: string, titles:
     test.pending = true;
     runner.emit('pending', test);
   } else {
-    runner.fail(test, outcome);
+    (runner as FailingRunner).fail(test, outcome);
   }
   runner.emit('test end', test);
 }

@@ -1,9 +1,12 @@
 // Records which file this worker is running and the tests it loaded (and, if the process exits mid-file, the
 // running test and the outcomes so far), so the main process can account for every test when the worker dies.
 // Runs in: worker, written once per file; outcomes are kept in memory and written only by the exit handler.
+// Between files, an error the worker cannot survive (a rejection nobody awaited, mocha issue 5184) is written
+// as its last words: every event of its files was delivered, so nothing else would say why it died.
 
 import fs from 'node:fs';
-import type { Outcome, RunLayout, WorkerMarker } from '../shared/run-layout';
+import path from 'node:path';
+import type { LastWords, Outcome, RunLayout, WorkerMarker } from '../shared/run-layout';
 import { placeOf } from './test-titles';
 
 type MarkedTest = Parameters<typeof placeOf>[0];
@@ -22,6 +25,26 @@ export function createFileMarker(layout: RunLayout, workerId: string): FileMarke
   // By test object: a test's place (its key in the marker) is worked out only if the process exits mid-file.
   let outcomes = new Map<MarkedTest, Outcome>();
   const write = (): void => fs.writeFileSync(markerPath, JSON.stringify(marker));
+  let lastFile: string | undefined;
+  // A monitor changes nothing about how the error is handled: mocha's own handlers still decide.
+  process.on('uncaughtExceptionMonitor', (error: unknown, origin: string) => {
+    if (marker !== undefined) return;
+    const words: LastWords = {
+      workerId,
+      pid: process.pid,
+      after: lastFile,
+      origin,
+      message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    };
+    try {
+      const file = layout.lastWords(process.pid);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(words));
+    } catch {
+      // The run folder is gone only when the run is over.
+    }
+  });
   process.on('exit', () => {
     if (marker === undefined) return;
     if (runningTest !== undefined) marker.test = runningTest.title;
@@ -37,6 +60,7 @@ export function createFileMarker(layout: RunLayout, workerId: string): FileMarke
       write();
     },
     fileEnded() {
+      lastFile = marker?.file ?? lastFile;
       marker = undefined;
       outcomes = new Map();
       fs.rmSync(markerPath, { force: true });
@@ -58,6 +82,8 @@ export function reportExitMidRun(running: () => { file: string; test: string | u
   process.on('exit', (code) => {
     const now = running();
     if (now === undefined) return;
+    // Tests did not run: never a green exit.
+    if (code === 0) process.exitCode = 1;
     const test = now.test === undefined ? '' : `, in test "${now.test}"`;
     process.stderr.write(
       `mocha-isolation: the test process exited with code ${code} while running ${now.file}${test}; the rest of the run did not run. ` +

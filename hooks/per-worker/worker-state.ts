@@ -15,6 +15,7 @@ import { fullTitleOf } from './test-titles';
 import { reportDroppedTests } from './dropped-tests';
 import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox';
 import { type ProjectFakes, projectFakes } from './fakes';
+import { type ExitGuard, guardProcessExit } from './exit-guard';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './outcome-gate';
 import { createLeakChecks, type LeakChecks } from './leak-checks';
@@ -54,6 +55,9 @@ export class WorkerState {
   /** Fresh project modules per spec file (isolation.modules), and support modules' import-time hooks. */
   private readonly modules: ModuleIsolation;
   private runner: Runner | undefined;
+  /** Until the attached runner ends: mocha's own process.exit comes after it. */
+  private runnerRunning = false;
+  private readonly exitGuard: ExitGuard;
 
   constructor(config: IsolationConfig) {
     if (config.runDir === undefined) {
@@ -81,6 +85,7 @@ export class WorkerState {
     this.fakes = projectFakes(this.cwd);
     this.modules = new ModuleIsolation(config, this.layout, this.cwd);
     this.leaks = createLeakChecks(config.leaks, { serial: config.workerId === undefined, tempFolder }, (leaks) => this.stats.leaked(leaks));
+    this.exitGuard = guardProcessExit(() => (this.runnerRunning ? this.running() : undefined));
   }
 
   /**
@@ -89,6 +94,10 @@ export class WorkerState {
    */
   attachRunner(runner: Runner, fileEvents: boolean): void {
     this.runner = runner;
+    this.runnerRunning = true;
+    runner.once('end', () => {
+      if (this.runner === runner) this.runnerRunning = false;
+    });
     this.gate = gateOutcomes(runner);
     reportDroppedTests(runner, (fullTitle) => this.selection.has(fullTitle));
     if (!fileEvents || this.fileEvents) return;
@@ -172,6 +181,7 @@ export class WorkerState {
     this.leaks.testStarted(suiteChanged);
     this.fakes.tracked()?.testStarted();
     this.marker?.testStarted(info);
+    this.exitGuard.takeCall();
     this.stats.testStarting(info.file);
     return serial ? this.serialLock.acquire() : undefined;
   }
@@ -191,6 +201,11 @@ export class WorkerState {
     // the leak check over all of it, and last the @serial lock, held until everything else is back. A Scope runs
     // what it was given last first.
     const cleanup = new Scope('test', info);
+    // A test that caught the guard's error still called process.exit: it fails all the same.
+    const exitCall = this.exitGuard.takeCall();
+    if (exitCall !== undefined && test.state !== 'failed') cleanup.defer(() => {
+      throw exitCall;
+    });
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
     const leaks = this.leaks;
     if (leaks.enabled) {
@@ -233,11 +248,11 @@ export class WorkerState {
     this.stats.testEnded(fullTitleOf(test), outcome, test.duration);
   }
 
-  /** The file and test running now, for a report if the process dies. */
-  private running(): { file: string; test: string | undefined } | undefined {
+  /** The file and test running now (the test's or a hook's title), for a report if the process dies. */
+  private running(): { file: string; test: string | undefined; title: string } | undefined {
     const file = this.file?.key ?? (this.test?.info.file === undefined ? undefined : specKey(this.test.info.file, this.cwd));
     if (file === undefined) return undefined;
-    return { file, test: this.test?.info.title };
+    return { file, test: this.test?.info.title, title: this.test?.info.title ?? `a hook of ${file}` };
   }
 
   hasScope(): boolean {

@@ -80,6 +80,19 @@ export interface RunLayout {
   workerTemp(workerId: string | undefined): string;
   marker(workerId: string): string;
   statsRecord(pid: number): string;
+  /** What a worker that died between files last threw (its file's events were all delivered; nothing else says). */
+  lastWords(pid: number): string;
+}
+
+/** What a worker writes when an error it cannot survive comes between files (a late rejection, mocha issue 5184). */
+export interface LastWords {
+  workerId: string;
+  pid: number;
+  /** The file the worker ran last: what threw was most likely started by one of its tests. */
+  after: string | undefined;
+  origin: string;
+  message: string;
+  stack: string | undefined;
 }
 
 export function runLayout(root: string): RunLayout {
@@ -94,6 +107,7 @@ export function runLayout(root: string): RunLayout {
     workerTemp: (workerId) => path.join(root, `tmp-${workerId ?? 'serial'}`),
     marker: (workerId) => path.join(root, 'workers', `${workerId}.json`),
     statsRecord: (pid) => path.join(root, 'stats', `${pid}.json`),
+    lastWords: (pid) => path.join(root, 'last-words', `${pid}.json`),
   };
 }
 
