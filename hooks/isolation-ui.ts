@@ -10,12 +10,14 @@
 import type { Suite } from 'mocha';
 import { ENV } from './config';
 import { ensureProcessState } from './process-state';
+import { reportLoadFailuresAsTests } from './per-worker/load-failures';
 import { loadedMocha } from './shared/mocha-module';
 
 type BindInterface = (suite: Suite) => void;
 
 export default function isolationInterface(suite: Suite): void {
   bindProjectInterface(suite, process.env[ENV.ui] ?? 'bdd');
+  reportLoadFailuresAsTests();
   // After the project interface's own pre-require listener, which puts before/after/describe on the context.
   suite.on('pre-require', (context: Record<string, unknown>, file: string) => ensureProcessState().fileLoading(context, suite, file));
   suite.on('post-require', (_context: unknown, file: string) => ensureProcessState().fileLoaded(file));

@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { runLayout, type WorkerMarker } from '../shared/run-layout';
+import { type Outcome, outcomeJournal, runLayout, type WorkerMarker } from '../shared/run-layout';
 
 /** A worker writes its marker when it starts a file and removes it when the file ends; one left over is a death. */
 export function readLeftoverMarkers(runDir: string): WorkerMarker[] {
@@ -18,7 +18,10 @@ export function readLeftoverMarkers(runDir: string): WorkerMarker[] {
   const markers: WorkerMarker[] = [];
   for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
     try {
-      markers.push(JSON.parse(fs.readFileSync(path.join(folder, name), 'utf8')) as WorkerMarker);
+      const file = path.join(folder, name);
+      const marker = JSON.parse(fs.readFileSync(file, 'utf8')) as WorkerMarker;
+      marker.outcomes = readOutcomes(outcomeJournal(file));
+      markers.push(marker);
     } catch {
       // A worker killed in the middle of writing its marker leaves a partial file; the others still count.
     }
@@ -33,4 +36,24 @@ export function reportDeadWorkers(runDir: string, seed: string | undefined, prin
     print(`mocha-isolation: worker ${marker.workerId} (pid ${marker.pid}) died while running ${marker.file}${test}.${replay}`);
     process.exitCode = process.exitCode || 1;
   }
+}
+
+/** The outcomes a worker appended before it died; a line cut short by the death is left out. */
+function readOutcomes(journal: string): Record<string, Outcome> {
+  const outcomes: Record<string, Outcome> = {};
+  let text = '';
+  try {
+    text = fs.readFileSync(journal, 'utf8');
+  } catch {
+    return outcomes;
+  }
+  for (const line of text.split('\n')) {
+    try {
+      const [place, outcome] = JSON.parse(line) as [string, Outcome];
+      outcomes[place] = outcome;
+    } catch {
+      // the empty last line, or one the death cut short
+    }
+  }
+  return outcomes;
 }

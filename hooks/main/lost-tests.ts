@@ -55,7 +55,7 @@ export function accountForLostTests(runner: Runner, runDir: string, cwd: string,
     const mocha = loadedMocha();
     if (marker === undefined) {
       const reason = error instanceof Error ? error.message : String(error);
-      reportTest(target, mocha, file, ['the file failed to load'], new Error(`${key} failed to load: ${reason}`));
+      reportTest(target, mocha, file, [`${key} failed to load`], new Error(`${key} failed to load: ${reason}`));
       return undefined;
     }
     reportMarker(target, mocha, file, marker, seed);
@@ -73,7 +73,15 @@ function reportMarker(runner: FailingRunner, mocha: MochaModule, file: string, m
       reportTest(runner, mocha, file, titles, outcome);
       continue;
     }
-    const what = outcome === 'failed' ? 'it failed, and its error was lost' : marker.test === titles.join(' ') ? 'it was running' : 'it did not run';
+    // Killed outright (SIGKILL), a worker says nothing at exit: the tests it had not reported may have been running.
+    const what =
+      outcome === 'failed'
+        ? 'it failed, and its error was lost'
+        : marker.test === titles.join(' ')
+          ? 'it was running'
+          : marker.test === undefined
+            ? 'it had not reported when the worker was killed (it was running, or had not started)'
+            : 'it did not run';
     reportTest(runner, mocha, file, titles, new Error(`${death}; ${what}.${replay}`));
   }
 }

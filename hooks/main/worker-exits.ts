@@ -5,8 +5,12 @@
 // already died (process.abort, a signal, an unhandled rejection between files) never emits it again, so the
 // pool waits forever: it starts no worker for the files still queued and never finishes, the event loop
 // empties, and the run ended with exit 0 and no output at all. Here a listener added after the process ended
-// is called at once, with the exit it missed, so the pool replaces the worker and goes on.
+// is called at once, with the exit it missed. A worker that dies in a task is also left waiting: workerpool
+// rejects the task before it forgets it, and the rejection stops the dead worker while it still looks busy, so
+// the pool's "next task" never comes. After each death the pool is handed a no-op task (workerpool's public
+// `exec('methods')`), which makes it dispatch what is queued to a new worker.
 
+import path from 'node:path';
 import type { ChildProcess, fork as forkFunction } from 'node:child_process';
 
 export interface WorkerExit {
@@ -25,22 +29,61 @@ const WORKER_SCRIPT = /[\\/]mocha[\\/]lib[\\/]nodejs[\\/]worker\.c?js$/;
 type ForkArgs = Parameters<typeof forkFunction>;
 type Listener = (...args: unknown[]) => void;
 
+interface Pool {
+  exec(method: string): Promise<unknown>;
+}
+interface WorkerpoolModule {
+  pool: (...args: unknown[]) => Pool;
+}
+
 export function watchWorkerExits(onExit: (exit: WorkerExit) => void): WorkerExitWatch {
+  const pools: Pool[] = [];
+  const nudgePools = (): void => {
+    for (const pool of pools) pool.exec('methods').catch(() => undefined);
+  };
   // The module object itself (workerpool reads `require('child_process').fork` when it forks), not a copy.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const childProcess = require('node:child_process') as typeof import('node:child_process');
   const fork = childProcess.fork;
   const watched = function watchedFork(this: unknown, ...args: ForkArgs): ChildProcess {
     const child = fork.apply(this, args);
-    if (typeof args[0] === 'string' && WORKER_SCRIPT.test(args[0])) answerLateExitListeners(child, onExit);
+    if (typeof args[0] === 'string' && WORKER_SCRIPT.test(args[0])) {
+      answerLateExitListeners(child, (exit) => {
+        onExit(exit);
+        // After the pool's own reaction to the death (its list no longer holds the dead worker).
+        if (exit.code !== 0 || exit.signal !== null) setImmediate(nudgePools);
+      });
+    }
     return child;
   } as typeof forkFunction;
   childProcess.fork = watched;
+  const workerpool = mochasWorkerpool();
+  const createPool = workerpool?.pool;
+  if (workerpool !== undefined && typeof createPool === 'function') {
+    workerpool.pool = function watchedPool(this: unknown, ...args: unknown[]): Pool {
+      const pool = createPool.apply(this, args);
+      pools.push(pool);
+      return pool;
+    };
+  }
   return {
     stop() {
       if (childProcess.fork === watched) childProcess.fork = fork;
+      if (workerpool !== undefined && createPool !== undefined) workerpool.pool = createPool;
+      pools.length = 0;
     },
   };
+}
+
+/** The workerpool module mocha's pool requires (its own dependency, wherever npm put it). */
+function mochasWorkerpool(): WorkerpoolModule | undefined {
+  try {
+    const mochaDir = path.dirname(require.resolve('mocha/package.json'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(require.resolve('workerpool', { paths: [mochaDir] })) as WorkerpoolModule;
+  } catch {
+    return undefined;
+  }
 }
 
 function answerLateExitListeners(child: ChildProcess, onExit: (exit: WorkerExit) => void): void {
@@ -54,7 +97,9 @@ function answerLateExitListeners(child: ChildProcess, onExit: (exit: WorkerExit)
     child[method] = function lateAware(event: string, listener: Listener): ChildProcess {
       if (event !== 'exit' || ended === undefined) return original(event, listener);
       const { code, signal } = ended;
-      process.nextTick(() => listener.call(child, code, signal));
+      // Not sooner: the pool drops the dead worker from its list a few promise ticks after its exit, and a
+      // worker it asks for in between must not be this one.
+      setImmediate(() => listener.call(child, code, signal));
       return child;
     } as ChildProcess['on'];
   }

@@ -1,12 +1,12 @@
 // Records which file this worker is running and the tests it loaded (and, if the process exits mid-file, the
 // running test and the outcomes so far), so the main process can account for every test when the worker dies.
-// Runs in: worker, written once per file; outcomes are kept in memory and written only by the exit handler.
+// Runs in: worker, written once per file, its outcomes appended per test, the running test written at exit.
 // Between files, an error the worker cannot survive (a rejection nobody awaited, mocha issue 5184) is written
 // as its last words: every event of its files was delivered, so nothing else would say why it died.
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LastWords, Outcome, RunLayout, WorkerMarker } from '../shared/run-layout';
+import { type LastWords, type Outcome, outcomeJournal, type RunLayout, type WorkerMarker } from '../shared/run-layout';
 import { placeOf } from './test-titles';
 
 type MarkedTest = Parameters<typeof placeOf>[0];
@@ -20,10 +20,12 @@ export interface FileMarker {
 
 export function createFileMarker(layout: RunLayout, workerId: string): FileMarker {
   const markerPath = layout.marker(workerId);
+  const journalPath = outcomeJournal(markerPath);
   let marker: WorkerMarker | undefined;
   let runningTest: { readonly title: string } | undefined;
-  // By test object: a test's place (its key in the marker) is worked out only if the process exits mid-file.
-  let outcomes = new Map<MarkedTest, Outcome>();
+  // Each outcome is appended as it comes (one short write per test), so a worker killed outright (SIGKILL, the
+  // out-of-memory killer), which runs no exit handler, still tells which of its tests passed.
+  let journal: number | undefined;
   const write = (): void => fs.writeFileSync(markerPath, JSON.stringify(marker));
   let lastFile: string | undefined;
   // A monitor changes nothing about how the error is handled: mocha's own handlers still decide.
@@ -46,30 +48,31 @@ export function createFileMarker(layout: RunLayout, workerId: string): FileMarke
     }
   });
   process.on('exit', () => {
-    if (marker === undefined) return;
-    if (runningTest !== undefined) marker.test = runningTest.title;
-    marker.outcomes = {};
-    for (const [test, outcome] of outcomes) marker.outcomes[placeOf(test)] = outcome;
+    if (marker === undefined || runningTest === undefined) return;
+    marker.test = runningTest.title;
     write();
   });
   return {
     fileStarted(file, tests) {
       marker = { workerId, pid: process.pid, file, tests };
-      outcomes = new Map();
       runningTest = undefined;
       write();
+      if (journal !== undefined) fs.closeSync(journal);
+      journal = fs.openSync(journalPath, 'w');
     },
     fileEnded() {
       lastFile = marker?.file ?? lastFile;
       marker = undefined;
-      outcomes = new Map();
+      if (journal !== undefined) fs.closeSync(journal);
+      journal = undefined;
+      fs.rmSync(journalPath, { force: true });
       fs.rmSync(markerPath, { force: true });
     },
     testStarted(test) {
       runningTest = test;
     },
     outcome(test, outcome) {
-      if (marker !== undefined) outcomes.set(test, outcome);
+      if (journal !== undefined) fs.writeSync(journal, `${JSON.stringify([placeOf(test), outcome])}\n`);
     },
   };
 }

@@ -95,6 +95,11 @@ export interface LastWords {
   stack: string | undefined;
 }
 
+/** Where a worker appends the outcomes of its marker's file, one JSON array [place, outcome] per line. */
+export function outcomeJournal(markerPath: string): string {
+  return markerPath.replace(/\.json$/, '.outcomes');
+}
+
 export function runLayout(root: string): RunLayout {
   return {
     root,
