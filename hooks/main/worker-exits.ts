@@ -7,8 +7,8 @@
 // empties, and the run ended with exit 0 and no output at all. Here a listener added after the process ended
 // is called at once, with the exit it missed. A worker that dies in a task is also left waiting: workerpool
 // rejects the task before it forgets it, and the rejection stops the dead worker while it still looks busy, so
-// the pool's "next task" never comes. After each death the pool is handed a no-op task (workerpool's public
-// `exec('methods')`), which makes it dispatch what is queued to a new worker.
+// the pool's "next task" never comes. After each death, while files are queued, the pool is handed a no-op task
+// (workerpool's public `exec('methods')`), which makes it dispatch what is queued to a new worker.
 
 import path from 'node:path';
 import type { ChildProcess, fork as forkFunction } from 'node:child_process';
@@ -31,6 +31,7 @@ type Listener = (...args: unknown[]) => void;
 
 interface Pool {
   exec(method: string): Promise<unknown>;
+  stats(): { pendingTasks: number };
 }
 interface WorkerpoolModule {
   pool: (...args: unknown[]) => Pool;
@@ -39,7 +40,8 @@ interface WorkerpoolModule {
 export function watchWorkerExits(onExit: (exit: WorkerExit) => void): WorkerExitWatch {
   const pools: Pool[] = [];
   const nudgePools = (): void => {
-    for (const pool of pools) pool.exec('methods').catch(() => undefined);
+    // Only while files wait: a task given to a pool that is done would start a worker nobody stops.
+    for (const pool of pools) if (pool.stats().pendingTasks > 0) pool.exec('methods').catch(() => undefined);
   };
   // The module object itself (workerpool reads `require('child_process').fork` when it forks), not a copy.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fixtureDir, removeWork, runFixture, titles, type FixtureOptions, type FixtureResult } from './support/run-fixture';
+
+// Issue 19 §1: whatever happens to a process, the exit status is non-zero when a loaded test did not pass or did
+// not run, and the reporters (JSON here, JUnit below) list every loaded test once. Each scenario failed on the
+// previous main: exit 0 with no output, an empty JUnit file, or a run aborted at load.
+
+const SEEDS = [1, 2, 3];
+
+async function run(name: string, options: FixtureOptions): Promise<FixtureResult> {
+  const result = await runFixture(name, options);
+  removeWork(result);
+  expect(result.leftovers, 'the run left files in its temp folder').to.deep.equal([]);
+  return result;
+}
+
+/** The JUnit file mocha's xunit reporter writes for the same run: its counts. */
+async function junitCounts(name: string, options: FixtureOptions): Promise<{ tests: number; failed: number; cases: number }> {
+  const output = path.join(fixtureDir(name), 'junit.xml');
+  const result = await runFixture(name, { ...options, args: [...(options.args ?? []), '--reporter-option', `output=${output}`], reporter: 'xunit' });
+  removeWork(result);
+  const xml = fs.readFileSync(output, 'utf8');
+  fs.rmSync(output);
+  const head = /<testsuite[^>]*>/.exec(xml)?.[0] ?? '';
+  const count = (field: string): number => Number(new RegExp(` ${field}="(\\d+)"`).exec(head)?.[1] ?? Number.NaN);
+  return { tests: count('tests'), failed: count('failures') + count('errors'), cases: xml.match(/<testcase /g)?.length ?? 0 };
+}
+
+describe('a run never goes green while tests did not run (fixtures/queued-fail)', () => {
+  for (const [jobs, enders] of [
+    [2, 'a,b'],
+    [3, 'a,b,c'],
+  ] as const) {
+    for (const seed of SEEDS) {
+      it(`runs the queued files when every worker is killed, and counts the tests each passed first (parallel, -j ${jobs}, seed ${seed})`, async () => {
+        const env = { FIXTURE_END: 'kill', FIXTURE_ENDERS: enders, ISOLATION_SHUFFLE: 'files' };
+        const result = await run('queued-fail', { mode: 'parallel', jobs, seed, env });
+        const killed = enders.split(',').length;
+        expect(result.code).to.equal(killed);
+        expect(result.tests).to.have.length(7);
+        expect(titles(result.passes)).to.deep.equal([...Array<string>(3).fill('passes first'), ...Array<string>(3 - killed).fill('ends its process'), 'runs when queued'].sort());
+        expect(result.failures.map((f) => f.err.message)).to.have.length(killed).and.satisfy((messages: string[]) =>
+          messages.every((m) => /^worker \d+ \(pid \d+\) died while running exit-[abc]\.spec\.ts; it had not reported when the worker was killed/.test(m)),
+        );
+      });
+    }
+  }
+
+  it('writes every test into the JUnit file when every worker is killed (parallel, -j 2)', async () => {
+    const counts = await junitCounts('queued-fail', { mode: 'parallel', jobs: 2, seed: 1, env: { FIXTURE_END: 'kill', FIXTURE_ENDERS: 'a,b', ISOLATION_SHUFFLE: 'off' } });
+    expect(counts).to.deep.equal({ tests: 7, failed: 2, cases: 7 });
+  });
+
+  for (const mode of ['serial', 'parallel'] as const) {
+    for (const seed of SEEDS) {
+      it(`fails a test that calls process.exit(0) and runs every other test (${mode}, seed ${seed})`, async () => {
+        const result = await run('queued-fail', { mode, seed, env: { FIXTURE_END: 'exit', FIXTURE_EXIT_CODE: '0', FIXTURE_ENDERS: 'b' } });
+        expect(result.code).to.equal(1);
+        expect(result.tests).to.have.length(7);
+        expect(result.failures.map((f) => f.err.message)).to.deep.equal([
+          `"exit b ends its process" (exit-b.spec.ts) called process.exit(0), which would have ended the run with the rest of its tests unrun. mocha-isolation failed it instead. To test code that exits, stub it in the test: sinon.stub(process, 'exit').`,
+        ]);
+      });
+
+      it(`reports a file that throws while loading as one failure named after it, and runs the others (${mode}, seed ${seed})`, async () => {
+        const result = await run('queued-fail', { mode, seed, env: { FIXTURE_LOAD_THROW: 'c' } });
+        expect(result.code).to.equal(1);
+        expect(result.tests).to.have.length(6);
+        expect(result.failures.map((f) => f.title)).to.deep.equal(['exit-c.spec.ts failed to load']);
+        expect(result.failures[0]?.err.message).to.match(/^exit-c\.spec\.ts failed to load: Error: c broke while loading\nThe other files ran\. If it loads on its own/);
+      });
+    }
+
+    it(`writes the JUnit file of a run with process.exit(0) in a test and a file that throws while loading (${mode})`, async () => {
+      const counts = await junitCounts('queued-fail', { mode, seed: 1, env: { FIXTURE_END: 'exit', FIXTURE_EXIT_CODE: '0', FIXTURE_ENDERS: 'b', FIXTURE_LOAD_THROW: 'a' } });
+      expect(counts).to.deep.equal({ tests: 6, failed: 2, cases: 6 });
+    });
+  }
+
+  it('leaves a file that throws while loading to mocha when --grep could select its failure out (serial)', async () => {
+    const result = await run('queued-fail', { mode: 'serial', seed: 1, env: { FIXTURE_LOAD_THROW: 'c' }, args: ['--grep', 'passes first'] });
+    expect(result.code).to.not.equal(0);
+    expect(result.stderr).to.contain('c broke while loading');
+  });
+});
+
+describe('a worker that dies between files fails the run (fixtures/late-rejection-fail)', () => {
+  for (const seed of SEEDS) {
+    it(`fails the run when a rejection nobody awaited kills a worker after its file ended (parallel, seed ${seed})`, async () => {
+      const result = await run('late-rejection-fail', { mode: 'parallel', seed, env: { ISOLATION_SHUFFLE: 'off' } });
+      expect(result.code).to.equal(1);
+      expect(titles(result.passes)).to.deep.equal(['keeps its worker busy', 'passes', 'starts work it does not await']);
+      expect(result.failures).to.have.length(1);
+      expect(result.failures[0]?.err.message).to.match(
+        /^worker \d+ \(pid \d+\) died after (late|other)\.spec\.ts ended \(exit code 1\): a rejection nobody handled, Error: rejected after the file ended\. (Its stack runs through late\.spec\.ts: a test there started it|A test of late\.spec\.ts most likely started it)/,
+      );
+      expect(result.failures[0]?.file).to.match(/late\.spec\.ts$/);
+    });
+  }
+});
