@@ -3,6 +3,7 @@
 
 import { loadTmp } from '../lazy-tmp';
 import { workerState } from '../per-worker/current';
+import { withOwnListeners } from '../per-worker/leak-watch';
 
 /**
  * A new empty folder, removed when the test ends (pass or fail); called in a before() hook, when the file ends.
@@ -11,7 +12,8 @@ import { workerState } from '../per-worker/current';
 export function tempDir(): string {
   const state = workerState('tempDir');
   const scope = state.currentScope('tempDir');
-  const dir = loadTmp().dirSync({ tmpdir: state.layout.root, prefix: `${scope.kind}-`, unsafeCleanup: true });
+  // tmp adds an 'exit' listener when first loaded, often inside a test: the plugin's, not the test's leak.
+  const dir = withOwnListeners(loadTmp).dirSync({ tmpdir: state.layout.root, prefix: `${scope.kind}-`, unsafeCleanup: true });
   scope.defer(() => dir.removeCallback());
   return dir.name;
 }

@@ -44,9 +44,23 @@ function countTypes(resources: readonly string[]): Map<string, number> {
   return counts;
 }
 
+// Listeners the plugin itself added while a test ran (tmp's 'exit' listener, added when tempDir() first loads
+// it), per PROCESS_EVENTS entry: never the test's leak. They stay for the life of the process.
+const OWN_LISTENERS: number[] = PROCESS_EVENTS.map(() => 0);
+
+/** Runs `load` (which adds process listeners the plugin keeps) so that what it adds is never counted as a leak. */
+export function withOwnListeners<T>(load: () => T): T {
+  const before = PROCESS_EVENTS.map((event) => process.listenerCount(event));
+  try {
+    return load();
+  } finally {
+    PROCESS_EVENTS.forEach((event, i) => (OWN_LISTENERS[i] = (OWN_LISTENERS[i] ?? 0) + Math.max(0, process.listenerCount(event) - (before[i] ?? 0))));
+  }
+}
+
 function listenerCounts(): number[] {
   const counts: number[] = [];
-  for (const event of PROCESS_EVENTS) counts.push(process.listenerCount(event));
+  for (let i = 0; i < PROCESS_EVENTS.length; i += 1) counts.push(process.listenerCount(PROCESS_EVENTS[i] as string) - (OWN_LISTENERS[i] ?? 0));
   return counts;
 }
 

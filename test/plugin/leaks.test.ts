@@ -88,3 +88,15 @@ describe('the leak report (fixtures/leaks)', () => {
     expect(clean.stderr).not.to.contain('left something behind');
   });
 });
+
+describe('the plugin does not trip its own leak checks (fixtures/own-listeners)', () => {
+  for (const mode of ['serial', 'parallel'] as const) {
+    it(`passes a test whose tempDir() loads tmp (its 'exit' listener is the plugin's) with ISOLATION_LEAKS=fail (${mode})`, async () => {
+      const result = await runFixture('own-listeners', { mode, env: { ISOLATION_LEAKS: 'fail' } });
+      removeWork(result);
+      expect(result.failures.map((f) => f.err.message)).to.deep.equal([]);
+      expect(result.passes).to.have.length(1);
+      expect(result.code).to.equal(0);
+    });
+  }
+});
