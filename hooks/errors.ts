@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   ERR_ISOLATION_LEAK: 'With ISOLATION_LEAKS=fail, a test left something behind (variables, servers, handles, listeners)',
   ERR_ISOLATION_DB_TRANSACTION: 'A test ran BEGIN on workerDb() inside the savepoint the plugin rolls back',
   ERR_ISOLATION_PROCESS_EXIT: 'A test or hook called process.exit(), which would have ended the run',
+  ERR_ISOLATION_UNHANDLED_REJECTION: 'A promise was rejected and nobody handled it while a test ran',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

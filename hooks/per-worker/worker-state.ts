@@ -16,6 +16,7 @@ import { reportDroppedTests } from './dropped-tests';
 import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox';
 import { type ProjectFakes, projectFakes } from './fakes';
 import { type ExitGuard, guardProcessExit } from './exit-guard';
+import { describeReason, type RejectionWatch, watchRejections } from './rejection-watch';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './outcome-gate';
 import { createLeakChecks, type LeakChecks } from './leak-checks';
@@ -58,6 +59,7 @@ export class WorkerState {
   /** Until the attached runner ends: mocha's own process.exit comes after it. */
   private runnerRunning = false;
   private readonly exitGuard: ExitGuard;
+  private readonly rejections: RejectionWatch = watchRejections();
 
   constructor(config: IsolationConfig) {
     if (config.runDir === undefined) {
@@ -138,6 +140,7 @@ export class WorkerState {
     const key = specKey(file, this.cwd);
     this.file = { path: file, key, scope: new Scope('file', { title: `file ${key}`, file, serial: false }) };
     this.env.fileStarted(this.loadWrites.get(key));
+    this.rejections.fileStarted();
     this.leaks.fileStarted();
     this.stats.fileStarting(key);
     this.marker?.fileStarted(key, tests);
@@ -206,6 +209,10 @@ export class WorkerState {
     if (exitCall !== undefined && test.state !== 'failed') cleanup.defer(() => {
       throw exitCall;
     });
+    const rejected = this.rejections.take();
+    if (rejected.length > 0) cleanup.defer(() => {
+      throw unhandledRejectionError(info, rejected);
+    });
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
     const leaks = this.leaks;
     if (leaks.enabled) {
@@ -272,4 +279,17 @@ export class WorkerState {
     process.stderr.write(`mocha-isolation: ${problem.message}\n`);
     return undefined;
   }
+}
+
+function unhandledRejectionError(test: TestInfo, reasons: unknown[]): IsolationError {
+  const first = reasons[0];
+  const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more)` : '';
+  const error = new IsolationError(
+    'ERR_ISOLATION_UNHANDLED_REJECTION',
+    `"${test.title}": a promise was rejected and nobody handled it while this test ran, or in a hook just before it: ${describeReason(first)}${more}. ` +
+      'mocha swallows these; await the promise in the test, or handle its rejection.',
+    { reasons: reasons.length },
+  );
+  if (first instanceof Error && first.stack !== undefined) error.stack = `${error.message}\n${first.stack.split('\n').slice(1).join('\n')}`;
+  return error;
 }

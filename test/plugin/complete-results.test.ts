@@ -86,3 +86,24 @@ describe('a run never goes green while tests did not run (fixtures/queued-fail)'
     expect(result.stderr).to.contain('c broke while loading');
   });
 });
+
+describe('a rejection nobody handled fails the test it happened in (fixtures/rejection-fail)', () => {
+  for (const mode of ['serial', 'parallel'] as const) {
+    for (const seed of SEEDS) {
+      it(`fails the test, where mocha alone swallows it and passes (${mode}, seed ${seed})`, async () => {
+        const result = await run('rejection-fail', { mode, seed });
+        expect(result.code).to.equal(1);
+        expect(titles(result.passes)).to.deep.equal(['passes after it', 'passes in another file']);
+        expect(result.failures.map((f) => f.err.message)).to.deep.equal([
+          '"rejects leaves a rejection nobody handles": a promise was rejected and nobody handled it while this test ran, or in a hook just before it: Error: nobody handles this. mocha swallows these; await the promise in the test, or handle its rejection.',
+        ]);
+      });
+    }
+
+    it(`passes every test without the plugin: mocha swallows the rejection (${mode})`, async () => {
+      const result = await run('rejection-fail', { mode, plugin: false });
+      expect(result.code).to.equal(0);
+      expect(result.passes).to.have.length(3);
+    });
+  }
+});
