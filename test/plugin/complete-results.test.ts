@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { fixtureDir, removeWork, runFixture, titles, type FixtureOptions, type FixtureResult } from './support/run-fixture';
+import { removeWork, runFixture, titles, type FixtureOptions, type FixtureResult } from './support/run-fixture';
 
 // Issue 19 §1: whatever happens to a process, the exit status is non-zero when a loaded test did not pass or did
 // not run, and the reporters (JSON here, JUnit below) list every loaded test once. Each scenario failed on the
-// previous main: exit 0 with no output, an empty JUnit file, or a run aborted at load. (A worker killed between
-// files by a late rejection has no test yet: whether the rejection kills the worker depends on timing.)
+// previous main: exit 0 with no output, an empty JUnit file, or a run aborted at load.
 
 const SEEDS = [1, 2, 3];
 
@@ -19,11 +19,13 @@ async function run(name: string, options: FixtureOptions): Promise<FixtureResult
 
 /** The JUnit file mocha's xunit reporter writes for the same run: its counts. */
 async function junitCounts(name: string, options: FixtureOptions): Promise<{ tests: number; failed: number; cases: number }> {
-  const output = path.join(fixtureDir(name), 'junit.xml');
+  // Outside the fixture's folder: two runs of this suite at once must not share it.
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), `junit-${name}-`));
+  const output = path.join(folder, 'junit.xml');
   const result = await runFixture(name, { ...options, args: [...(options.args ?? []), '--reporter-option', `output=${output}`], reporter: 'xunit' });
   removeWork(result);
   const xml = fs.readFileSync(output, 'utf8');
-  fs.rmSync(output);
+  fs.rmSync(folder, { recursive: true });
   const head = /<testsuite[^>]*>/.exec(xml)?.[0] ?? '';
   const count = (field: string): number => Number(new RegExp(` ${field}="(\\d+)"`).exec(head)?.[1] ?? Number.NaN);
   return { tests: count('tests'), failed: count('failures') + count('errors'), cases: xml.match(/<testcase /g)?.length ?? 0 };
@@ -104,6 +106,22 @@ describe('a rejection nobody handled fails the test it happened in (fixtures/rej
       const result = await run('rejection-fail', { mode, plugin: false });
       expect(result.code).to.equal(0);
       expect(result.passes).to.have.length(3);
+    });
+  }
+});
+
+describe('a worker that dies between files fails the run (fixtures/late-rejection-fail)', () => {
+  for (const seed of SEEDS) {
+    it(`fails a test of the file whose late rejection killed its idle worker (parallel, seed ${seed})`, async () => {
+      const result = await run('late-rejection-fail', { mode: 'parallel', seed });
+      expect(result.code).to.equal(1);
+      expect(titles(result.passes)).to.deep.equal(['keeps its worker busy', 'starts work it does not await']);
+      expect(result.failures).to.have.length(1);
+      expect(result.failures[0]?.title).to.match(/^worker \d+ died after this file ended$/);
+      expect(result.failures[0]?.file).to.match(/late\.spec\.ts$/);
+      expect(result.failures[0]?.err.message).to.match(
+        /^worker \d+ \(pid \d+\) died after late\.spec\.ts ended \(exit code 1\): a rejection nobody handled, Error: rejected after the file ended\. A test of late\.spec\.ts most likely started it and did not wait for it/,
+      );
     });
   }
 });
