@@ -48,6 +48,11 @@ export function loadBundle(bundleFile: string, contentHash: string, cacheDir: st
     throw error;
   }
   bundle.loaded = true;
+  // Said once per run (by the main process): the key covers the bundle, Node and its options, so a refusal means
+  // the file was damaged. It costs only this run's compile time.
+  if (compiled.refused && process.env.MOCHA_WORKER_ID === undefined) {
+    process.stderr.write(`mocha-isolation: the code cache "${path.relative(process.cwd(), compiled.cacheFile)}" was refused by V8 (damaged): the plugin loaded without it, and rewrites it.\n`);
+  }
   if (compiled.stale) process.once('exit', () => writeCodeCache(compiled.script, compiled.cacheFile));
   return bundle.exports;
 }
@@ -57,6 +62,8 @@ interface Compiled {
   cacheFile: string;
   /** No cache, or V8 turned it down: this process writes one when it exits, with what it compiled by then. */
   stale: boolean;
+  /** There was a cache file and V8 turned it down. */
+  refused: boolean;
 }
 
 function compileWithCache(bundleFile: string, contentHash: string, cacheDir: string): Compiled {
@@ -71,7 +78,8 @@ function compileWithCache(bundleFile: string, contentHash: string, cacheDir: str
   const cacheFile = path.join(cacheDir, `${path.basename(bundleFile, '.js')}-${role}-${key}.bin`);
   const cachedData = readIfPresent(cacheFile);
   const script = new vm.Script(Module.wrap(source), { filename: bundleFile, cachedData });
-  return { script, cacheFile, stale: cachedData === undefined || script.cachedDataRejected === true };
+  const refused = cachedData !== undefined && script.cachedDataRejected === true;
+  return { script, cacheFile, stale: cachedData === undefined || refused, refused };
 }
 
 function readIfPresent(file: string): Buffer | undefined {

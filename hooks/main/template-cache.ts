@@ -23,15 +23,48 @@ export interface TemplateCache {
   keep(template: string): void;
 }
 
-export function templateCache(sql: string, cacheDir: string = path.resolve(PROJECT_CACHE_DIR)): TemplateCache {
+/**
+ * Why a cached template cannot be a whole SQLite database, or undefined when it can. Read from its header, so
+ * the main process still loads no SQLite: a file cut short, emptied or overwritten is refused, never copied to
+ * every worker (where it failed every test with "database disk image is malformed", run after run).
+ */
+export function damagedTemplate(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const header = Buffer.alloc(100);
+    const read = fs.readSync(fd, header, 0, 100, 0);
+    const { size } = fs.fstatSync(fd);
+    if (read < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\0') return `not a SQLite database (${size} bytes)`;
+    const rawPageSize = header.readUInt16BE(16);
+    const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+    // The page count in the header holds only when the file's change counter says it was written with it.
+    const pages = header.readUInt32BE(24) === header.readUInt32BE(92) ? header.readUInt32BE(28) : undefined;
+    if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return `page size ${rawPageSize} in its header`;
+    if (size % pageSize !== 0 || (pages !== undefined && size !== pages * pageSize)) return `${size} bytes, not ${pages ?? 'whole'} pages of ${pageSize}`;
+    return undefined;
+  } catch (error) {
+    return `unreadable (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+export function templateCache(sql: string, cacheDir: string = path.resolve(PROJECT_CACHE_DIR), warn: (line: string) => void = () => undefined): TemplateCache {
   const nothing: TemplateCache = { file: undefined, keep: () => undefined };
   if (WRITES_ROWS.test(sql) && VARIES_PER_RUN.test(sql)) return nothing;
   const version = sqliteVersion();
   if (version === undefined) return nothing;
   // The library's version is in the key: a template is a file written by one SQLite.
   const cacheFile = path.join(cacheDir, `${PREFIX}${shortHash(`${version}\0${sql}`)}.sqlite`);
+  let usable = fs.existsSync(cacheFile);
+  const damage = usable ? damagedTemplate(cacheFile) : undefined;
+  if (damage !== undefined) {
+    usable = false;
+    warn(`mocha-isolation: the cached template database "${path.relative(process.cwd(), cacheFile)}" is damaged (${damage}): built from the schema instead, and replaced.`);
+  }
   return {
-    file: fs.existsSync(cacheFile) ? cacheFile : undefined,
+    file: usable ? cacheFile : undefined,
     keep(template) {
       writeCacheFile(cacheDir, cacheFile, (temporary) => fs.copyFileSync(template, temporary), (name) => name.startsWith(PREFIX) && name.endsWith('.sqlite'));
     },

@@ -19,7 +19,7 @@ export function buildTemplateDatabase(schemaPath: string, runDir: string, cacheD
     );
   }
   const file = runLayout(runDir).template;
-  const cache = templateCache(sql, cacheDir);
+  const cache = templateCache(sql, cacheDir, (line) => process.stderr.write(`${line}\n`));
   if (cache.file !== undefined) {
     try {
       fs.copyFileSync(cache.file, file);

@@ -117,7 +117,24 @@ describe('the bundle loader and its code cache', function () {
     expect(run.status, run.stderr).to.equal(0);
     expect(run.result).to.deep.equal({ value: 42, sameAsRequire: true, runs: 1 });
     expect(fs.readFileSync(only('main')).equals(Buffer.alloc(4096, 7))).to.equal(false);
+    expect(run.stderr).to.match(/^mocha-isolation: the code cache ".*main-[0-9a-f]+\.bin" was refused by V8 \(damaged\): the plugin loaded without it, and rewrites it\.\n$/);
   });
+
+  for (const [damage, content] of [
+    ['emptied', Buffer.alloc(0)],
+    ['cut short', undefined],
+  ] as const) {
+    it(`loads the bundle when the cache file was ${damage}, and replaces it`, () => {
+      load();
+      const file = only('main');
+      const good = fs.readFileSync(file);
+      fs.writeFileSync(file, content ?? good.subarray(0, Math.floor(good.length / 2)));
+      const run = load();
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.result).to.deep.equal({ value: 42, sameAsRequire: true, runs: 1 });
+      expect(fs.readFileSync(only('main')).length).to.equal(good.length);
+    });
+  }
 
   it('writes nothing where the project has no cache folder (a script that only imports the plugin)', () => {
     cache = path.join(dir, 'no-project-cache', 'code-cache');

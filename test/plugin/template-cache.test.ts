@@ -103,4 +103,34 @@ describe('the template database cache (unit)', () => {
     expect(tables(build('CREATE TABLE items (name TEXT);'))).to.deep.equal(['items']);
     expect(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp'))).to.deep.equal([]);
   });
+
+  // Issue 19 §2: a damaged cache file never poisons later runs (before: every test of every later run failed
+  // with "database disk image is malformed" until the file was deleted by hand).
+  const DAMAGES: Array<[string, (good: Buffer) => Buffer]> = [
+    ['cut short', (good) => good.subarray(0, good.length - 100)],
+    ['emptied', () => Buffer.alloc(0)],
+    ['overwritten with garbage', (good) => Buffer.from(good.map((_, i) => (i * 7919) % 256))],
+    ['a whole page short', (good) => good.subarray(0, good.length - 4096)],
+  ];
+  for (const [damage, spoil] of DAMAGES) {
+    it(`refuses a cached template ${damage}, says so in one line, builds it and replaces the cache`, () => {
+      build('CREATE TABLE items (name TEXT); CREATE TABLE more (n INTEGER);');
+      const [cacheFile] = cached();
+      const good = fs.readFileSync(path.join(cacheDir, cacheFile as string));
+      fs.writeFileSync(path.join(cacheDir, cacheFile as string), spoil(good));
+      const lines: string[] = [];
+      const write = process.stderr.write;
+      process.stderr.write = ((line: string) => lines.push(line) > 0) as typeof process.stderr.write;
+      let template: string;
+      try {
+        template = build('CREATE TABLE items (name TEXT); CREATE TABLE more (n INTEGER);');
+      } finally {
+        process.stderr.write = write;
+      }
+      expect(tables(template)).to.deep.equal(['items', 'more']);
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.match(new RegExp(`^mocha-isolation: the cached template database ".*${cacheFile as string}" is damaged \\(.+\\): built from the schema instead, and replaced\\.\\n$`));
+      expect(fs.readFileSync(path.join(cacheDir, cacheFile as string)).equals(good)).to.equal(true);
+    });
+  }
 });
