@@ -6,6 +6,7 @@ import { readCliArgs } from './cli-args';
 import { escapeRegExp, runMochaReport } from './mocha-process';
 import type { RunRecord } from './run-record';
 import type { Leak } from '../shared/leak-report';
+import { shellCommand } from '../shared/shell-quote';
 
 type Print = (line: string) => void;
 
@@ -25,10 +26,10 @@ export function replayEnvironment(record: RunRecord): Record<string, string> {
   return { ...record.command.env, ISOLATION_SEED: String(record.seed), ISOLATION_SHUFFLE: record.shuffle, ISOLATION_DURATIONS: 'off' };
 }
 
-function command(record: RunRecord, files: readonly string[], grep: string | undefined): string {
-  const env = Object.entries(replayEnvironment(record)).map(([name, value]) => `${name}=${value}`).join(' ');
-  const extra = replayArguments(record.command.args);
-  return `${env} npx mocha --no-parallel${extra.map((arg) => ` ${arg}`).join('')} ${files.join(' ')}${grep === undefined ? '' : ` --grep '${grep}'`}`;
+/** The serial mocha command for these files (and tests): printed, so every word is quoted for the shell. */
+export function replayCommand(record: RunRecord, files: readonly string[], grep: string | undefined): string {
+  const words = ['npx', 'mocha', '--no-parallel', ...replayArguments(record.command.args), ...files, ...(grep === undefined ? [] : ['--grep', grep])];
+  return shellCommand(replayEnvironment(record), words);
 }
 
 /** Each worker's files, in the order it ran them, serially; mocha's own output is shown. */
@@ -36,7 +37,7 @@ export async function replay(record: RunRecord, cwd: string, print: Print): Prom
   let failed = 0;
   for (const [index, worker] of record.workers.entries()) {
     const files = worker.files.map((entry) => entry.file);
-    print(`mocha-isolation replay: ${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} (${index + 1}/${record.workers.length}), ${files.length} files: ${command(record, files, undefined)}`);
+    print(`mocha-isolation replay: ${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} (${index + 1}/${record.workers.length}), ${files.length} files: ${replayCommand(record, files, undefined)}`);
     const report = await runMochaReport(cwd, ['--no-parallel', ...replayArguments(record.command.args), ...files], replayEnvironment(record), true);
     failed += report.reported ? report.failures.length : 1;
   }
@@ -181,7 +182,7 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
 
 export function formatBisect(result: BisectResult, record: RunRecord): string[] {
   if (result.verdict === 'fails-alone') {
-    return [`mocha-isolation bisect: "${result.victim}" fails alone, so no other test is to blame: ${command(record, result.files, `^${escapeRegExp(result.victim)}$`)} (${result.runs} runs)`];
+    return [`mocha-isolation bisect: "${result.victim}" fails alone, so no other test is to blame: ${replayCommand(record, result.files, `^${escapeRegExp(result.victim)}$`)} (${result.runs} runs)`];
   }
   if (result.verdict === 'does-not-reproduce' || result.polluters.length === 0) {
     return [`mocha-isolation bisect: "${result.victim}" passes alone and did not fail again when its worker's files were replayed serially (timing, not order?). ${result.runs} runs.`];
@@ -195,6 +196,6 @@ export function formatBisect(result: BisectResult, record: RunRecord): string[] 
     `mocha-isolation bisect: found in ${result.runs} runs${several ? `: the victim fails only after all ${result.polluters.length} of these` : ''}.`,
     ...result.polluters.flatMap((test) => [`  polluter: "${test}" (${result.polluterFiles[test]})`, `  it left: ${left(test)}`]),
     `  victim:   "${result.victim}" (${result.files.at(-1)})`,
-    `  shows it: ${command(record, result.files, `^(${[...result.polluters, result.victim].map(escapeRegExp).join('|')})$`)}`,
+    `  shows it: ${replayCommand(record, result.files, `^(${[...result.polluters, result.victim].map(escapeRegExp).join('|')})$`)}`,
   ];
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Outcome, outcomeJournal, runLayout, type WorkerMarker } from '../shared/run-layout';
+import { shellQuote } from '../shared/shell-quote';
 
 /** A worker writes its marker when it starts a file and removes it when the file ends; one left over is a death. */
 export function readLeftoverMarkers(runDir: string): WorkerMarker[] {
@@ -32,7 +33,7 @@ export function readLeftoverMarkers(runDir: string): WorkerMarker[] {
 export function reportDeadWorkers(runDir: string, seed: string | undefined, print: (line: string) => void): void {
   for (const marker of readLeftoverMarkers(runDir)) {
     const test = marker.test === undefined ? '' : `, in test "${marker.test}"`;
-    const replay = seed === undefined ? '' : ` Reproduce: ISOLATION_SEED=${seed} npx mocha ${marker.file}`;
+    const replay = seed === undefined ? '' : ` Reproduce: ISOLATION_SEED=${seed} npx mocha ${shellQuote(marker.file)}`;
     print(`mocha-isolation: worker ${marker.workerId} (pid ${marker.pid}) died while running ${marker.file}${test}.${replay}`);
     process.exitCode = process.exitCode || 1;
   }

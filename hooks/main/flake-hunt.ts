@@ -4,6 +4,7 @@
 
 import { chooseSeed } from '../ordering/shuffle';
 import { escapeRegExp, type ReportedTest, runMochaReport } from './mocha-process';
+import { shellCommand } from '../shared/shell-quote';
 
 export interface RepeatOptions {
   seeds: number[];
@@ -62,16 +63,15 @@ export async function repeat(options: RepeatOptions): Promise<RepeatResult> {
 export function formatRepeat(result: RepeatResult, mochaArgs: readonly string[]): string[] {
   if (result.failing.length === 0) return [`mocha-isolation repeat: ${result.runs === 1 ? 'the run' : `all ${result.runs} runs`} passed.`];
   const lines = [`mocha-isolation repeat: ${result.failing.length} test${result.failing.length === 1 ? '' : 's'} failed in some of ${result.runs} runs:`];
-  const args = mochaArgs.length === 0 ? '' : ` ${mochaArgs.join(' ')}`;
   for (const test of result.failing) {
     const head = `  "${test.fullTitle}" (${test.file}): failed ${test.seeds.length} of ${result.runs} runs (seeds ${test.seeds.join(', ')})`;
     if (test.failsAlone) {
-      lines.push(`${head}; it fails alone too: a flake of its own. Alone: ISOLATION_SEED=${test.aloneSeed} npx mocha --no-parallel ${test.file} --grep '${test.fullTitle}'`);
+      const alone = shellCommand({ ISOLATION_SEED: String(test.aloneSeed) }, ['npx', 'mocha', '--no-parallel', test.file, '--grep', `^${escapeRegExp(test.fullTitle)}$`]);
+      lines.push(`${head}; it fails alone too: a flake of its own. Alone: ${alone}`);
     } else {
-      lines.push(
-        `${head}; it passes alone, so another test pollutes it. Reproduce: ISOLATION_SEED=${test.seeds[0]} npx mocha${args}, ` +
-          `then find the polluter: npx mocha-isolation bisect --test '${test.fullTitle}'`,
-      );
+      // As repeat ran it: its runs plan without the project's duration cache, which would change a parallel order.
+      const reproduce = shellCommand({ ISOLATION_SEED: String(test.seeds[0]), ISOLATION_DURATIONS: 'off' }, ['npx', 'mocha', ...mochaArgs]);
+      lines.push(`${head}; it passes alone, so another test pollutes it. Reproduce: ${reproduce}, then find the polluter: ${shellCommand({}, ['npx', 'mocha-isolation', 'bisect', '--test', test.fullTitle])}`);
     }
   }
   return lines;

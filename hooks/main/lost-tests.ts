@@ -9,6 +9,7 @@
 import type { Runner, Test } from 'mocha';
 import { readLeftoverMarkers } from './dead-workers';
 import { loadedMocha } from '../shared/mocha-module';
+import { shellQuote } from '../shared/shell-quote';
 import { DROPPED_PREFIX, specKey, TITLE_SEPARATOR, type WorkerMarker } from '../shared/run-layout';
 
 type MochaModule = typeof import('mocha');
@@ -65,7 +66,7 @@ export function accountForLostTests(runner: Runner, runDir: string, cwd: string,
 
 function reportMarker(runner: FailingRunner, mocha: MochaModule, file: string, marker: WorkerMarker, seed: string | undefined): void {
   const death = `worker ${marker.workerId} (pid ${marker.pid}) died while running ${marker.file}` + (marker.test === undefined ? '' : `, in test "${marker.test}"`);
-  const replay = seed === undefined ? '' : ` Reproduce with ISOLATION_SEED=${seed} npx mocha ${marker.file}.`;
+  const replay = seed === undefined ? '' : ` Reproduce with ISOLATION_SEED=${seed} npx mocha ${shellQuote(marker.file)}.`;
   for (const titlePath of marker.tests) {
     const outcome = marker.outcomes?.[titlePath];
     const titles = titlePath.split(TITLE_SEPARATOR);

@@ -16,6 +16,7 @@ import { updateDurations } from './duration-cache';
 import { shardDurationsFile } from './shard-durations';
 import { formatMemoryLines, missingTests, readRunStats } from './worker-stats-report';
 import type { TestCounter } from './lost-tests';
+import { shellQuote } from '../shared/shell-quote';
 
 const print = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -110,9 +111,8 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
   const record = recordRun(config, stats.workers);
   let nextSteps: { replay: string; bisect: string } | undefined;
   if (record !== undefined && counter !== undefined && counter.firstFailure !== undefined) {
-    const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
-    const named = record === runRecordFile(undefined, process.cwd()) ? '' : ` --record ${quote(record)}`;
-    nextSteps = { replay: `npx mocha-isolation replay${named}`, bisect: `npx mocha-isolation bisect${named} --test ${quote(counter.firstFailure)}` };
+    const named = record === runRecordFile(undefined, process.cwd()) ? '' : ` --record ${shellQuote(record)}`;
+    nextSteps = { replay: `npx mocha-isolation replay${named}`, bisect: `npx mocha-isolation bisect${named} --test ${shellQuote(counter.firstFailure)}` };
     print(
       `mocha-isolation: ${counter.failed} test${counter.failed === 1 ? '' : 's'} failed (seed ${process.env[ENV.seed]}). Next steps:\n` +
         `  run it again exactly:         ${nextSteps.replay}\n` +

@@ -1,9 +1,9 @@
 // The one line that makes any run reproducible: the seed, what was shuffled, and the command to run it again.
 // Runs in: main process.
 
+import { shellQuote } from '../shared/shell-quote';
 import { ENV, type ShuffleLevel } from '../config';
 
-const SAFE_ARG = /^[\w@%+=:,./-]+$/;
 /** Variables that change which files run or in what order: a reproduce command must carry them. */
 const ORDER_VARIABLES = [ENV.shuffle, ENV.shard, ENV.durations, ENV.dbReset] as const;
 
@@ -16,9 +16,6 @@ export interface TypedCommand {
   files?: 'shuffled' | 'named' | 'declared';
 }
 
-function quote(arg: string): string {
-  return SAFE_ARG.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * What the user typed, read in the first process that loads the mocha config (mocha re-spawns itself for node
@@ -64,7 +61,7 @@ export function formatSeedLine(
   execArgv: readonly string[],
 ): string {
   const typed = env[ENV.command] === undefined ? { ...typedCommand(env, argv), args: commandFromChild(argv, execArgv) } : typedCommand(env, argv);
-  const variables = Object.entries({ ...typed.env, [ENV.seed]: String(seed) }).map(([name, value]) => `${name}=${quote(value)}`);
-  const command = `${variables.join(' ')} npx mocha${typed.args.map((arg) => ` ${quote(arg)}`).join('')}`;
+  const variables = Object.entries({ ...typed.env, [ENV.seed]: String(seed) }).map(([name, value]) => `${name}=${shellQuote(value)}`);
+  const command = `${variables.join(' ')} npx mocha${typed.args.map((arg) => ` ${shellQuote(arg)}`).join('')}`;
   return `mocha-isolation: seed ${seed}, ${describeOrder(level, typed.files)}. Reproduce: ${command}`;
 }

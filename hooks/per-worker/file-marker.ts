@@ -6,6 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { shellQuote } from '../shared/shell-quote';
 import { type LastWords, type Outcome, outcomeJournal, type RunLayout, type WorkerMarker } from '../shared/run-layout';
 import { placeOf } from './test-titles';
 
@@ -90,7 +91,7 @@ export function reportExitMidRun(running: () => { file: string; test: string | u
     const test = now.test === undefined ? '' : `, in test "${now.test}"`;
     process.stderr.write(
       `mocha-isolation: the test process exited with code ${code} while running ${now.file}${test}; the rest of the run did not run. ` +
-        `Reproduce: ISOLATION_SEED=${seed ?? ''} npx mocha --no-parallel ${now.file}\n`,
+        `Reproduce: ISOLATION_SEED=${seed ?? ''} npx mocha --no-parallel ${shellQuote(now.file)}\n`,
     );
   });
 }

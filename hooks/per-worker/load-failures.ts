@@ -9,6 +9,7 @@
 import type { Suite } from 'mocha';
 import { loadedMocha } from '../shared/mocha-module';
 import { specKey } from '../shared/run-layout';
+import { shellQuote } from '../shared/shell-quote';
 
 interface LoadingMocha {
   files: string[];
@@ -56,7 +57,7 @@ function loadFailure(file: string, error: unknown): InstanceType<ReturnType<type
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const failure = new Error(
     `${key} failed to load: ${reason}\n` +
-      `The other files ran. If it loads on its own (npx mocha ${key}) or in declared order (ISOLATION_SHUFFLE=off), it depends on a file loaded before it.`,
+      `The other files ran. If it loads on its own (npx mocha ${shellQuote(key)}) or in declared order (ISOLATION_SHUFFLE=off), it depends on a file loaded before it.`,
   );
   if (error instanceof Error && error.stack !== undefined) failure.stack = `${failure.message}\n${error.stack.split('\n').slice(1).join('\n')}`;
   const test = new (loadedMocha().Test)(`${key} failed to load`, () => {

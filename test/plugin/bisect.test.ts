@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO, fixtureDir } from './support/run-fixture';
+import { shellQuote } from '../../hooks/shared/shell-quote';
 
 // The run record, replay and the pollution bisector on thirty generated files, one of which holds a test that
 // leaves a global feature flag on; the victim passes alone and fails after it.
@@ -39,30 +40,30 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
     }
     expect(before, 'no seed put the victim late enough').to.be.at.least(20);
     const failing = mocha(['--no-parallel'], { ISOLATION_SEED: String(record().seed) });
-    expect(failing.stderr).to.contain('mocha-isolation: 1 test failed (seed').and.contain(
-      `find a test that polluted it: npx mocha-isolation bisect --record '${path.join(work, 'last-run.json')}' --test 'checkout uses the old checkout by default'`,
-    );
+    const victim = `checkout uses the "old" checkout by default (it's $0.00?)`;
+    const polluter = `f17 f17 test 2 turns the 'new' checkout on ($5 off, [beta])`;
+    const advice = /find a test that polluted it: (npx mocha-isolation bisect .*)$/m.exec(failing.stderr)?.[1];
+    expect(failing.stderr).to.contain('mocha-isolation: 1 test failed (seed');
+    expect(advice).to.equal(`npx mocha-isolation bisect --record ${shellQuote(path.join(work, 'last-run.json'))} --test 'checkout uses the "old" checkout by default (it'\\''s $0.00?)'`);
 
-    const bisect = command(['bisect']);
+    // Run as printed, through a shell (the plugin's own command stands in for `npx mocha-isolation`).
+    const cli = `${shellQuote(process.execPath)} -r ts-node/register ${shellQuote(path.join(REPO, 'hooks/cli.ts'))}`;
+    const bisect = spawnSync('sh', ['-c', (advice as string).replace('npx mocha-isolation', cli)], { cwd, env, encoding: 'utf8' });
     const lines = bisect.stderr.trim().split('\n');
     expect(bisect.status, bisect.stderr).to.equal(0);
-    expect(lines).to.include('  polluter: "f17 f17 test 2 turns the new checkout on" (generated/f17.spec.ts)');
-    expect(lines).to.include('  victim:   "checkout uses the old checkout by default" (generated/victim.spec.ts)');
+    expect(lines).to.include(`  polluter: "${polluter}" (generated/f17.spec.ts)`);
+    expect(lines).to.include(`  victim:   "${victim}" (generated/victim.spec.ts)`);
     // The leak report of the confirming run says what the polluter left.
     expect(lines).to.include('  it left: globals (newCheckout)');
     const runs = Number(/found in (\d+) runs/.exec(bisect.stderr)?.[1]);
     // Alone, own file, all candidates, log2(files) halvings, log2(3 tests) halvings, confirmation.
     expect(runs).to.be.at.most(3 + Math.ceil(Math.log2(before)) + 2 + 1);
 
-    // The command it prints shows the pollution in two files.
-    const shown = /shows it: (\S+) (\S+) (\S+) npx mocha (.*)$/m.exec(bisect.stderr);
-    expect(shown).not.to.equal(null);
-    const [, ...variables] = shown as RegExpExecArray;
-    const proof = mocha(
-      ['--no-parallel', 'generated/f17.spec.ts', 'generated/victim.spec.ts', '--grep', '^(f17 f17 test 2 turns the new checkout on|checkout uses the old checkout by default)$'],
-      Object.fromEntries(variables.slice(0, 3).map((pair) => pair.split('=') as [string, string])),
-    );
-    expect(proof.stdout).to.contain('1 passing').and.contain('1 failing');
+    // The command it prints shows the pollution in two files, run as printed through a shell.
+    const shown = /shows it: (.*)$/m.exec(bisect.stderr)?.[1];
+    expect(shown).to.match(/^(ISOLATION_\w+=\S+ )+npx mocha --no-parallel (\S+ )*generated\/f17\.spec\.ts generated\/victim\.spec\.ts --grep '/).and.contain('ISOLATION_DURATIONS=off');
+    const proof = spawnSync('sh', ['-c', `${shown as string} --reporter dot`], { cwd, env, encoding: 'utf8' });
+    expect(proof.stdout, proof.stderr).to.contain('1 passing').and.contain('1 failing');
   });
 
   it('finds two polluters that are only guilty together', () => {

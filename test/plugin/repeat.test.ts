@@ -28,10 +28,10 @@ describe('mocha-isolation repeat (fixtures/flaky-fail)', () => {
     expect(lines.filter((line) => line.includes('mocha-isolation repeat: run'))).to.have.length(6);
     expect(lines).to.include('mocha-isolation repeat: 2 tests failed in some of 6 runs:');
     expect(lines).to.include(
-      `  "victim starts with an empty cache" (b-victim.spec.ts): failed 4 of 6 runs (seeds 1, 3, 4, 6); it passes alone, so another test pollutes it. Reproduce: ISOLATION_SEED=1 npx mocha --no-parallel, then find the polluter: npx mocha-isolation bisect --test 'victim starts with an empty cache'`,
+      `  "victim starts with an empty cache" (b-victim.spec.ts): failed 4 of 6 runs (seeds 1, 3, 4, 6); it passes alone, so another test pollutes it. Reproduce: ISOLATION_SEED=1 ISOLATION_DURATIONS=off npx mocha --no-parallel, then find the polluter: npx mocha-isolation bisect --test 'victim starts with an empty cache'`,
     );
     expect(lines).to.include(
-      "  \"flaky depends on the luck of the run\" (c-flaky.spec.ts): failed 3 of 6 runs (seeds 2, 4, 6); it fails alone too: a flake of its own. Alone: ISOLATION_SEED=2 npx mocha --no-parallel c-flaky.spec.ts --grep 'flaky depends on the luck of the run'",
+      "  \"flaky depends on the luck of the run\" (c-flaky.spec.ts): failed 3 of 6 runs (seeds 2, 4, 6); it fails alone too: a flake of its own. Alone: ISOLATION_SEED=2 npx mocha --no-parallel c-flaky.spec.ts --grep '^flaky depends on the luck of the run$'",
     );
   });
 

@@ -10,6 +10,8 @@ import { describeOrder, formatSeedLine } from '../../hooks/main/seed-line';
 import { shuffle } from '../../hooks/ordering/shuffle';
 import { Scope } from '../../hooks/per-worker/scope';
 import { REPO, fixtureDir } from './support/run-fixture';
+import { shellCommand, shellQuote } from '../../hooks/shared/shell-quote';
+import { spawnSync } from 'node:child_process';
 
 describe('shuffle', () => {
   const items = Array.from({ length: 50 }, (_, i) => i);
@@ -261,5 +263,18 @@ describe('the plugin package', () => {
     const before = { env: { ...process.env }, exit: process.listenerCount('exit'), sigint: process.listenerCount('SIGINT') };
     require('../../hooks');
     expect({ env: { ...process.env }, exit: process.listenerCount('exit'), sigint: process.listenerCount('SIGINT') }).to.deep.equal(before);
+  });
+});
+
+describe('shellQuote (every printed command)', () => {
+  it('gives back each word exactly when a POSIX shell reads it', () => {
+    const words = [`Handles 'as const' style enums`, 'costs $5 (or `more`)', '^(a|b)$ [x] \\d+ *?', 'two\nlines', '', 'plain-word_1.ts', `it's "quoted"`];
+    const script = `for w in ${words.map(shellQuote).join(' ')}; do printf '%s\\0' "$w"; done`;
+    const run = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+    expect(run.stdout.split('\0').slice(0, -1)).to.deep.equal(words);
+  });
+
+  it('leaves plain words and paths unquoted, so printed commands stay readable', () => {
+    expect(shellCommand({ ISOLATION_SEED: '12' }, ['npx', 'mocha', 'test/a.spec.ts', '--grep', 'two words'])).to.equal("ISOLATION_SEED=12 npx mocha test/a.spec.ts --grep 'two words'");
   });
 });
