@@ -20,9 +20,18 @@ export interface TestCounter {
   reported: Map<string, number>;
   /** Tests a failing hook made mocha skip, by reason. */
   dropped: Map<string, number>;
-  /** Tests that failed, and the first of them (for the next-step lines). */
+  /** Tests that failed, and the first of them another test may have caused (the one bisect is offered for). */
   failed: number;
   firstFailure: string | undefined;
+}
+
+// Failures a test causes by itself (its own leak under ISOLATION_LEAKS=fail, process.exit, a rejection it left, a
+// BEGIN inside the plugin's savepoint), and files that failed to load: no other test polluted them, so
+// "find a test that polluted it" would only send the user on a search that cannot succeed.
+const SELF_CAUSED: ReadonlySet<unknown> = new Set(['ERR_ISOLATION_LEAK', 'ERR_ISOLATION_PROCESS_EXIT', 'ERR_ISOLATION_UNHANDLED_REJECTION', 'ERR_ISOLATION_DB_TRANSACTION']);
+
+function causedItself(test: Test, error: { code?: unknown } | undefined): boolean {
+  return SELF_CAUSED.has(error?.code) || test.title.endsWith(' failed to load');
 }
 
 /** Counts what the main process's reporters are told, in either mode. */
@@ -33,10 +42,10 @@ export function countReportedTests(runner: Runner, cwd: string): TestCounter {
     const key = specKey(test.file, cwd);
     counter.reported.set(key, (counter.reported.get(key) ?? 0) + 1);
   });
-  runner.on('fail', (test: Test, error: { message?: unknown } | undefined) => {
+  runner.on('fail', (test: Test, error: { message?: unknown; code?: unknown } | undefined) => {
     if (test.type === 'test') {
       counter.failed += 1;
-      counter.firstFailure ??= test.fullTitle();
+      if (!causedItself(test, error)) counter.firstFailure ??= test.fullTitle();
     }
     const message = typeof error?.message === 'string' ? error.message : '';
     if (message.startsWith(DROPPED_PREFIX)) counter.dropped.set(message, (counter.dropped.get(message) ?? 0) + 1);

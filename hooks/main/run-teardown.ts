@@ -61,7 +61,7 @@ function shardOfRun(shard: IsolationConfig['shard']): ReportInput['shard'] {
 function writeReport(
   config: IsolationConfig,
   file: string,
-  run: { workers: readonly WorkerStats[]; leaks: Array<Leak & { worker: string }>; dropped: number; lost: string[]; nextSteps: { replay: string; bisect: string } | undefined },
+  run: { workers: readonly WorkerStats[]; leaks: Array<Leak & { worker: string }>; dropped: number; lost: string[]; nextSteps: { replay: string; bisect?: string } | undefined },
 ): void {
   const seed = Number(process.env[ENV.seed]);
   const seedLine = formatSeedLine(seed, config.shuffle, process.env, process.argv, process.execArgv);
@@ -109,14 +109,17 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
   }
   const leaks = reportLeaks(config, stats.workers);
   const record = recordRun(config, stats.workers);
-  let nextSteps: { replay: string; bisect: string } | undefined;
-  if (record !== undefined && counter !== undefined && counter.firstFailure !== undefined) {
+  let nextSteps: { replay: string; bisect?: string } | undefined;
+  if (record !== undefined && counter !== undefined && counter.failed > 0) {
     const named = record === runRecordFile(undefined, process.cwd()) ? '' : ` --record ${shellQuote(record)}`;
-    nextSteps = { replay: `npx mocha-isolation replay${named}`, bisect: `npx mocha-isolation bisect${named} --test ${shellQuote(counter.firstFailure)}` };
+    nextSteps = { replay: `npx mocha-isolation replay${named}` };
+    if (counter.firstFailure !== undefined) nextSteps.bisect = `npx mocha-isolation bisect${named} --test ${shellQuote(counter.firstFailure)}`;
     print(
       `mocha-isolation: ${counter.failed} test${counter.failed === 1 ? '' : 's'} failed (seed ${process.env[ENV.seed]}). Next steps:\n` +
-        `  run it again exactly:         ${nextSteps.replay}\n` +
-        `  find a test that polluted it: ${nextSteps.bisect}`,
+        `  run it again exactly:         ${nextSteps.replay}` +
+        (nextSteps.bisect === undefined
+          ? '\n  (each failure says what the test did itself: no other test to look for)'
+          : `\n  find a test that polluted it: ${nextSteps.bisect}`),
     );
   }
   const missing = counter === undefined ? [] : missingTests(stats.loaded, counter.reported);

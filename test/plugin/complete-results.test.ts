@@ -72,6 +72,7 @@ describe('a run never goes green while tests did not run (fixtures/queued-fail)'
         expect(result.code).to.equal(1);
         expect(result.tests).to.have.length(6);
         expect(result.failures.map((f) => f.title)).to.deep.equal(['exit-c.spec.ts failed to load']);
+        expect(result.stderr).not.to.contain('find a test that polluted it');
         expect(result.failures[0]?.err.message).to.match(/^exit-c\.spec\.ts failed to load: Error: c broke while loading\nThe other files ran\. If it loads on its own/);
       });
     }
@@ -99,6 +100,8 @@ describe('a rejection nobody handled fails the test it happened in (fixtures/rej
         expect(result.failures.map((f) => f.err.message)).to.deep.equal([
           '"rejects leaves a rejection nobody handles": a promise was rejected and nobody handled it while this test ran, or in a hook just before it: Error: nobody handles this. mocha swallows these; await the promise in the test, or handle its rejection.',
         ]);
+        // The test did it itself: no "find a test that polluted it" advice.
+        expect(result.stderr).to.contain('(each failure says what the test did itself: no other test to look for)').and.not.contain('find a test that polluted it');
       });
     }
 

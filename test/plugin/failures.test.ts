@@ -123,6 +123,8 @@ describe('leaks the plugin cannot roll back are named (fixtures/server-leak-fail
   it('fails the test that left a server listening, by name, with ISOLATION_LEAKS=fail', async () => {
     const result = await runFixture('server-leak-fail', { mode: 'parallel', env: { ISOLATION_LEAKS: 'fail' } });
     removeWork(result);
+    // Its own leak: nothing for bisect to find.
+    expect(result.stderr).not.to.contain('find a test that polluted it');
     expect(result.failures.map((f) => f.err.message?.replace(/:\d+\./, ':PORT.'))).to.deep.equal([
       'test "servers leaves a server listening" (leak.spec.ts) left behind servers: 127.0.0.1:PORT. Undo it before the test ends (close servers, clear timers, remove listeners, restore what you change), or set ISOLATION_LEAKS=report.',
     ]);
