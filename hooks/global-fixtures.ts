@@ -4,6 +4,7 @@
 
 import type { Runner } from 'mocha';
 import type { TestCounter } from './main/lost-tests';
+import type { WorkerDeaths } from './main/idle-worker-deaths';
 import { ensureProcessState } from './process-state';
 import { WORKER_REPORTER_FILE } from './plugin-files';
 
@@ -37,18 +38,18 @@ export function globalSetup(this: RunRunner | undefined): void {
   if (runner === undefined) return;
   runner.workerReporter(require.resolve(WORKER_REPORTER_FILE));
   counter = lostTests().countReportedTests(runner, process.cwd());
-  lostTests().accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED);
-  stopWatchingWorkers = idleDeaths().failOnIdleWorkerDeaths(runner, config.runDir as string, process.cwd());
+  deaths = idleDeaths().failOnIdleWorkerDeaths(runner, config.runDir as string, process.cwd());
+  lostTests().accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED, deaths.exitOf);
   // Last: it counts the listeners everything above attached.
   pairedEvents().leanWorkerStream(runner, process.env);
 }
 
 let counter: TestCounter | undefined;
-let stopWatchingWorkers: (() => void) | undefined;
+let deaths: WorkerDeaths | undefined;
 
 export function globalTeardown(): void {
-  stopWatchingWorkers?.();
-  stopWatchingWorkers = undefined;
-  runTeardown().tearDownRun(counter);
+  deaths?.stop();
+  runTeardown().tearDownRun(counter, deaths?.exitOf);
+  deaths = undefined;
   counter = undefined;
 }

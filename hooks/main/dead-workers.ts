@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Outcome, outcomeJournal, runLayout, type WorkerMarker } from '../shared/run-layout';
-import { shellQuote } from '../shared/shell-quote';
+import { fileCommand } from './seed-line';
 
 /** A worker writes its marker when it starts a file and removes it when the file ends; one left over is a death. */
 export function readLeftoverMarkers(runDir: string): WorkerMarker[] {
@@ -30,11 +30,13 @@ export function readLeftoverMarkers(runDir: string): WorkerMarker[] {
   return markers;
 }
 
-export function reportDeadWorkers(runDir: string, seed: string | undefined, print: (line: string) => void): void {
+/** `how`: the worker's end in words ("exit code 7", "killed by SIGKILL"), when the main process saw it. */
+export function reportDeadWorkers(runDir: string, seed: string | undefined, print: (line: string) => void, how: (pid: number) => string | undefined = () => undefined): void {
   for (const marker of readLeftoverMarkers(runDir)) {
     const test = marker.test === undefined ? '' : `, in test "${marker.test}"`;
-    const replay = seed === undefined ? '' : ` Reproduce: ISOLATION_SEED=${seed} npx mocha ${shellQuote(marker.file)}`;
-    print(`mocha-isolation: worker ${marker.workerId} (pid ${marker.pid}) died while running ${marker.file}${test}.${replay}`);
+    const replay = seed === undefined ? '' : ` Reproduce: ${fileCommand(seed, marker.file)}`;
+    const ended = how(marker.pid);
+    print(`mocha-isolation: worker ${marker.workerId} (pid ${marker.pid}${ended === undefined ? '' : `, ${ended}`}) died while running ${marker.file}${test}.${replay}`);
     process.exitCode = process.exitCode || 1;
   }
 }

@@ -16,10 +16,24 @@ import { type LastWords, runLayout, type WorkerStats } from '../shared/run-layou
 
 const INTERRUPTS: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP']);
 
-export function failOnIdleWorkerDeaths(runner: Runner, runDir: string, cwd: string): () => void {
+export interface WorkerDeaths {
+  /** How a worker process ended (exit code or signal), once it has. */
+  exitOf(pid: number): WorkerExit | undefined;
+  stop(): void;
+}
+
+/** How a worker ended, in words: "exit code 7", "killed by SIGKILL". */
+export function describeExit(exit: WorkerExit | undefined): string | undefined {
+  if (exit === undefined) return undefined;
+  return exit.signal === null ? `exit code ${exit.code}` : `killed by ${exit.signal}`;
+}
+
+export function failOnIdleWorkerDeaths(runner: Runner, runDir: string, cwd: string): WorkerDeaths {
   let running = true;
   runner.once('end', () => (running = false));
+  const exits = new Map<number, WorkerExit>();
   const watch = watchWorkerExits((exit) => {
+    exits.set(exit.pid, exit);
     if (!running || (exit.code === 0 && exit.signal === null) || (exit.signal !== null && INTERRUPTS.has(exit.signal))) return;
     if (readLeftoverMarkers(runDir).some((marker) => marker.pid === exit.pid)) return;
     const layout = runLayout(runDir);
@@ -32,7 +46,7 @@ export function failOnIdleWorkerDeaths(runner: Runner, runDir: string, cwd: stri
     const blamed = fileInStack(words?.stack, stats?.sequence.map((entry) => entry.file) ?? [], cwd) ?? after;
     reportTest(runner, loadedMocha(), path.resolve(cwd, blamed), [`worker ${workerId} died after this file ended`], deathError(exit, workerId, { after, blamed }, words));
   });
-  return () => watch.stop();
+  return { exitOf: (pid) => exits.get(pid), stop: () => watch.stop() };
 }
 
 /** The worker's spec file the error's stack runs through, latest first: the file whose test started the work. */
@@ -42,7 +56,7 @@ function fileInStack(stack: string | undefined, files: string[], cwd: string): s
 }
 
 function deathError(exit: WorkerExit, workerId: string, files: { after: string; blamed: string }, words: LastWords | undefined): Error {
-  const how = exit.signal === null ? `exit code ${exit.code}` : `signal ${exit.signal}`;
+  const how = describeExit(exit) as string;
   const what = words === undefined ? '' : `: ${words.origin === 'unhandledRejection' ? 'a rejection nobody handled' : 'an uncaught exception'}, ${words.message}`;
   const where = files.blamed === files.after ? `A test of ${files.after} most likely started it` : `Its stack runs through ${files.blamed}: a test there started it`;
   const error = new Error(

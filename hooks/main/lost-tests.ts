@@ -9,7 +9,9 @@
 import type { Runner, Test } from 'mocha';
 import { readLeftoverMarkers } from './dead-workers';
 import { loadedMocha } from '../shared/mocha-module';
-import { shellQuote } from '../shared/shell-quote';
+import { describeExit } from './idle-worker-deaths';
+import { fileCommand } from './seed-line';
+import type { WorkerExit } from './worker-exits';
 import { DROPPED_PREFIX, specKey, TITLE_SEPARATOR, type WorkerMarker } from '../shared/run-layout';
 
 type MochaModule = typeof import('mocha');
@@ -53,7 +55,7 @@ export function countReportedTests(runner: Runner, cwd: string): TestCounter {
   return counter;
 }
 
-export function accountForLostTests(runner: Runner, runDir: string, cwd: string, seed: string | undefined): void {
+export function accountForLostTests(runner: Runner, runDir: string, cwd: string, seed: string | undefined, exitOf: (pid: number) => WorkerExit | undefined = () => undefined): void {
   const target = runner as FailingRunner;
   if (typeof target.uncaught !== 'function') return;
   const uncaught = target.uncaught.bind(target);
@@ -68,14 +70,14 @@ export function accountForLostTests(runner: Runner, runDir: string, cwd: string,
       reportTest(target, mocha, file, [`${key} failed to load`], new Error(`${key} failed to load: ${reason}`));
       return undefined;
     }
-    reportMarker(target, mocha, file, marker, seed);
+    reportMarker(target, mocha, file, marker, seed, describeExit(exitOf(marker.pid)));
     return undefined;
   };
 }
 
-function reportMarker(runner: FailingRunner, mocha: MochaModule, file: string, marker: WorkerMarker, seed: string | undefined): void {
-  const death = `worker ${marker.workerId} (pid ${marker.pid}) died while running ${marker.file}` + (marker.test === undefined ? '' : `, in test "${marker.test}"`);
-  const replay = seed === undefined ? '' : ` Reproduce with ISOLATION_SEED=${seed} npx mocha ${shellQuote(marker.file)}.`;
+function reportMarker(runner: FailingRunner, mocha: MochaModule, file: string, marker: WorkerMarker, seed: string | undefined, how: string | undefined): void {
+  const death = `worker ${marker.workerId} (pid ${marker.pid}${how === undefined ? '' : `, ${how}`}) died while running ${marker.file}` + (marker.test === undefined ? '' : `, in test "${marker.test}"`);
+  const replay = seed === undefined ? '' : ` Reproduce with ${fileCommand(seed, marker.file)}`;
   for (const titlePath of marker.tests) {
     const outcome = marker.outcomes?.[titlePath];
     const titles = titlePath.split(TITLE_SEPARATOR);

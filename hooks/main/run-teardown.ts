@@ -16,16 +16,18 @@ import { updateDurations } from './duration-cache';
 import { shardDurationsFile } from './shard-durations';
 import { formatMemoryLines, missingTests, readRunStats } from './worker-stats-report';
 import type { TestCounter } from './lost-tests';
+import { describeExit } from './idle-worker-deaths';
+import type { WorkerExit } from './worker-exits';
 import { shellQuote } from '../shared/shell-quote';
 
 const print = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** `counter`: what the main process saw reported (parallel mode), checked against what the workers loaded. */
-export function tearDownRun(counter?: TestCounter): void {
+export function tearDownRun(counter?: TestCounter, exitOf?: (pid: number) => WorkerExit | undefined): void {
   const runDir = process.env[ENV.runDir];
   if (runDir !== undefined) {
     reportRunStats(runDir, counter);
-    reportDeadWorkers(runDir, process.env[ENV.seed], print);
+    reportDeadWorkers(runDir, process.env[ENV.seed], print, (pid) => describeExit(exitOf?.(pid)));
   }
   endRunSetup();
 }

@@ -1,7 +1,8 @@
 // The one line that makes any run reproducible: the seed, what was shuffled, and the command to run it again.
 // Runs in: main process.
 
-import { shellQuote } from '../shared/shell-quote';
+import { shellCommand, shellQuote } from '../shared/shell-quote';
+import { readCliArgs } from './cli-args';
 import { ENV, type ShuffleLevel } from '../config';
 
 /** Variables that change which files run or in what order: a reproduce command must carry them. */
@@ -53,6 +54,27 @@ export function describeOrder(level: ShuffleLevel, files: TypedCommand['files'])
   return `${fileOrder}, ${inside}`;
 }
 
+/** What the user typed, as the reproduce line reads it in this process. */
+function typedHere(env: Readonly<Record<string, string | undefined>>, argv: readonly string[], execArgv: readonly string[]): TypedCommand {
+  return env[ENV.command] === undefined ? { ...typedCommand(env, argv), args: commandFromChild(argv, execArgv) } : typedCommand(env, argv);
+}
+
+/**
+ * The typed command on one spec file: the files named on the command line (positionally or with --spec) give way
+ * to `file`; every other argument and order variable stays (a dead worker's or a failed load's reproduce line).
+ */
+export function fileCommand(seed: number | string, file: string, env: Readonly<Record<string, string | undefined>> = process.env, argv: readonly string[] = process.argv, execArgv: readonly string[] = process.execArgv): string {
+  const typed = typedHere(env, argv, execArgv);
+  const specs = new Set(readCliArgs(typed.args).specs);
+  const args: string[] = [];
+  for (let i = 0; i < typed.args.length; i++) {
+    const arg = typed.args[i] as string;
+    if (arg === '--spec' && specs.has(typed.args[i + 1] as string)) i++;
+    else if (!specs.has(arg) && !(arg.startsWith('--spec=') && specs.has(arg.slice('--spec='.length)))) args.push(arg);
+  }
+  return shellCommand({ ...typed.env, [ENV.seed]: String(seed) }, ['npx', 'mocha', ...args, file]);
+}
+
 export function formatSeedLine(
   seed: number,
   level: ShuffleLevel,
@@ -60,7 +82,7 @@ export function formatSeedLine(
   argv: readonly string[],
   execArgv: readonly string[],
 ): string {
-  const typed = env[ENV.command] === undefined ? { ...typedCommand(env, argv), args: commandFromChild(argv, execArgv) } : typedCommand(env, argv);
+  const typed = typedHere(env, argv, execArgv);
   const variables = Object.entries({ ...typed.env, [ENV.seed]: String(seed) }).map(([name, value]) => `${name}=${shellQuote(value)}`);
   const command = `${variables.join(' ')} npx mocha${typed.args.map((arg) => ` ${shellQuote(arg)}`).join('')}`;
   return `mocha-isolation: seed ${seed}, ${describeOrder(level, typed.files)}. Reproduce: ${command}`;

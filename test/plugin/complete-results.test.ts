@@ -45,7 +45,7 @@ describe('a run never goes green while tests did not run (fixtures/queued-fail)'
         expect(result.tests).to.have.length(7);
         expect(titles(result.passes)).to.deep.equal([...Array<string>(3).fill('passes first'), ...Array<string>(3 - killed).fill('ends its process'), 'runs when queued'].sort());
         expect(result.failures.map((f) => f.err.message)).to.have.length(killed).and.satisfy((messages: string[]) =>
-          messages.every((m) => /^worker \d+ \(pid \d+\) died while running exit-[abc]\.spec\.ts; it had not reported when the worker was killed/.test(m)),
+          messages.every((m) => /^worker \d+ \(pid \d+, killed by SIGKILL\) died while running exit-[abc]\.spec\.ts; it had not reported when the worker was killed/.test(m)),
         );
       });
     }
