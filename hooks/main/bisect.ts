@@ -51,6 +51,12 @@ function recordedFailures(record: RunRecord): Array<{ worker: number; file: numb
   return found;
 }
 
+/** Three times what these files took in the recorded run, and never under 30 s (a cold start, a loaded machine). */
+export function runLimitMs(files: ReadonlyArray<{ ms?: number }>): number {
+  const recorded = files.reduce((sum, file) => sum + (file.ms ?? 1_000), 0);
+  return Math.max(30_000, 3 * recorded + 10_000);
+}
+
 export interface BisectResult {
   victim: string;
   /** The smallest set of tests found whose running before the victim makes it fail (usually one). */
@@ -111,12 +117,15 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
   const extra = replayArguments(record.command.args);
   let runs = 0;
   let lastLeaks: Leak[] = [];
+  // Every run has a time limit: a candidate file that leaves a timer or socket open keeps mocha from exiting.
+  const limitMs = runLimitMs(worker.files.slice(0, target.file + 1));
   const victimFails = async (files: readonly string[], grep: string | undefined, what: string): Promise<boolean> => {
     runs += 1;
-    const report = await runMochaReport(cwd, ['--no-parallel', ...extra, ...(grep === undefined ? [] : ['--grep', grep]), ...new Set(files)], replayEnvironment(record));
+    const report = await runMochaReport(cwd, ['--no-parallel', ...extra, ...(grep === undefined ? [] : ['--grep', grep]), ...new Set(files)], replayEnvironment(record), false, limitMs);
     lastLeaks = report.leaks;
     const failed = report.failures.some((f) => f.fullTitle === victim);
-    print(`mocha-isolation bisect: run ${runs}: ${what}: the victim ${failed ? 'fails' : 'passes'}`);
+    const stopped = report.stopped ? ` (mocha had not exited ${Math.round(limitMs / 1000)} s after it started: something a test left open kept it alive; it was stopped${report.reported ? ', and its results used' : ', before it reported: counted as passing'})` : '';
+    print(`mocha-isolation bisect: run ${runs}: ${what}: the victim ${failed ? 'fails' : 'passes'}${stopped}`);
     return failed;
   };
   const only = (titles: readonly string[]): string => `^(${titles.map(escapeRegExp).join('|')})$`;

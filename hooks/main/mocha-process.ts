@@ -21,14 +21,17 @@ export interface MochaReport {
   reported: boolean;
   /** The run's leak report (what each test left behind). */
   leaks: Leak[];
+  /** It had not exited within its time limit and was stopped (a timer or socket a test left kept it alive). */
+  stopped: boolean;
 }
 
 /**
  * `env` is added to this process's environment; stdout and stderr are shown only with `inherit`. The child keeps
  * its records (duration cache, run record, leak report) in a folder of its own: a command's runs must not replace
- * the project's last run, which the next replay or bisect reads.
+ * the project's last run, which the next replay or bisect reads. `limitMs`: a run that has not exited by then (a
+ * timer or socket a test left keeps mocha alive) is stopped, and what it reported is used; `stopped` says so.
  */
-export function runMochaReport(cwd: string, args: readonly string[], env: Record<string, string>, inherit = false): Promise<MochaReport> {
+export function runMochaReport(cwd: string, args: readonly string[], env: Record<string, string>, inherit = false, limitMs?: number): Promise<MochaReport> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'isolation-command-'));
   const report = path.join(folder, 'report.json');
   const mocha = require.resolve('mocha/bin/mocha.js', { paths: [cwd] });
@@ -37,19 +40,53 @@ export function runMochaReport(cwd: string, args: readonly string[], env: Record
     env: { ...process.env, ...env, ISOLATION_DURATIONS: path.join(folder, 'durations.json') },
     stdio: inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'ignore', 'ignore'],
   });
+  const running = { folder, child };
+  removedOnInterrupt(running);
+  let stopped = false;
+  const limit =
+    limitMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          stopped = true;
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+        }, limitMs);
   return new Promise((resolve) => {
     child.on('close', () => {
+      if (limit !== undefined) clearTimeout(limit);
+      RUNNING.delete(running);
+      if (RUNNING.size === 0) for (const signal of INTERRUPTS) process.removeListener(signal, onInterrupt);
       const toTest = (test: { fullTitle: string; file?: string }): ReportedTest => ({ fullTitle: test.fullTitle, file: test.file === undefined ? '' : specKey(test.file, cwd) });
       try {
         const parsed = JSON.parse(fs.readFileSync(report, 'utf8')) as { passes: Array<{ fullTitle: string; file?: string }>; failures: Array<{ fullTitle: string; file?: string }> };
-        resolve({ passes: parsed.passes.map(toTest), failures: parsed.failures.map(toTest), reported: true, leaks: readLeaks(path.join(folder, 'leaks.json')) });
+        resolve({ passes: parsed.passes.map(toTest), failures: parsed.failures.map(toTest), reported: true, leaks: readLeaks(path.join(folder, 'leaks.json')), stopped });
       } catch {
-        resolve({ passes: [], failures: [], reported: false, leaks: [] });
+        resolve({ passes: [], failures: [], reported: false, leaks: [], stopped });
       } finally {
         fs.rmSync(folder, { recursive: true, force: true });
       }
     });
   });
+}
+
+// The runs under way, so that Ctrl-C or SIGTERM on the command removes their folders (its children get the
+// signal too, from the terminal, or are stopped here) and then ends the command with that signal.
+const RUNNING = new Set<{ folder: string; child: ReturnType<typeof spawn> }>();
+const INTERRUPTS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function removedOnInterrupt(run: { folder: string; child: ReturnType<typeof spawn> }): void {
+  if (RUNNING.size === 0) for (const signal of INTERRUPTS) process.once(signal, onInterrupt);
+  RUNNING.add(run);
+}
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  for (const other of INTERRUPTS) process.removeListener(other, onInterrupt);
+  for (const run of RUNNING) {
+    run.child.kill('SIGKILL');
+    fs.rmSync(run.folder, { recursive: true, force: true });
+  }
+  RUNNING.clear();
+  process.kill(process.pid, signal);
 }
 
 function readLeaks(file: string): Leak[] {
