@@ -2,7 +2,7 @@
 // The `mocha-isolation` command. Runs in: its own process, outside any mocha run.
 
 import path from 'node:path';
-import { DEFAULT_DURATIONS_FILE, ENV } from './config';
+import { DEFAULT_DURATIONS_FILE, ENV, parseConfig } from './config';
 import { bisect, formatBisect, replay } from './main/bisect';
 import { formatRepeat, repeat, seedsFor } from './main/flake-hunt';
 import { readRunRecord, runRecordFile } from './main/run-record';
@@ -77,7 +77,8 @@ async function replayOrBisect(command: 'replay' | 'bisect', args: string[]): Pro
   const [first] = args;
   if (command === 'replay' && first !== undefined && !first.startsWith('--')) args = first === 'last' ? args.slice(1) : ['--record', ...args];
   const given = options(args, command === 'replay' ? ['--record'] : ['--record', '--test']);
-  const record = readRunRecord(path.resolve(given['--record'] ?? runRecordFile(process.env[ENV.durations], process.cwd())));
+  // Where the run wrote it: beside the duration cache, or in the default folder when the cache is off.
+  const record = readRunRecord(path.resolve(given['--record'] ?? runRecordFile(parseConfig(process.env).config.durations, process.cwd())));
   if (command === 'replay') return replay(record, process.cwd(), print);
   const result = await bisect(record, process.cwd(), given['--test'], print);
   for (const line of formatBisect(result, record)) print(line);
