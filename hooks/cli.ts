@@ -79,7 +79,7 @@ async function replayOrBisect(command: 'replay' | 'bisect', args: string[]): Pro
   const given = options(args, command === 'replay' ? ['--record'] : ['--record', '--test']);
   // Where the run wrote it: beside the duration cache, or in the default folder when the cache is off.
   const record = readRunRecord(path.resolve(given['--record'] ?? runRecordFile(parseConfig(process.env).config.durations, process.cwd())));
-  if (command === 'replay') return replay(record, process.cwd(), print);
+  if (command === 'replay') return replay(record, process.cwd(), print, given['--record']);
   const result = await bisect(record, process.cwd(), given['--test'], print);
   for (const line of formatBisect(result, record)) print(line);
   return result.verdict === 'polluted' ? 0 : 1;

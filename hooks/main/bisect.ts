@@ -33,15 +33,23 @@ export function replayCommand(record: RunRecord, files: readonly string[], grep:
 }
 
 /** Each worker's files, in the order it ran them, serially; mocha's own output is shown. */
-export async function replay(record: RunRecord, cwd: string, print: Print): Promise<number> {
+export async function replay(record: RunRecord, cwd: string, print: Print, recordFile?: string): Promise<number> {
   let failed = 0;
+  let first: string | undefined;
   for (const [index, worker] of record.workers.entries()) {
     const files = worker.files.map((entry) => entry.file);
     print(`mocha-isolation replay: ${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} (${index + 1}/${record.workers.length}), ${files.length} files: ${replayCommand(record, files, undefined)}`);
     const report = await runMochaReport(cwd, ['--no-parallel', ...replayArguments(record.command.args), ...files], replayEnvironment(record), true);
     failed += report.reported ? report.failures.length : 1;
+    if (!report.reported) print('mocha-isolation replay: mocha wrote no report for these files (it could not start, or crashed): see its output above.');
+    for (const failure of report.failures) print(`  failed: "${failure.fullTitle}" (${failure.file})${failure.message === undefined ? '' : `: ${failure.message.split('\n')[0]}`}`);
+    first ??= report.failures[0]?.fullTitle;
   }
   print(`mocha-isolation replay: ${failed === 0 ? 'every test passed' : `${failed} failed`} (the recorded run: ${recordedFailures(record).length} failed).`);
+  if (first !== undefined) {
+    const named = recordFile === undefined ? [] : ['--record', recordFile];
+    print(`  find a test that polluted it: ${shellCommand({}, ['npx', 'mocha-isolation', 'bisect', ...named, '--test', first])}`);
+  }
   return failed === 0 ? 0 : 1;
 }
 

@@ -12,6 +12,8 @@ export interface ReportedTest {
   fullTitle: string;
   /** The spec file's key (relative to the working directory). */
   file: string;
+  /** A failure's error message. */
+  message?: string;
 }
 
 export interface MochaReport {
@@ -32,16 +34,20 @@ export interface MochaReport {
  * timer or socket a test left keeps mocha alive) is stopped, and what it reported is used; `stopped` says so.
  */
 export function runMochaReport(cwd: string, args: readonly string[], env: Record<string, string>, inherit = false, limitMs?: number): Promise<MochaReport> {
+  // Listening before the folder exists: a signal that came between the two would end the command and leave it.
+  listenForInterrupts();
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'isolation-command-'));
   const report = path.join(folder, 'report.json');
   const mocha = require.resolve('mocha/bin/mocha.js', { paths: [cwd] });
   const child = spawn(process.execPath, [mocha, ...args, '--reporter', 'json', '--reporter-option', `output=${report}`], {
     cwd,
-    env: { ...process.env, ...env, ISOLATION_DURATIONS: path.join(folder, 'durations.json') },
-    stdio: inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'ignore', 'ignore'],
+    // No report page: the folder it would go in is removed when the run ends.
+    env: { ...process.env, ...env, ISOLATION_DURATIONS: path.join(folder, 'durations.json'), ISOLATION_REPORT: 'off' },
+    stdio: inherit ? ['ignore', 'inherit', 'pipe'] : ['ignore', 'ignore', 'ignore'],
   });
+  if (inherit) forwardStderr(child, folder);
   const running = { folder, child };
-  removedOnInterrupt(running);
+  RUNNING.add(running);
   let stopped = false;
   const limit =
     limitMs === undefined
@@ -56,9 +62,14 @@ export function runMochaReport(cwd: string, args: readonly string[], env: Record
       if (limit !== undefined) clearTimeout(limit);
       RUNNING.delete(running);
       if (RUNNING.size === 0) for (const signal of INTERRUPTS) process.removeListener(signal, onInterrupt);
-      const toTest = (test: { fullTitle: string; file?: string }): ReportedTest => ({ fullTitle: test.fullTitle, file: test.file === undefined ? '' : specKey(test.file, cwd) });
+      type Entry = { fullTitle: string; file?: string; err?: { message?: unknown } };
+      const toTest = (test: Entry): ReportedTest => ({
+        fullTitle: test.fullTitle,
+        file: test.file === undefined ? '' : specKey(test.file, cwd),
+        ...(typeof test.err?.message === 'string' ? { message: test.err.message } : {}),
+      });
       try {
-        const parsed = JSON.parse(fs.readFileSync(report, 'utf8')) as { passes: Array<{ fullTitle: string; file?: string }>; failures: Array<{ fullTitle: string; file?: string }> };
+        const parsed = JSON.parse(fs.readFileSync(report, 'utf8')) as { passes: Entry[]; failures: Entry[] };
         resolve({ passes: parsed.passes.map(toTest), failures: parsed.failures.map(toTest), reported: true, leaks: readLeaks(path.join(folder, 'leaks.json')), stopped });
       } catch {
         resolve({ passes: [], failures: [], reported: false, leaks: [], stopped });
@@ -69,14 +80,32 @@ export function runMochaReport(cwd: string, args: readonly string[], env: Record
   });
 }
 
+// The run's own next steps name files in its folder, which is gone once it ends: the command gives its own.
+const OWN_NEXT_STEPS = /^mocha-isolation: \d+ tests? failed \(seed \d+\)\. Next steps:$|^  \(each failure says what the test did itself/;
+
+function forwardStderr(child: ReturnType<typeof spawn>, folder: string): void {
+  let pending = '';
+  const forward = (line: string): void => {
+    if (!line.includes(folder) && !OWN_NEXT_STEPS.test(line)) process.stderr.write(`${line}\n`);
+  };
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) forward(line);
+  });
+  child.stderr?.on('end', () => {
+    if (pending !== '') forward(pending);
+  });
+}
+
 // The runs under way, so that Ctrl-C or SIGTERM on the command removes their folders (its children get the
 // signal too, from the terminal, or are stopped here) and then ends the command with that signal.
 const RUNNING = new Set<{ folder: string; child: ReturnType<typeof spawn> }>();
 const INTERRUPTS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-function removedOnInterrupt(run: { folder: string; child: ReturnType<typeof spawn> }): void {
-  if (RUNNING.size === 0) for (const signal of INTERRUPTS) process.once(signal, onInterrupt);
-  RUNNING.add(run);
+function listenForInterrupts(): void {
+  for (const signal of INTERRUPTS) if (!process.listeners(signal).includes(onInterrupt)) process.once(signal, onInterrupt);
 }
 
 function onInterrupt(signal: NodeJS.Signals): void {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,8 @@ import { REPO, fixtureDir } from './support/run-fixture';
 
 // The runs that replay, bisect and repeat make (issue 19 §4): each has a time limit, and an interrupted command
 // leaves none of its folders behind.
+const cleanEnv = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(ISOLATION_|MOCHA_)/.test(key)));
+
 describe('the runs the plugin commands make', () => {
   let tmp: string;
   let savedTmp: string | undefined;
@@ -45,4 +47,17 @@ describe('the runs the plugin commands make', () => {
       expect(folder()).to.deep.equal([]);
     });
   }
+
+  it('replay names each failing test with its error, and names no file of its own removed folders (fixtures/rejection-fail)', () => {
+    const cwd = fixtureDir('rejection-fail');
+    const env = { ...cleanEnv(), TMPDIR: tmp, ISOLATION_DURATIONS: path.join(tmp, 'durations.json'), ISOLATION_SEED: '1' };
+    spawnSync(process.execPath, [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), '--no-parallel', '--reporter', 'dot'], { cwd, env, encoding: 'utf8' });
+    const record = path.join(tmp, 'last-run.json');
+    const replay = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'replay', record], { cwd, env, encoding: 'utf8' });
+    expect(replay.status).to.equal(1);
+    expect(replay.stderr).to.contain('  failed: "rejects leaves a rejection nobody handles" (rejects.spec.ts): "rejects leaves a rejection nobody handles": a promise was rejected');
+    expect(replay.stderr).to.contain('mocha-isolation replay: 1 failed (the recorded run: 1 failed).');
+    expect(replay.stderr).to.contain(`  find a test that polluted it: npx mocha-isolation bisect --record ${record} --test 'rejects leaves a rejection nobody handles'`);
+    expect(replay.stderr).not.to.contain('isolation-command-');
+  });
 });
