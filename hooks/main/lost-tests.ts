@@ -8,6 +8,7 @@
 
 import type { Runner, Test } from 'mocha';
 import { readLeftoverMarkers } from './dead-workers';
+import type { FailureDetail } from './report/report-model';
 import { loadedMocha } from '../shared/mocha-module';
 import { describeExit } from './idle-worker-deaths';
 import { fileCommand } from './seed-line';
@@ -25,6 +26,23 @@ export interface TestCounter {
   /** Tests that failed, and the first of them another test may have caused (the one bisect is offered for). */
   failed: number;
   firstFailure: string | undefined;
+  /** The first failures with their errors, for the run report. */
+  details: FailureDetail[];
+}
+
+const DETAILS_KEPT = 100;
+
+function failureDetail(test: Test, error: unknown, cwd: string): FailureDetail {
+  const err = (error ?? {}) as { message?: unknown; stack?: unknown; expected?: unknown; actual?: unknown; showDiff?: unknown };
+  const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value, null, 2) ?? String(value));
+  const diff = err.showDiff !== false && 'expected' in err && 'actual' in err;
+  return {
+    title: test.fullTitle(),
+    file: test.file === undefined ? '' : specKey(test.file, cwd),
+    message: typeof err.message === 'string' ? err.message : String(error),
+    ...(typeof err.stack === 'string' ? { stack: err.stack } : {}),
+    ...(diff ? { expected: text(err.expected), actual: text(err.actual) } : {}),
+  };
 }
 
 // Failures a test causes by itself (its own leak under ISOLATION_LEAKS=fail, process.exit, a rejection it left, a
@@ -38,7 +56,7 @@ function causedItself(test: Test, error: { code?: unknown } | undefined): boolea
 
 /** Counts what the main process's reporters are told, in either mode. */
 export function countReportedTests(runner: Runner, cwd: string): TestCounter {
-  const counter: TestCounter = { reported: new Map(), dropped: new Map(), failed: 0, firstFailure: undefined };
+  const counter: TestCounter = { reported: new Map(), dropped: new Map(), failed: 0, firstFailure: undefined, details: [] };
   runner.on('test end', (test: Test) => {
     if (test.file === undefined) return;
     const key = specKey(test.file, cwd);
@@ -48,6 +66,7 @@ export function countReportedTests(runner: Runner, cwd: string): TestCounter {
     if (test.type === 'test') {
       counter.failed += 1;
       if (!causedItself(test, error)) counter.firstFailure ??= test.fullTitle();
+      if (counter.details.length < DETAILS_KEPT) counter.details.push(failureDetail(test, error, cwd));
     }
     const message = typeof error?.message === 'string' ? error.message : '';
     if (message.startsWith(DROPPED_PREFIX)) counter.dropped.set(message, (counter.dropped.get(message) ?? 0) + 1);

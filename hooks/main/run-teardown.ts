@@ -63,7 +63,7 @@ function shardOfRun(shard: IsolationConfig['shard']): ReportInput['shard'] {
 function writeReport(
   config: IsolationConfig,
   file: string,
-  run: { workers: readonly WorkerStats[]; leaks: Array<Leak & { worker: string }>; dropped: number; lost: string[]; nextSteps: { replay: string; bisect?: string } | undefined },
+  run: { workers: readonly WorkerStats[]; leaks: Array<Leak & { worker: string }>; dropped: number; lost: string[]; nextSteps: { replay: string; bisect?: string } | undefined; counter: TestCounter | undefined },
 ): void {
   const seed = Number(process.env[ENV.seed]);
   const seedLine = formatSeedLine(seed, config.shuffle, process.env, process.argv, process.execArgv);
@@ -78,6 +78,7 @@ function writeReport(
       leaks: run.leaks,
       dropped: run.dropped,
       lost: run.lost,
+      ...(run.counter === undefined ? {} : { failureDetails: run.counter.details, failureCount: run.counter.failed }),
       shard: shardOfRun(config.shard),
     });
     print(`mocha-isolation: run report: ${path.relative(process.cwd(), written.file)} (${Math.round(written.bytes / 1024)} KB; ${ENV.report}=off skips it)`);
@@ -133,7 +134,7 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
     const dropped = counter === undefined ? 0 : [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
     // By default beside the run record (which follows the duration cache); a path given in ISOLATION_REPORT as is.
     const file = config.report === DEFAULT_REPORT_FILE ? path.join(path.dirname(runRecordFile(config.durations, process.cwd())), 'report.html') : config.report;
-    writeReport(config, file, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps });
+    writeReport(config, file, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps, counter });
   }
   if (config.durations === undefined || stats.durations.size === 0) return;
   const cache = path.resolve(config.durations);

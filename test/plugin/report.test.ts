@@ -53,6 +53,18 @@ describe('the run report page', () => {
     expect(html).to.contain('ISOLATION_SEED=2 npx mocha --no-parallel').and.contain('npx mocha-isolation replay').and.contain('npx mocha-isolation bisect');
   });
 
+  for (const mode of ['serial', 'parallel'] as const) {
+    it(`puts the failures first, each with its message, its diff and its stack folded (fixtures/report-fail, ${mode})`, async () => {
+      const result = await runFixture('report-fail', { mode, seed: 1 });
+      const html = fs.readFileSync(path.join(path.dirname(result.outDir), 'report.html'), 'utf8');
+      removeWork(result);
+      expect(html.indexOf('<h2 id="failures">Failures (1)</h2>')).to.be.above(0).and.below(html.indexOf('<h2 id="schedule">'));
+      expect(html).to.contain('<h3>prices rounds every line to the cent</h3>').and.contain('expected { currency: &#39;EUR&#39;, …(1) } to deeply equal');
+      expect(html).to.contain('<mark>+     3.49</mark>').and.contain('<mark>-     3.5</mark>');
+      expect(html).to.match(/<details><summary>Stack<\/summary><pre>AssertionError: expected/);
+    });
+  }
+
   it("shows a shard's plan against the other shards' expected loads (fixtures/schedule, ISOLATION_SHARD=2/2)", async () => {
     const result = await runFixture('schedule', { mode: 'parallel', env: { ISOLATION_SHARD: '2/2' } });
     const html = fs.readFileSync(path.join(path.dirname(result.outDir), 'report.html'), 'utf8');
@@ -121,6 +133,20 @@ describe('the run report page', () => {
       screenshot(page, path.join(REPO, 'reports', `run-report-${name}-phone.png`), 390, 844);
       expect(fs.statSync(path.join(REPO, 'reports', `run-report-${name}.png`)).size).to.be.above(10_000);
     }
+
+    it('shows the failures first, in a browser (fixtures/report-fail)', async () => {
+      const result = await runFixture('report-fail', { mode: 'parallel', seed: 1 });
+      const page = path.join(path.dirname(result.outDir), 'report.html');
+      try {
+        const dom = renderedDom(page);
+        expect(dom.indexOf('Failures (1)')).to.be.above(0).and.below(dom.indexOf('Schedule'));
+        expect(dom).to.contain('prices rounds every line to the cent').and.contain('<mark>+     3.49</mark>');
+        screenshot(page, path.join(REPO, 'reports', 'run-report-failures.png'));
+        expect(fs.statSync(path.join(REPO, 'reports', 'run-report-failures.png')).size).to.be.above(10_000);
+      } finally {
+        removeWork(result);
+      }
+    });
 
     it("renders the service suite's parallel run", () => {
       const work = fs.mkdtempSync(path.join(os.tmpdir(), 'report-service-'));

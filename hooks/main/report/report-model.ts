@@ -22,6 +22,17 @@ export interface ReportLane {
   memory: Array<[number, number]>;
 }
 
+/** A failed test as the main process's reporters were told it: its error's message, diff and stack. */
+export interface FailureDetail {
+  title: string;
+  file: string;
+  message: string;
+  stack?: string;
+  /** The assertion's two sides, as strings, when it gave them (chai's expected/actual). */
+  expected?: string;
+  actual?: string;
+}
+
 export interface ReportInput {
   seed: number;
   order: string;
@@ -33,6 +44,9 @@ export interface ReportInput {
   leaks: ReadonlyArray<Leak & { worker: string }>;
   dropped: number;
   lost: string[];
+  /** Every failure the run reported, with its error (the first ones; `failureCount` says how many in all). */
+  failureDetails?: FailureDetail[];
+  failureCount?: number;
   /** For a sharded run: this shard and the expected durations of every shard's plan. */
   shard?: { index: number; total: number; expectedMs: number[]; files: Array<[file: string, expectedMs: number]> };
 }

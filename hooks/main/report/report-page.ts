@@ -89,6 +89,42 @@ function memory(model: ReportModel): string {
   return `<section aria-labelledby="memory"><h2 id="memory">Memory</h2><p>Resident memory of each worker after each file (peak: ${escapeHtml(summary)}).</p><svg class="memory" viewBox="0 0 1000 120" role="img" aria-label="${escapeHtml(`Memory after each file: ${summary}`)}">${lines.join('')}</svg></section>`;
 }
 
+/** The two sides of an assertion, line by line, the lines that differ marked (with a sign, not only colour). */
+function diff(expected: string, actual: string): string {
+  const want = expected.split('\n');
+  const got = actual.split('\n');
+  const side = (lines: string[], other: string[], sign: string): string =>
+    lines.map((line, i) => (line === other[i] ? `  ${escapeHtml(line)}` : `<mark>${sign} ${escapeHtml(line)}</mark>`)).join('\n');
+  return `<div class="diff"><div><h4>expected</h4><pre>${side(want, got, '+')}</pre></div><div><h4>actual</h4><pre>${side(got, want, '-')}</pre></div></div>`;
+}
+
+/** First on the page: each failure with its message, its diff and its stack (folded), then the commands. */
+function failuresSection(model: ReportModel): string {
+  const details = model.failureDetails ?? [];
+  const count = model.failureCount ?? model.failures.length;
+  const commands = `${command('Reproduce', model.commands.reproduce)}${command('Replay exactly', model.commands.replay)}${command('Find a polluter', model.commands.bisect)}`;
+  if (count === 0 && model.dropped === 0 && model.lost.length === 0) return `<section aria-labelledby="failures"><h2 id="failures">Failures</h2><p>None.</p>${command('Reproduce', model.commands.reproduce)}</section>`;
+  const items =
+    details.length > 0
+      ? details
+          .map(
+            (failure) =>
+              `<article class="failure"><h3>${escapeHtml(failure.title)}</h3><p class="where">${escapeHtml(failure.file)}</p><pre class="message">${escapeHtml(failure.message)}</pre>` +
+              (failure.expected !== undefined && failure.actual !== undefined ? diff(failure.expected, failure.actual) : '') +
+              (failure.stack === undefined ? '' : `<details><summary>Stack</summary><pre>${escapeHtml(failure.stack)}</pre></details>`) +
+              '</article>',
+          )
+          .join('')
+      : table('Failed tests', ['test', 'file', 'lane'], model.failures.map((f) => [escapeHtml(f.title), escapeHtml(f.file), escapeHtml(f.lane)]));
+  const more = details.length > 0 && count > details.length ? `<p>${count - details.length} more failures: the terminal and the JUnit file list them all.</p>` : '';
+  return (
+    `<section aria-labelledby="failures" class="failures"><h2 id="failures">Failures (${count})</h2>${items}${more}` +
+    (model.dropped > 0 ? `<p>${model.dropped} tests did not run because a hook failed (counted as failed).</p>` : '') +
+    (model.lost.length > 0 ? `<p>Tests loaded but never reported:</p><ul>${model.lost.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : '') +
+    `${commands}</section>`
+  );
+}
+
 export function renderReportPage(model: ReportModel): string {
   const ratio = model.wallMs / Math.max(1, model.lowerBoundMs);
   const files = model.lanes.reduce((sum, lane) => sum + lane.bars.length, 0);
@@ -104,19 +140,13 @@ export function renderReportPage(model: ReportModel): string {
   const unlucky = model.busiestLaneMs - model.longestFirstMs;
   const sections = [
     `<header><h1>Test run, seed ${model.seed}</h1><p class="summary"><strong>${passed}</strong> passed, <strong>${failed}</strong> failed, <strong>${pending}</strong> pending · ${files} files on ${model.lanes.length} ${model.lanes.length === 1 ? 'lane' : 'lanes'} · wall ${escapeHtml(seconds(model.wallMs))} · lower bound ${escapeHtml(seconds(model.lowerBoundMs))} · <strong>wall / LB ${ratio.toFixed(2)}</strong></p><p class="order">${escapeHtml(model.order)}</p></header>`,
+    failuresSection(model),
     `<section aria-labelledby="schedule"><h2 id="schedule">Schedule</h2><p class="legend"><span class="key ok"></span> file, all passed <span class="key f"></span> file with failures <span class="key p"></span> pending <span class="key idle"></span> idle <span class="key lb"></span> lower bound (first test + max(file time / lanes, longest file))</p><div class="scroll">${timeline(model)}</div><p id="detail" aria-live="polite">Point at or focus a bar (Tab) for its file.</p></section>`,
     `<section aria-labelledby="slow"><h2 id="slow">What slowed the run</h2><p>Files took ${escapeHtml(seconds(model.totalFileMs))} in all; the first test started after ${escapeHtml(seconds(model.firstTestMs))}; the longest file took ${escapeHtml(seconds(model.longestFile?.ms ?? 0))}; the lanes spent ${escapeHtml(seconds(model.betweenFilesMs))} between files (loading the next one, or waiting). The busiest lane ran ${escapeHtml(seconds(model.busiestLaneMs))} of files; dealt longest first (the duration cache's order) it would have run ${escapeHtml(seconds(model.longestFirstMs))}${unlucky > 0.5 ? ` (${escapeHtml(seconds(unlucky))} lost to the order)` : ''}.</p>` +
       table('Longest files', ['file', 'lane', 'time', 'started at'], model.longestFiles.map((bar) => [escapeHtml(bar.file), escapeHtml(model.lanes.find((lane) => lane.bars.includes(bar))?.label ?? ''), escapeHtml(seconds(bar.ms)), escapeHtml(seconds(bar.start))])) +
       table('Longest tests', ['test', 'file', 'time'], model.longestTests.map((test) => [escapeHtml(test.title), escapeHtml(test.file), escapeHtml(seconds(test.ms))])) +
       table('Files that started last', ['file', 'started at', 'time'], model.lastStarted.map((bar) => [escapeHtml(bar.file), escapeHtml(seconds(bar.start)), escapeHtml(seconds(bar.ms))])) +
       '</section>',
-    `<section aria-labelledby="failures"><h2 id="failures">Failures</h2>${
-      model.failures.length === 0 && model.dropped === 0 && model.lost.length === 0
-        ? '<p>None.</p>'
-        : table('Failed tests', ['test', 'file', 'lane'], model.failures.map((f) => [escapeHtml(f.title), escapeHtml(f.file), escapeHtml(f.lane)])) +
-          (model.dropped > 0 ? `<p>${model.dropped} tests did not run because a hook failed (counted as failed).</p>` : '') +
-          (model.lost.length > 0 ? `<p>Tests loaded but never reported:</p><ul>${model.lost.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : '')
-    }${command('Reproduce', model.commands.reproduce)}${command('Replay exactly', model.commands.replay)}${command('Find a polluter', model.commands.bisect)}</section>`,
     `<section aria-labelledby="leaks"><h2 id="leaks">Leaks</h2>${
       leaks.length === 0
         ? '<p>No test left anything behind.</p>'
@@ -145,7 +175,10 @@ svg.timeline{width:100%;height:auto;display:block}.tick{font-size:10px;fill:#555
 .scroll{overflow-x:auto}table{border-collapse:collapse;margin:.6em 0;font-size:.9em}caption{text-align:left;font-weight:600;padding:4px 0}
 th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}td{word-break:break-word}
 .command{display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin:.4em 0}.command pre{flex:1 1 400px;margin:0;background:#f6f6f6;padding:6px 8px;overflow-x:auto}
-button.copy{font:inherit;padding:2px 10px}svg.memory{width:100%;height:auto;max-height:160px}.mem{fill:none;stroke-width:2}.m0{stroke:#0072B2}.m1{stroke:#E69F00}.m2{stroke:#009E73}.m3{stroke:#CC79A7}
+button.copy{font:inherit;padding:2px 10px}.failure{border-left:4px solid #D55E00;padding:2px 12px;margin:.8em 0;background:#fff8f3}
+.failure h3{font-size:1em;margin:.3em 0}.where{color:#555;margin:0;font-family:ui-monospace,monospace;font-size:.9em}
+.failure pre{white-space:pre-wrap;word-break:break-word;background:#f6f6f6;padding:6px 8px;margin:.4em 0}.diff{display:flex;flex-wrap:wrap;gap:8px}
+.diff>div{flex:1 1 300px;min-width:0}.diff h4{margin:.2em 0;font-size:.85em}mark{background:#ffe0c2;color:#1a1a1a}svg.memory{width:100%;height:auto;max-height:160px}.mem{fill:none;stroke-width:2}.m0{stroke:#0072B2}.m1{stroke:#E69F00}.m2{stroke:#009E73}.m3{stroke:#CC79A7}
 @media (max-width:600px){main{padding:8px}body{font-size:14px}svg.timeline{min-width:760px}}`;
 
 const SCRIPT = `(function(){var d=document.getElementById('detail');var bars=document.querySelectorAll('.bar');
