@@ -23,6 +23,7 @@ export const ENV = {
   modules: 'ISOLATION_MODULES',
   report: 'ISOLATION_REPORT',
   keepModules: 'ISOLATION_KEEP_MODULES',
+  env: 'ISOLATION_ENV',
   /** Set by the config helper in the first process: the command the user typed (for the reproduce line). */
   command: 'ISOLATION_COMMAND',
   /** Set by the config helper: the interface the project asked for (bdd unless set), which the plugin wraps. */
@@ -67,6 +68,8 @@ export interface IsolationConfig {
   /** Per category of leftovers: report, fail or off (ISOLATION_LEAKS=report,rows=off). */
   leaks: LeakPolicies;
   dbReset: DbResetMode;
+  /** `strict`: process.env is compared after every test, also one that never touched it (ISOLATION_ENV). */
+  env: EnvMode;
   /** `file`: the project's modules that spec files load are loaded fresh for every spec file; `worker`: kept. */
   modules: ModuleScope;
   /** Globs (relative to the working directory) of project modules kept across files even with modules=file. */
@@ -94,6 +97,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const SWITCH_VALUES: Record<string, boolean> = { '1': true, true: true, on: true, '0': false, false: false, off: false };
 const DB_RESET_MODES: readonly DbResetMode[] = ['auto', 'delete'];
+export type EnvMode = 'touched' | 'strict';
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const SHUFFLE_LEVELS: readonly ShuffleLevel[] = ['tests', 'suites', 'files', 'off'];
@@ -162,6 +166,13 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
     );
   }
 
+  const envMode = read(ENV.env)?.toLowerCase() ?? 'touched';
+  if (envMode !== 'touched' && envMode !== 'strict') {
+    problems.push(
+      `"${ENV.env}" (isolation.env) must be strict or touched, got "${read(ENV.env)}". Use strict to compare process.env after every test, also one that writes through a reference taken at import.`,
+    );
+  }
+
   const modules = (read(ENV.modules)?.toLowerCase() ?? 'worker') as ModuleScope;
   if (modules !== 'worker' && modules !== 'file') {
     problems.push(`"${ENV.modules}" (isolation.modules) must be file or worker, got "${read(ENV.modules)}". Use file to load the project's modules fresh for every spec file.`);
@@ -189,6 +200,7 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       tmpdir: read(ENV.tmpdir),
       leaks,
       dbReset: DB_RESET_MODES.includes(dbReset) ? dbReset : 'auto',
+      env: envMode === 'strict' ? 'strict' : 'touched',
       modules: modules === 'file' ? 'file' : 'worker',
       keepModules: (read(ENV.keepModules) ?? '').split(',').map((glob) => glob.trim()).filter((glob) => glob !== ''),
       runDir: read(ENV.runDir),

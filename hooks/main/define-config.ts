@@ -28,6 +28,8 @@ export interface IsolationOptions {
    * "fail", "off", or `{ default: 'report', rows: 'off' }`; see ISOLATION_LEAKS.
    */
   leaks?: LeakPolicy | Partial<Record<LeakCategory | 'default', LeakPolicy>>;
+  /** "strict": process.env is compared after every test, not only after those that touch it; see ISOLATION_ENV. */
+  env?: 'strict' | 'touched';
   /** "file": the project's modules that spec files load are fresh for every spec file; see ISOLATION_MODULES. */
   modules?: 'file' | 'worker';
   /** Project modules kept across files with modules "file" (globs relative to the working directory). */
@@ -52,7 +54,7 @@ export interface BuildContext {
   print: (line: string) => void;
 }
 
-const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset', 'leaks', 'modules', 'keepModules']);
+const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset', 'env', 'leaks', 'modules', 'keepModules']);
 const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
 
 /**
@@ -82,6 +84,9 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
     context.env[ENV.dbReset] = String(isolation.dbReset);
   }
 
+  if (isolation.env !== undefined && context.env[ENV.env] === undefined) {
+    context.env[ENV.env] = String(isolation.env);
+  }
   if (isolation.modules !== undefined && context.env[ENV.modules] === undefined) {
     context.env[ENV.modules] = String(isolation.modules);
   }

@@ -5,8 +5,11 @@ import { shellCommand, shellQuote } from '../shared/shell-quote';
 import { readCliArgs } from './cli-args';
 import { ENV, type ShuffleLevel } from '../config';
 
-/** Variables that change which files run or in what order: a reproduce command must carry them. */
-const ORDER_VARIABLES = [ENV.shuffle, ENV.shard, ENV.durations, ENV.dbReset] as const;
+/**
+ * Variables that change which files run, in what order, or how a test ends (a leak that fails it, fresh modules,
+ * the strict environment): a reproduce command, replay and bisect must carry them.
+ */
+const ORDER_VARIABLES = [ENV.shuffle, ENV.shard, ENV.durations, ENV.dbReset, ENV.leaks, ENV.modules, ENV.keepModules, ENV.env] as const;
 
 export interface TypedCommand {
   /** What followed `mocha` on the command line, as the user typed it. */

@@ -78,7 +78,7 @@ export class WorkerState {
     fs.mkdirSync(tempFolder, { recursive: true });
     const initial: Record<string, string> = { TMPDIR: tempFolder };
     if (this.database !== undefined && config.dbEnv !== undefined) initial[config.dbEnv] = this.database.path;
-    this.env = createEnvSandbox(initial);
+    this.env = createEnvSandbox(initial, config.env === 'strict');
     this.marker = config.workerId === undefined ? undefined : createFileMarker(this.layout, config.workerId);
     // Serially the tests run in the main process: if it exits mid-run, nobody else is left to say where.
     if (config.workerId === undefined) reportExitMidRun(() => this.running(), config.seed);

@@ -9,6 +9,8 @@ import { createEnvSandbox as createLegacyEnvSandbox } from './legacy-env-sandbox
 export interface EnvCost {
   /** Microseconds per test, median of 5 rounds. */
   current: { untouched: number; read: number; write: number };
+  /** ISOLATION_ENV=strict: the environment read at every test's start and compared at its end. */
+  strict: { untouched: number; read: number; write: number };
   legacy: { untouched: number; read: number; write: number };
   variables: number;
 }
@@ -46,6 +48,18 @@ export function measureEnvCost(tests = 20_000): EnvCost {
       write: perTest(current.testStarted, () => current.testEnded(), BODIES.write, tests / 10),
     };
     current.fileEnded();
+  } finally {
+    Object.defineProperty(process, 'env', descriptor);
+  }
+  try {
+    const strict = createEnvSandbox({}, true);
+    strict.fileStarted(undefined);
+    cost.strict = {
+      untouched: perTest(strict.testStarted, () => strict.testEnded(), BODIES.untouched, tests / 10),
+      read: perTest(strict.testStarted, () => strict.testEnded(), BODIES.read, tests / 10),
+      write: perTest(strict.testStarted, () => strict.testEnded(), BODIES.write, tests / 10),
+    };
+    strict.fileEnded();
   } finally {
     Object.defineProperty(process, 'env', descriptor);
   }

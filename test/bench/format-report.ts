@@ -58,6 +58,7 @@ export function formatReport(report: Report): string {
     '',
     `environment sandbox per test (µs, in-process, ${env.variables} variables)      untouched     reads    writes`,
     `  current: the real process.env, an accessor notes a touch${' '.repeat(20)}${us(env.current.untouched)} ${us(env.current.read)} ${us(env.current.write)}`,
+    ...(env.strict === undefined ? [] : [`  ISOLATION_ENV=strict: read at every test's start, compared at its end${' '.repeat(7)}${us(env.strict.untouched)} ${us(env.strict.read)} ${us(env.strict.write)}`]),
     `  before issue 8: a Proxy over a copy (broke TZ, threads, references)${' '.repeat(9)}${us(env.legacy.untouched)} ${us(env.legacy.read)} ${us(env.legacy.write)}`,
   );
   const startup = report.startup;

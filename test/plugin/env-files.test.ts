@@ -37,3 +37,26 @@ describe('the real process.env and file boundaries (fixtures/env-files)', () => 
     });
   }
 });
+
+// Issue 19 §8: by default a write through a reference taken at import, by a test that never touches process.env,
+// is undone at its file's end; ISOLATION_ENV=strict compares after every test and undoes it after that test.
+describe('ISOLATION_ENV=strict (fixtures/env-strict)', () => {
+  for (const mode of ['serial', 'parallel'] as const) {
+    it(`leaves a write through an import-time reference to the file's end by default (${mode})`, async () => {
+      const result = await runFixture('env-strict', { mode, env: { ISOLATION_SHUFFLE: 'off' } });
+      removeWork(result);
+      expect(titles(result.failures)).to.deep.equal(["shows the next test no earlier test's write"]);
+    });
+
+    for (const how of ['ISOLATION_ENV', 'isolation.env'] as const) {
+      it(`undoes it after the test that made it, and names the test, with ${how}=strict (${mode})`, async () => {
+        const env: Record<string, string> = how === 'ISOLATION_ENV' ? { ISOLATION_ENV: 'strict' } : { FIXTURE_ENV_OPTION: 'strict' };
+        const result = await runFixture('env-strict', { mode, env: { ISOLATION_SHUFFLE: 'off', ...env } });
+        removeWork(result);
+        expect(result.failures.map((f) => f.err.message)).to.deep.equal([]);
+        expect(result.passes).to.have.length(2);
+        expect(result.stderr).to.match(/"a reference to process\.env taken at import is written through by a test that never touches process\.env" \(reference\.spec\.ts, [^)]+\): WRITTEN_THROUGH_REFERENCE/);
+      });
+    }
+  }
+});

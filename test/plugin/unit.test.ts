@@ -64,7 +64,7 @@ describe('parseConfig', () => {
   it('reads defaults from an empty environment', () => {
     expect(parseConfig({})).to.deep.equal({
       config: {
-        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: parseLeakPolicies('report').policies, dbReset: 'auto', modules: 'worker', keepModules: [], runDir: undefined,
+        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: parseLeakPolicies('report').policies, dbReset: 'auto', env: 'touched', modules: 'worker', keepModules: [], runDir: undefined,
         durations: '.mocha-isolation/durations.json', report: '.mocha-isolation/report.html', shard: undefined, workerId: undefined, workerEvents: undefined,
       },
       problems: [],
@@ -72,9 +72,9 @@ describe('parseConfig', () => {
   });
 
   it('reports every bad value at once, naming each', () => {
-    const { problems } = parseConfig({ ISOLATION_SEED: '-1', ISOLATION_SHUFFLE: 'sometimes', ISOLATION_DB_ENV: 'not a name', ISOLATION_LEAKS: 'loud', ISOLATION_SEDE: '1' });
-    expect(problems).to.have.length(5);
-    expect(problems.join('\n')).to.contain('got "-1"').and.contain('got "sometimes"').and.contain('got "not a name"').and.contain('got "loud"').and.contain('"ISOLATION_SEDE"');
+    const { problems } = parseConfig({ ISOLATION_SEED: '-1', ISOLATION_SHUFFLE: 'sometimes', ISOLATION_DB_ENV: 'not a name', ISOLATION_LEAKS: 'loud', ISOLATION_SEDE: '1', ISOLATION_ENV: 'paranoid' });
+    expect(problems).to.have.length(6);
+    expect(problems.join('\n')).to.contain('got "-1"').and.contain('got "sometimes"').and.contain('got "not a name"').and.contain('got "loud"').and.contain('"ISOLATION_SEDE"').and.contain('"ISOLATION_ENV" (isolation.env) must be strict or touched, got "paranoid".');
   });
 
   it('accepts the largest seed and refuses one above it', () => {
@@ -179,6 +179,13 @@ describe('seed line', () => {
   it('quotes arguments the shell would split', () => {
     expect(formatSeedLine(5, 'tests', { ISOLATION_COMMAND: JSON.stringify({ args: ['--grep', 'two words'], env: {}, files: 'shuffled' }) }, ['node', 'cli.js'], [])).to.equal(
       "mocha-isolation: seed 5, files shuffled, suites and tests shuffled. Reproduce: ISOLATION_SEED=5 npx mocha --grep 'two words'",
+    );
+  });
+
+  it('carries the variables that change how a test ends (leaks, fresh modules, the strict environment), as typed', () => {
+    const env = { ISOLATION_LEAKS: 'fail', ISOLATION_MODULES: 'file', ISOLATION_ENV: 'strict', ISOLATION_SCHEMA: 'ignored.sql' };
+    expect(formatSeedLine(3, 'tests', env, ['node', 'mocha', 'test/a.spec.ts'], [])).to.equal(
+      'mocha-isolation: seed 3, files in mocha\'s order (no defineConfig), suites and tests shuffled. Reproduce: ISOLATION_LEAKS=fail ISOLATION_MODULES=file ISOLATION_ENV=strict ISOLATION_SEED=3 npx mocha test/a.spec.ts',
     );
   });
 
