@@ -37,6 +37,8 @@ export function runMochaReport(cwd: string, args: readonly string[], env: Record
   // Listening before the folder exists: a signal that came between the two would end the command and leave it.
   listenForInterrupts();
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'isolation-command-'));
+  const running: { folder: string; child?: ReturnType<typeof spawn> } = { folder };
+  RUNNING.add(running);
   const report = path.join(folder, 'report.json');
   const mocha = require.resolve('mocha/bin/mocha.js', { paths: [cwd] });
   const child = spawn(process.execPath, [mocha, ...args, '--reporter', 'json', '--reporter-option', `output=${report}`], {
@@ -46,8 +48,7 @@ export function runMochaReport(cwd: string, args: readonly string[], env: Record
     stdio: inherit ? ['ignore', 'inherit', 'pipe'] : ['ignore', 'ignore', 'ignore'],
   });
   if (inherit) forwardStderr(child, folder);
-  const running = { folder, child };
-  RUNNING.add(running);
+  running.child = child;
   let stopped = false;
   const limit =
     limitMs === undefined
@@ -101,7 +102,7 @@ function forwardStderr(child: ReturnType<typeof spawn>, folder: string): void {
 
 // The runs under way, so that Ctrl-C or SIGTERM on the command removes their folders (its children get the
 // signal too, from the terminal, or are stopped here) and then ends the command with that signal.
-const RUNNING = new Set<{ folder: string; child: ReturnType<typeof spawn> }>();
+const RUNNING = new Set<{ folder: string; child?: ReturnType<typeof spawn> }>();
 const INTERRUPTS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function listenForInterrupts(): void {
@@ -111,7 +112,7 @@ function listenForInterrupts(): void {
 function onInterrupt(signal: NodeJS.Signals): void {
   for (const other of INTERRUPTS) process.removeListener(other, onInterrupt);
   for (const run of RUNNING) {
-    run.child.kill('SIGKILL');
+    run.child?.kill('SIGKILL');
     fs.rmSync(run.folder, { recursive: true, force: true });
   }
   RUNNING.clear();
