@@ -7,6 +7,7 @@ import { escapeRegExp, runMochaReport } from './mocha-process';
 import type { RunRecord } from './run-record';
 import type { Leak } from '../shared/leak-report';
 import { shellCommand } from '../shared/shell-quote';
+import { DEFAULT_LAUNCHER } from './launcher';
 
 type Print = (line: string) => void;
 
@@ -28,7 +29,7 @@ export function replayEnvironment(record: RunRecord): Record<string, string> {
 
 /** The serial mocha command for these files (and tests): printed, so every word is quoted for the shell. */
 export function replayCommand(record: RunRecord, files: readonly string[], grep: string | undefined): string {
-  const words = ['npx', 'mocha', '--no-parallel', ...replayArguments(record.command.args), ...files, ...(grep === undefined ? [] : ['--grep', grep])];
+  const words = [...(record.command.launcher ?? DEFAULT_LAUNCHER), '--no-parallel', ...replayArguments(record.command.args), ...files, ...(grep === undefined ? [] : ['--grep', grep])];
   return shellCommand(replayEnvironment(record), words);
 }
 
@@ -39,7 +40,7 @@ export async function replay(record: RunRecord, cwd: string, print: Print, recor
   for (const [index, worker] of record.workers.entries()) {
     const files = worker.files.map((entry) => entry.file);
     print(`mocha-isolation replay: ${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} (${index + 1}/${record.workers.length}), ${files.length} files: ${replayCommand(record, files, undefined)}`);
-    const report = await runMochaReport(cwd, ['--no-parallel', ...replayArguments(record.command.args), ...files], replayEnvironment(record), true);
+    const report = await runMochaReport(cwd, ['--no-parallel', ...replayArguments(record.command.args), ...files], replayEnvironment(record), true, undefined, record.command.launcher);
     failed += report.reported ? report.failures.length : 1;
     if (!report.reported) print('mocha-isolation replay: mocha wrote no report for these files (it could not start, or crashed): see its output above.');
     for (const failure of report.failures) print(`  failed: "${failure.fullTitle}" (${failure.file})${failure.message === undefined ? '' : `: ${failure.message.split('\n')[0]}`}`);
@@ -129,7 +130,7 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
   const limitMs = runLimitMs(worker.files.slice(0, target.file + 1));
   const victimFails = async (files: readonly string[], grep: string | undefined, what: string): Promise<boolean> => {
     runs += 1;
-    const report = await runMochaReport(cwd, ['--no-parallel', ...extra, ...(grep === undefined ? [] : ['--grep', grep]), ...new Set(files)], replayEnvironment(record), false, limitMs);
+    const report = await runMochaReport(cwd, ['--no-parallel', ...extra, ...(grep === undefined ? [] : ['--grep', grep]), ...new Set(files)], replayEnvironment(record), false, limitMs, record.command.launcher);
     lastLeaks = report.leaks;
     const failed = report.failures.some((f) => f.fullTitle === victim);
     const stopped = report.stopped ? ` (mocha had not exited ${Math.round(limitMs / 1000)} s after it started: something a test left open kept it alive; it was stopped${report.reported ? ', and its results used' : ', before it reported: counted as passing'})` : '';

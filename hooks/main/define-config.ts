@@ -12,6 +12,7 @@ import { readDurations } from './duration-cache';
 import { longestFirst } from '../scheduling/longest-first';
 import { filesOfShard, planShards } from '../scheduling/shards';
 import { type TypedCommand, typedCommand } from './seed-line';
+import { detectLauncher, launchFacts, type LaunchFacts } from './launcher';
 import { epochNow, mainMarks } from './startup-marks';
 import type { LeakCategory, LeakPolicy } from '../shared/leak-report';
 import { ISOLATION_UI_FILE } from '../plugin-files';
@@ -34,6 +35,12 @@ export interface IsolationOptions {
   modules?: 'file' | 'worker';
   /** Project modules kept across files with modules "file" (globs relative to the working directory). */
   keepModules?: string[];
+  /**
+   * The command that starts mocha in this project, when the plugin cannot tell it (it finds tsx-like launchers,
+   * node flags and npm scripts itself): e.g. "npx tsx node_modules/mocha/bin/mocha.js". Printed commands and
+   * replay, bisect and repeat's runs start with it instead of `npx mocha`.
+   */
+  launcher?: string;
 }
 
 export interface MochaConfigInput {
@@ -52,9 +59,11 @@ export interface BuildContext {
   cpus: number;
   /** Where the plan lines go (the shard line, a damaged cache). */
   print: (line: string) => void;
+  /** How this process was started, to find the user's launcher (defineConfig reads it; tests give their own). */
+  launch?: LaunchFacts;
 }
 
-const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset', 'env', 'leaks', 'modules', 'keepModules']);
+const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset', 'env', 'leaks', 'modules', 'keepModules', 'launcher']);
 const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
 
 /**
@@ -67,7 +76,11 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   const { isolation = {}, spec, ui, ...mochaOptions } = input;
   const problems: string[] = [];
   // Before anything below publishes the config's own options as variables: those are not what the user typed.
-  context.env[ENV.command] ??= JSON.stringify(typedCommand(context.env, ['node', 'mocha', ...context.argv]));
+  if (context.env[ENV.command] === undefined) {
+    const typed = typedCommand(context.env, ['node', 'mocha', ...context.argv]);
+    const launch = context.launch === undefined && isolation.launcher === undefined ? undefined : detectLauncher(context.launch ?? launchFacts(), typed.args, isolation.launcher);
+    context.env[ENV.command] = JSON.stringify(launch === undefined ? typed : { ...typed, ...launch });
+  }
 
   for (const key of Object.keys(isolation)) {
     if (!ISOLATION_OPTION_KEYS.has(key)) {
@@ -162,6 +175,7 @@ export function defineConfig(input: MochaConfigInput): Record<string, unknown> {
       cwd: process.cwd(),
       cpus: os.availableParallelism(),
       print: (line) => process.stderr.write(`${line}\n`),
+      launch: launchFacts(),
     });
   } catch (error) {
     if (!(error instanceof IsolationError)) throw error;

@@ -33,15 +33,16 @@ export interface MochaReport {
  * the project's last run, which the next replay or bisect reads. `limitMs`: a run that has not exited by then (a
  * timer or socket a test left keeps mocha alive) is stopped, and what it reported is used; `stopped` says so.
  */
-export function runMochaReport(cwd: string, args: readonly string[], env: Record<string, string>, inherit = false, limitMs?: number): Promise<MochaReport> {
+export function runMochaReport(cwd: string, args: readonly string[], env: Record<string, string>, inherit = false, limitMs?: number, launcher?: readonly string[]): Promise<MochaReport> {
   // Listening before the folder exists: a signal that came between the two would end the command and leave it.
   listenForInterrupts();
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'isolation-command-'));
   const running: { folder: string; child?: ReturnType<typeof spawn> } = { folder };
   RUNNING.add(running);
   const report = path.join(folder, 'report.json');
-  const mocha = require.resolve('mocha/bin/mocha.js', { paths: [cwd] });
-  const child = spawn(process.execPath, [mocha, ...args, '--reporter', 'json', '--reporter-option', `output=${report}`], {
+  // As the user started mocha (a launcher such as tsx, an npm script), or the project's own mocha with this node.
+  const [program, ...start] = launcher ?? [process.execPath, require.resolve('mocha/bin/mocha.js', { paths: [cwd] })];
+  const child = spawn(program as string, [...start, ...args, '--reporter', 'json', '--reporter-option', `output=${report}`], {
     cwd,
     // No report page: the folder it would go in is removed when the run ends.
     env: { ...process.env, ...env, ISOLATION_DURATIONS: path.join(folder, 'durations.json'), ISOLATION_REPORT: 'off' },

@@ -3,6 +3,7 @@
 
 import { shellCommand, shellQuote } from '../shared/shell-quote';
 import { readCliArgs } from './cli-args';
+import { DEFAULT_LAUNCHER } from './launcher';
 import { ENV, type ShuffleLevel } from '../config';
 
 /**
@@ -14,6 +15,8 @@ const ORDER_VARIABLES = [ENV.shuffle, ENV.shard, ENV.durations, ENV.dbReset, ENV
 export interface TypedCommand {
   /** What followed `mocha` on the command line, as the user typed it. */
   args: string[];
+  /** The words that started mocha when they were not `npx mocha` (main/launcher.ts). */
+  launcher?: string[];
   /** The order-changing ISOLATION_* variables the user had set. */
   env: Record<string, string>;
   /** What the config helper did with the file order; absent without it (mocha's own order). */
@@ -75,7 +78,7 @@ export function fileCommand(seed: number | string, file: string, env: Readonly<R
     if (arg === '--spec' && specs.has(typed.args[i + 1] as string)) i++;
     else if (!specs.has(arg) && !(arg.startsWith('--spec=') && specs.has(arg.slice('--spec='.length)))) args.push(arg);
   }
-  return shellCommand({ ...typed.env, [ENV.seed]: String(seed) }, ['npx', 'mocha', ...args, file]);
+  return shellCommand({ ...typed.env, [ENV.seed]: String(seed) }, [...(typed.launcher ?? DEFAULT_LAUNCHER), ...args, file]);
 }
 
 export function formatSeedLine(
@@ -87,6 +90,6 @@ export function formatSeedLine(
 ): string {
   const typed = typedHere(env, argv, execArgv);
   const variables = Object.entries({ ...typed.env, [ENV.seed]: String(seed) }).map(([name, value]) => `${name}=${shellQuote(value)}`);
-  const command = `${variables.join(' ')} npx mocha${typed.args.map((arg) => ` ${shellQuote(arg)}`).join('')}`;
+  const command = `${variables.join(' ')} ${[...(typed.launcher ?? DEFAULT_LAUNCHER), ...typed.args].map(shellQuote).join(' ')}`;
   return `mocha-isolation: seed ${seed}, ${describeOrder(level, typed.files)}. Reproduce: ${command}`;
 }

@@ -47,7 +47,8 @@ export interface FixtureResult {
 function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || key.startsWith('ISOLATION_') || key.startsWith('MOCHA_') || ['NODE_OPTIONS', 'DEBUG'].includes(key)) continue;
+    // npm_*: under `npm test` the outer run's script would read as the fixture's launcher.
+    if (value === undefined || key.startsWith('ISOLATION_') || key.startsWith('MOCHA_') || key.startsWith('npm_') || ['NODE_OPTIONS', 'DEBUG'].includes(key)) continue;
     env[key] = value;
   }
   return env;
