@@ -49,7 +49,7 @@ export function detectLauncher(facts: LaunchFacts, args: readonly string[], conf
   if (configured !== undefined && configured.trim() !== '') return { launcher: shellSplit(configured), args: [...args] };
   const script = facts.argv[1];
   if (script === undefined) return undefined;
-  const underNpm = npmScript(facts.env, args);
+  const underNpm = npmScript(facts.env, facts.parentArgv, args);
   if (underNpm !== undefined) return underNpm;
   const launcher = launcherProcess(facts, script);
   return launcher === undefined ? undefined : { launcher, args: [...args] };
@@ -73,10 +73,14 @@ function launcherProcess(facts: LaunchFacts, script: string): string[] | undefin
  * Under `npm test` / `npm run x`: that script again, with what the user added after `--`. npm appends those to
  * the script's last command, so only a script whose last command is mocha qualifies.
  */
-function npmScript(env: LaunchFacts['env'], args: readonly string[]): Launch | undefined {
+function npmScript(env: LaunchFacts['env'], parentArgv: LaunchFacts['parentArgv'], args: readonly string[]): Launch | undefined {
   const event = env.npm_lifecycle_event;
   const script = env.npm_lifecycle_script;
-  if (event === undefined || script === undefined) return undefined;
+  if (event === undefined || script === undefined || event === 'npx') return undefined;
+  // npm runs a script as `sh -c '<script> <added arguments>'`: mocha's parent says it is that script's command,
+  // not a mocha some test of the suite started with npm's variables still in its environment.
+  const [shell, flag, line] = parentArgv ?? [];
+  if (shell === undefined || !/(^|\/)(ba|da)?sh$/.test(shell) || flag !== '-c' || line?.startsWith(script) !== true) return undefined;
   const lastCommand = shellSplit(script.split(/&&|\|\||;|\|/).at(-1) ?? '');
   const mochaAt = lastCommand.findIndex((word) => /(^|[\\/])mocha(\.c?js)?$/.test(word));
   if (mochaAt < 0) return undefined;

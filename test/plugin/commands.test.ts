@@ -54,8 +54,8 @@ describe('the runs the plugin commands make', () => {
     spawnSync(process.execPath, [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), '--no-parallel', '--reporter', 'dot'], { cwd, env, encoding: 'utf8' });
     const record = path.join(tmp, 'last-run.json');
     const replay = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'replay', record], { cwd, env, encoding: 'utf8' });
-    expect(replay.status).to.equal(1);
-    expect(replay.stderr).to.contain('  failed: "rejects leaves a rejection nobody handles" (rejects.spec.ts): "rejects leaves a rejection nobody handles": a promise was rejected');
+    expect(replay.status, replay.stderr).to.equal(1);
+    expect(replay.stderr, replay.stderr).to.contain('  failed: "rejects leaves a rejection nobody handles" (rejects.spec.ts): "rejects leaves a rejection nobody handles": a promise was rejected');
     expect(replay.stderr).to.contain('mocha-isolation replay: 1 failed (the recorded run: 1 failed).');
     expect(replay.stderr).to.contain(`  find a test that polluted it: npx mocha-isolation bisect --record ${record} --test 'rejects leaves a rejection nobody handles'`);
     expect(replay.stderr).not.to.contain('isolation-command-');

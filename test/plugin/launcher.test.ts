@@ -28,14 +28,21 @@ describe('the launcher (unit)', () => {
   });
 
   it("is the npm script, with the arguments after the script's own, when its last command is mocha", () => {
-    const env = { npm_lifecycle_event: 'test:unit', npm_lifecycle_script: 'tsc -p . && FORCE_COLOR=1 mocha --config .mocharc.yml' };
-    expect(detectLauncher(facts({ env }), ['--config', '.mocharc.yml', '--grep', 'a b'])).to.deep.equal({ launcher: ['npm', 'run', 'test:unit', '--'], args: ['--grep', 'a b'] });
-    expect(detectLauncher(facts({ env: { npm_lifecycle_event: 'test', npm_lifecycle_script: 'mocha' } }), [])).to.deep.equal({ launcher: ['npm', 'test', '--'], args: [] });
+    const script = 'tsc -p . && FORCE_COLOR=1 mocha --config .mocharc.yml';
+    const env = { npm_lifecycle_event: 'test:unit', npm_lifecycle_script: script };
+    const parentArgv = ['sh', '-c', `${script} --grep 'a b'`];
+    expect(detectLauncher(facts({ env, parentArgv }), ['--config', '.mocharc.yml', '--grep', 'a b'])).to.deep.equal({ launcher: ['npm', 'run', 'test:unit', '--'], args: ['--grep', 'a b'] });
+    expect(detectLauncher(facts({ env: { npm_lifecycle_event: 'test', npm_lifecycle_script: 'mocha' }, parentArgv: ['/bin/sh', '-c', 'mocha'] }), [])).to.deep.equal({ launcher: ['npm', 'test', '--'], args: [] });
+  });
+
+  it("is not npm's for a mocha that npx started, or that a test started with npm's variables in its environment", () => {
+    expect(detectLauncher(facts({ env: { npm_lifecycle_event: 'npx', npm_lifecycle_script: 'mocha' }, parentArgv: ['sh', '-c', 'mocha'] }), [])).to.equal(undefined);
+    expect(detectLauncher(facts({ env: { npm_lifecycle_event: 'test', npm_lifecycle_script: 'mocha' }, parentArgv: ['node', '/p/node_modules/mocha/lib/nodejs/worker.cjs'] }), [])).to.equal(undefined);
   });
 
   it('is not the npm script when mocha is not its last command, nor its arguments the typed ones', () => {
-    expect(detectLauncher(facts({ env: { npm_lifecycle_event: 'ci', npm_lifecycle_script: 'mocha && eslint .' } }), [])).to.equal(undefined);
-    expect(detectLauncher(facts({ env: { npm_lifecycle_event: 'ci', npm_lifecycle_script: 'mocha --config a' } }), ['--config', 'b'])).to.equal(undefined);
+    expect(detectLauncher(facts({ env: { npm_lifecycle_event: 'ci', npm_lifecycle_script: 'mocha && eslint .' }, parentArgv: ['sh', '-c', 'mocha && eslint .'] }), [])).to.equal(undefined);
+    expect(detectLauncher(facts({ env: { npm_lifecycle_event: 'ci', npm_lifecycle_script: 'mocha --config a' }, parentArgv: ['sh', '-c', 'mocha --config a'] }), ['--config', 'b'])).to.equal(undefined);
   });
 
   it("is the config's isolation.launcher when it is given", () => {
