@@ -3,7 +3,8 @@
 
 import path from 'node:path';
 import { DEFAULT_DURATIONS_FILE, ENV, parseConfig } from './config';
-import { bisect, formatBisect, replay } from './main/bisect';
+import { bisect, formatBisect } from './main/bisect';
+import { replay } from './main/replay';
 import { formatRepeat, repeat, seedsFor } from './main/flake-hunt';
 import { readRunRecord, runRecordFile } from './main/run-record';
 import { mergeShardDurations } from './main/shard-durations';

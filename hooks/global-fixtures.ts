@@ -31,25 +31,26 @@ export function globalSetup(this: RunRunner | undefined): void {
     const state = ensureProcessState();
     if (runner === undefined || typeof runner.on !== 'function') return;
     state.attachRunner(runner, true);
-    counter = lostTests().countReportedTests(runner, process.cwd());
+    watching = { counter: lostTests().countReportedTests(runner, process.cwd()) };
     return;
   }
   const config = runSetup().setUpRun();
   if (runner === undefined) return;
   runner.workerReporter(require.resolve(WORKER_REPORTER_FILE));
-  counter = lostTests().countReportedTests(runner, process.cwd());
-  deaths = idleDeaths().failOnIdleWorkerDeaths(runner, config.runDir as string, process.cwd());
+  const counter = lostTests().countReportedTests(runner, process.cwd());
+  const deaths = idleDeaths().failOnIdleWorkerDeaths(runner, config.runDir as string, process.cwd());
+  watching = { counter, deaths };
   lostTests().accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED, deaths.exitOf);
   // Last: it counts the listeners everything above attached.
   pairedEvents().leanWorkerStream(runner, process.env);
 }
 
-let counter: TestCounter | undefined;
-let deaths: WorkerDeaths | undefined;
+/** What global setup left watching the run, for its teardown: the reported tests and the workers' ends. */
+let watching: { counter: TestCounter; deaths?: WorkerDeaths } | undefined;
 
 export function globalTeardown(): void {
+  const { counter, deaths } = watching ?? {};
+  watching = undefined;
   deaths?.stop();
   runTeardown().tearDownRun(counter, deaths?.exitOf);
-  deaths = undefined;
-  counter = undefined;
 }

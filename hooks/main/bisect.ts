@@ -1,64 +1,12 @@
-// `mocha-isolation replay` and `bisect`: rerun the last run's schedule exactly, and find which test, run before a
-// failing one, makes it fail. Runs in: the command's process, spawning mocha serially (one process per worker
-// sequence, files named in the order the worker ran them, the run's seed and shuffle level).
+// `mocha-isolation bisect`: finds which test, run before a failing one, makes it fail. Runs in: the command's
+// process, spawning mocha serially with the recorded run's files, seed, shuffle level and launcher (replay.ts).
 
-import { readCliArgs } from './cli-args';
 import { escapeRegExp, runMochaReport } from './mocha-process';
+import { recordedFailures, replayArguments, replayCommand, replayEnvironment } from './replay';
 import type { RunRecord } from './run-record';
 import type { Leak } from '../shared/leak-report';
-import { shellCommand } from '../shared/shell-quote';
-import { DEFAULT_LAUNCHER } from './launcher';
 
 type Print = (line: string) => void;
-
-/** The typed arguments less the mode, the job count and the files: replay and bisect name their own. */
-export function replayArguments(args: readonly string[]): string[] {
-  const files = new Set(readCliArgs(args).specs);
-  const kept: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '-j' || arg === '--jobs') i++;
-    else if (!/^(--parallel|--no-parallel|-p|--jobs=.*|-j\d+)$/.test(arg) && !files.has(arg)) kept.push(arg);
-  }
-  return kept;
-}
-
-export function replayEnvironment(record: RunRecord): Record<string, string> {
-  return { ...record.command.env, ISOLATION_SEED: String(record.seed), ISOLATION_SHUFFLE: record.shuffle, ISOLATION_DURATIONS: 'off' };
-}
-
-/** The serial mocha command for these files (and tests): printed, so every word is quoted for the shell. */
-export function replayCommand(record: RunRecord, files: readonly string[], grep: string | undefined): string {
-  const words = [...(record.command.launcher ?? DEFAULT_LAUNCHER), '--no-parallel', ...replayArguments(record.command.args), ...files, ...(grep === undefined ? [] : ['--grep', grep])];
-  return shellCommand(replayEnvironment(record), words);
-}
-
-/** Each worker's files, in the order it ran them, serially; mocha's own output is shown. */
-export async function replay(record: RunRecord, cwd: string, print: Print, recordFile?: string): Promise<number> {
-  let failed = 0;
-  let first: string | undefined;
-  for (const [index, worker] of record.workers.entries()) {
-    const files = worker.files.map((entry) => entry.file);
-    print(`mocha-isolation replay: ${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} (${index + 1}/${record.workers.length}), ${files.length} files: ${replayCommand(record, files, undefined)}`);
-    const report = await runMochaReport(cwd, ['--no-parallel', ...replayArguments(record.command.args), ...files], replayEnvironment(record), true, undefined, record.command.launcher);
-    failed += report.reported ? report.failures.length : 1;
-    if (!report.reported) print('mocha-isolation replay: mocha wrote no report for these files (it could not start, or crashed): see its output above.');
-    for (const failure of report.failures) print(`  failed: "${failure.fullTitle}" (${failure.file})${failure.message === undefined ? '' : `: ${failure.message.split('\n')[0]}`}`);
-    first ??= report.failures[0]?.fullTitle;
-  }
-  print(`mocha-isolation replay: ${failed === 0 ? 'every test passed' : `${failed} failed`} (the recorded run: ${recordedFailures(record).length} failed).`);
-  if (first !== undefined) {
-    const named = recordFile === undefined ? [] : ['--record', recordFile];
-    print(`  find a test that polluted it: ${shellCommand({}, ['npx', 'mocha-isolation', 'bisect', ...named, '--test', first])}`);
-  }
-  return failed === 0 ? 0 : 1;
-}
-
-function recordedFailures(record: RunRecord): Array<{ worker: number; file: number; title: string }> {
-  const found: Array<{ worker: number; file: number; title: string }> = [];
-  record.workers.forEach((worker, w) => worker.files.forEach((entry, f) => entry.tests.forEach(([title, outcome]) => outcome === 'failed' && found.push({ worker: w, file: f, title }))));
-  return found;
-}
 
 /** Three times what these files took in the recorded run, and never under 30 s (a cold start, a loaded machine). */
 export function runLimitMs(files: ReadonlyArray<{ ms?: number }>): number {

@@ -6,6 +6,8 @@
 // mocha's worker removes every 'unhandledRejection' listener after each file: the watch listens again at the
 // next file's start, and between files a rejection still kills the worker (main/idle-worker-deaths.ts).
 
+import { IsolationError } from '../errors';
+
 export interface RejectionWatch {
   fileStarted(): void;
   /** The reasons of the rejections since the last call (each once, though Node and mocha both emit it). */
@@ -39,4 +41,18 @@ export function watchRejections(): RejectionWatch {
 /** How a rejection's reason reads in a message: an error's name and message, anything else as a string. */
 export function describeReason(reason: unknown): string {
   return reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+}
+
+/** The error that fails the test a rejection nobody handled came in. */
+export function unhandledRejectionError(test: { readonly title: string }, reasons: readonly unknown[]): IsolationError {
+  const first = reasons[0];
+  const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more)` : '';
+  const error = new IsolationError(
+    'ERR_ISOLATION_UNHANDLED_REJECTION',
+    `"${test.title}": a promise was rejected and nobody handled it while this test ran, or in a hook just before it: ${describeReason(first)}${more}. ` +
+      'mocha swallows these; await the promise in the test, or handle its rejection.',
+    { reasons: reasons.length },
+  );
+  if (first instanceof Error && first.stack !== undefined) error.stack = `${error.message}\n${first.stack.split('\n').slice(1).join('\n')}`;
+  return error;
 }

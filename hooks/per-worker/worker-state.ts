@@ -16,7 +16,7 @@ import { reportDroppedTests } from './dropped-tests';
 import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox';
 import { type ProjectFakes, projectFakes } from './fakes';
 import { type ExitGuard, guardProcessExit } from './exit-guard';
-import { describeReason, type RejectionWatch, watchRejections } from './rejection-watch';
+import { type RejectionWatch, unhandledRejectionError, watchRejections } from './rejection-watch';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './outcome-gate';
 import { createLeakChecks, type LeakChecks } from './leak-checks';
@@ -279,17 +279,4 @@ export class WorkerState {
     process.stderr.write(`mocha-isolation: ${problem.message}\n`);
     return undefined;
   }
-}
-
-function unhandledRejectionError(test: TestInfo, reasons: unknown[]): IsolationError {
-  const first = reasons[0];
-  const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more)` : '';
-  const error = new IsolationError(
-    'ERR_ISOLATION_UNHANDLED_REJECTION',
-    `"${test.title}": a promise was rejected and nobody handled it while this test ran, or in a hook just before it: ${describeReason(first)}${more}. ` +
-      'mocha swallows these; await the promise in the test, or handle its rejection.',
-    { reasons: reasons.length },
-  );
-  if (first instanceof Error && first.stack !== undefined) error.stack = `${error.message}\n${first.stack.split('\n').slice(1).join('\n')}`;
-  return error;
 }
