@@ -25,6 +25,8 @@ export interface TestCounter {
   dropped: Map<string, number>;
   /** Tests that failed, and the first of them another test may have caused (the one bisect is offered for). */
   failed: number;
+  /** Hooks that failed: mocha's "failing" count holds them too. */
+  hooksFailed: number;
   firstFailure: string | undefined;
   /** The first failures with their errors, for the run report. */
   details: FailureDetail[];
@@ -56,7 +58,7 @@ function causedItself(test: Test, error: { code?: unknown } | undefined): boolea
 
 /** Counts what the main process's reporters are told, in either mode. */
 export function countReportedTests(runner: Runner, cwd: string): TestCounter {
-  const counter: TestCounter = { reported: new Map(), dropped: new Map(), failed: 0, firstFailure: undefined, details: [] };
+  const counter: TestCounter = { reported: new Map(), dropped: new Map(), failed: 0, hooksFailed: 0, firstFailure: undefined, details: [] };
   runner.on('test end', (test: Test) => {
     if (test.file === undefined) return;
     const key = specKey(test.file, cwd);
@@ -65,9 +67,13 @@ export function countReportedTests(runner: Runner, cwd: string): TestCounter {
   runner.on('fail', (test: Test, error: { message?: unknown; code?: unknown } | undefined) => {
     if (test.type === 'test') {
       counter.failed += 1;
-      if (!causedItself(test, error)) counter.firstFailure ??= test.fullTitle();
-      if (counter.details.length < DETAILS_KEPT) counter.details.push(failureDetail(test, error, cwd));
+      // A test a failed hook kept from running has nothing for bisect to find either.
+      const dropped = typeof error?.message === 'string' && error.message.startsWith(DROPPED_PREFIX);
+      if (!causedItself(test, error) && !dropped) counter.firstFailure ??= test.fullTitle();
+    } else {
+      counter.hooksFailed += 1;
     }
+    if (counter.details.length < DETAILS_KEPT) counter.details.push(failureDetail(test, error, cwd));
     const message = typeof error?.message === 'string' ? error.message : '';
     if (message.startsWith(DROPPED_PREFIX)) counter.dropped.set(message, (counter.dropped.get(message) ?? 0) + 1);
   });

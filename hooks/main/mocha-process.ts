@@ -83,7 +83,7 @@ export function runMochaReport(cwd: string, args: readonly string[], env: Record
 }
 
 // The run's own next steps name files in its folder, which is gone once it ends: the command gives its own.
-const OWN_NEXT_STEPS = /^mocha-isolation: \d+ tests? failed \(seed \d+\)\. Next steps:$|^  \(each failure says what the test did itself/;
+const OWN_NEXT_STEPS = /^mocha-isolation: \d+ (tests? )?failed(: [^(]*)? \(seed \d+\)\. Next steps:$|^  \(nothing for bisect: /;
 
 function forwardStderr(child: ReturnType<typeof spawn>, folder: string): void {
   let pending = '';

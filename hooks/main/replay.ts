@@ -10,6 +10,9 @@ import { shellCommand } from '../shared/shell-quote';
 
 type Print = (line: string) => void;
 
+// How mocha titles a failed hook in its reports: `"before each" hook for "test"`, `"after all" hook in "suite"`.
+const HOOK_TITLE = /"(before|after) (all|each)" hook/;
+
 /** The typed arguments less the mode, the job count and the files: replay and bisect name their own. */
 export function replayArguments(args: readonly string[]): string[] {
   const files = new Set(readCliArgs(args).specs);
@@ -36,16 +39,23 @@ export function replayCommand(record: RunRecord, files: readonly string[], grep:
 export async function replay(record: RunRecord, cwd: string, print: Print, recordFile?: string): Promise<number> {
   let failed = 0;
   let first: string | undefined;
+  let hookFailures = 0;
   for (const [index, worker] of record.workers.entries()) {
     const files = worker.files.map((entry) => entry.file);
     print(`mocha-isolation replay: ${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} (${index + 1}/${record.workers.length}), ${files.length} files: ${replayCommand(record, files, undefined)}`);
     const report = await runMochaReport(cwd, ['--no-parallel', ...replayArguments(record.command.args), ...files], replayEnvironment(record), true, undefined, record.command.launcher);
     failed += report.reported ? report.failures.length : 1;
     if (!report.reported) print('mocha-isolation replay: mocha wrote no report for these files (it could not start, or crashed): see its output above.');
+    hookFailures += report.failures.filter((failure) => HOOK_TITLE.test(failure.fullTitle)).length;
     for (const failure of report.failures) print(`  failed: "${failure.fullTitle}" (${failure.file})${failure.message === undefined ? '' : `: ${failure.message.split('\n')[0]}`}`);
-    first ??= report.failures[0]?.fullTitle;
+    first ??= report.failures.find((failure) => !HOOK_TITLE.test(failure.fullTitle) && failure.message?.startsWith('did not run: ') !== true)?.fullTitle;
   }
-  print(`mocha-isolation replay: ${failed === 0 ? 'every test passed' : `${failed} failed`} (the recorded run: ${recordedFailures(record).length} failed).`);
+  // Counted as mocha counts (a failed hook is one more); the record holds tests only.
+  const recorded = recordedFailures(record).length;
+  const hooks = hookFailures;
+  const tests = failed - hooks;
+  const now = failed === 0 ? 'every test passed' : hooks === 0 ? `${failed} failed` : `${failed} failed: ${tests} tests, ${hooks} hook${hooks === 1 ? '' : 's'}`;
+  print(`mocha-isolation replay: ${now} (the recorded run: ${recorded} ${hooks === 0 ? '' : 'tests '}failed).`);
   if (first !== undefined) {
     const named = recordFile === undefined ? [] : ['--record', recordFile];
     print(`  find a test that polluted it: ${shellCommand({}, ['npx', 'mocha-isolation', 'bisect', ...named, '--test', first])}`);

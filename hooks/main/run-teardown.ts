@@ -22,6 +22,12 @@ import { shellQuote } from '../shared/shell-quote';
 
 const print = (line: string): void => void process.stderr.write(`${line}\n`);
 
+/** As mocha counts failures (a failed hook is one more), saying which are hooks: "3 failed: 2 tests, 1 hook". */
+export function failedLine(tests: number, hooks: number): string {
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return hooks === 0 ? `${plural(tests, 'test')} failed` : `${tests + hooks} failed: ${plural(tests, 'test')}, ${plural(hooks, 'hook')}`;
+}
+
 /** `counter`: what the main process saw reported (parallel mode), checked against what the workers loaded. */
 export function tearDownRun(counter?: TestCounter, exitOf?: (pid: number) => WorkerExit | undefined): void {
   const runDir = process.env[ENV.runDir];
@@ -78,7 +84,7 @@ function writeReport(
       leaks: run.leaks,
       dropped: run.dropped,
       lost: run.lost,
-      ...(run.counter === undefined ? {} : { failureDetails: run.counter.details, failureCount: run.counter.failed }),
+      ...(run.counter === undefined ? {} : { failureDetails: run.counter.details, failureCount: run.counter.failed + run.counter.hooksFailed }),
       shard: shardOfRun(config.shard),
     });
     print(`mocha-isolation: run report: ${path.relative(process.cwd(), written.file)} (${Math.round(written.bytes / 1024)} KB; ${ENV.report}=off skips it)`);
@@ -113,15 +119,15 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
   const leaks = reportLeaks(config, stats.workers);
   const record = recordRun(config, stats.workers);
   let nextSteps: { replay: string; bisect?: string } | undefined;
-  if (record !== undefined && counter !== undefined && counter.failed > 0) {
+  if (record !== undefined && counter !== undefined && counter.failed + counter.hooksFailed > 0) {
     const named = record === runRecordFile(undefined, process.cwd()) ? '' : ` --record ${shellQuote(record)}`;
     nextSteps = { replay: `npx mocha-isolation replay${named}` };
     if (counter.firstFailure !== undefined) nextSteps.bisect = `npx mocha-isolation bisect${named} --test ${shellQuote(counter.firstFailure)}`;
     print(
-      `mocha-isolation: ${counter.failed} test${counter.failed === 1 ? '' : 's'} failed (seed ${process.env[ENV.seed]}). Next steps:\n` +
+      `mocha-isolation: ${failedLine(counter.failed, counter.hooksFailed)} (seed ${process.env[ENV.seed]}). Next steps:\n` +
         `  run it again exactly:         ${nextSteps.replay}` +
         (nextSteps.bisect === undefined
-          ? '\n  (each failure says what the test did itself: no other test to look for)'
+          ? '\n  (nothing for bisect: each failure is a test\'s own doing, a file that failed to load, or a failed hook and the tests it kept from running)'
           : `\n  find a test that polluted it: ${nextSteps.bisect}`),
     );
   }

@@ -60,4 +60,14 @@ describe('the runs the plugin commands make', () => {
     expect(replay.stderr).to.contain(`  find a test that polluted it: npx mocha-isolation bisect --record ${record} --test 'rejects leaves a rejection nobody handles'`);
     expect(replay.stderr).not.to.contain('isolation-command-');
   });
+
+  it("replay counts a failed hook as mocha does, and says which failures are hooks (fixtures/dropped-fail)", () => {
+    const cwd = fixtureDir('dropped-fail');
+    const env = { ...cleanEnv(), TMPDIR: tmp, ISOLATION_DURATIONS: path.join(tmp, 'durations.json'), ISOLATION_SEED: '1', ISOLATION_SHUFFLE: 'off' };
+    const run = spawnSync(process.execPath, [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), '--no-parallel', '--reporter', 'dot'], { cwd, env, encoding: 'utf8' });
+    expect(run.stdout).to.contain('3 failing');
+    const replay = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'replay', path.join(tmp, 'last-run.json')], { cwd, env, encoding: 'utf8' });
+    expect(replay.stderr, replay.stderr).to.contain('mocha-isolation replay: 3 failed: 2 tests, 1 hook (the recorded run: 2 tests failed).');
+    expect(replay.stderr).not.to.contain('find a test that polluted it');
+  });
 });

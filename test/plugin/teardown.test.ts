@@ -46,6 +46,10 @@ describe('tests a failing hook made mocha skip are reported, not lost (fixtures/
         'mocha-isolation: 2 tests did not run because a hook failed (reported as failed):\n  - 2 tests: the "before each" hook for "step 2" failed, and mocha skipped the rest of "steps".',
       );
       expect(result.stderr).not.to.contain('fewer tests than its files loaded');
+      // Issue 19 §1: the plugin counts as mocha does (the failed hook is one more), and says which is which; no
+      // bisect for a hook and the tests it kept from running.
+      expect(result.failures).to.have.length(3);
+      expect(result.stderr).to.match(/mocha-isolation: 3 failed: 2 tests, 1 hook \(seed \d+\)\. Next steps:/).and.not.contain('find a test that polluted it');
     });
   }
 });
