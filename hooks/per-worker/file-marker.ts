@@ -9,6 +9,7 @@ import path from 'node:path';
 import { shellQuote } from '../shared/shell-quote';
 import { type LastWords, type Outcome, outcomeJournal, type RunLayout, type WorkerMarker } from '../shared/run-layout';
 import { placeOf } from './test-titles';
+import { describeReason } from './rejection-watch';
 
 type MarkedTest = Parameters<typeof placeOf>[0];
 
@@ -37,7 +38,7 @@ export function createFileMarker(layout: RunLayout, workerId: string): FileMarke
       pid: process.pid,
       after: lastFile,
       origin,
-      message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      message: describeReason(error),
       stack: error instanceof Error ? error.stack : undefined,
     };
     try {

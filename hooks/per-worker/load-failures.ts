@@ -10,6 +10,7 @@ import type { Suite } from 'mocha';
 import { loadedMocha } from '../shared/mocha-module';
 import { specKey } from '../shared/run-layout';
 import { shellQuote } from '../shared/shell-quote';
+import { describeReason } from './rejection-watch';
 
 interface LoadingMocha {
   files: string[];
@@ -54,7 +55,7 @@ export function reportLoadFailuresAsTests(): void {
 
 function loadFailure(file: string, error: unknown): InstanceType<ReturnType<typeof loadedMocha>['Test']> {
   const key = specKey(file, process.cwd());
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const reason = describeReason(error);
   const failure = new Error(
     `${key} failed to load: ${reason}\n` +
       `The other files ran. If it loads on its own (npx mocha ${shellQuote(key)}) or in declared order (ISOLATION_SHUFFLE=off), it depends on a file loaded before it.`,

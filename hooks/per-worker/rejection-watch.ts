@@ -38,7 +38,7 @@ export function watchRejections(): RejectionWatch {
   };
 }
 
-/** How a rejection's reason reads in a message: an error's name and message, anything else as a string. */
+/** How a thrown value reads in a message (a rejection's reason, a load error, a dying worker's last words). */
 export function describeReason(reason: unknown): string {
   return reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
 }
