@@ -79,7 +79,7 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   if (context.env[ENV.command] === undefined) {
     const typed = typedCommand(context.env, ['node', 'mocha', ...context.argv]);
     const launch = context.launch === undefined && isolation.launcher === undefined ? undefined : detectLauncher(context.launch ?? launchFacts(), typed.args, isolation.launcher);
-    context.env[ENV.command] = JSON.stringify(launch === undefined ? typed : { ...typed, ...launch });
+    context.env[ENV.command] = JSON.stringify(launch === undefined ? typed : { ...typed, launcher: launch.launcher, args: launch.args, env: { ...launch.env, ...typed.env } });
   }
 
   for (const key of Object.keys(isolation)) {

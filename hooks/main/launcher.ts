@@ -4,7 +4,7 @@
 //
 // Why: a suite run as `npx tsx --tsconfig=… node_modules/mocha/bin/mocha.js` or through `npm test` needs its
 // launcher; without it the printed command gave 79 failures where the run had 19. Found, in this order: the
-// config's `isolation.launcher`; under npm, the script npm ran (`npm run <script> --`); the process that started
+// config's `isolation.launcher`; under npm, the script's command that ran mocha; the process that started
 // mocha, when its command line names mocha's script (a launcher such as tsx, which starts node with its own
 // flags); node's own flags (`node -r ts-node/register node_modules/.bin/mocha`). Otherwise `npx mocha`.
 
@@ -40,8 +40,10 @@ function readCommandLine(pid: number): string[] | undefined {
 export interface Launch {
   /** The words that start mocha, before its arguments. */
   launcher: string[];
-  /** The typed arguments that follow them (under npm: those after the script's own). */
+  /** The typed arguments that follow them. */
   args: string[];
+  /** Variables the launching command set (`FORCE_COLOR=1 mocha` in an npm script). */
+  env?: Record<string, string>;
 }
 
 /** How to start mocha as the user did; undefined for plain `npx mocha` (or what cannot be known). */
@@ -70,8 +72,9 @@ function launcherProcess(facts: LaunchFacts, script: string): string[] | undefin
 }
 
 /**
- * Under `npm test` / `npm run x`: that script again, with what the user added after `--`. npm appends those to
- * the script's last command, so only a script whose last command is mocha qualifies.
+ * Under `npm test` / `npm run x`: the script's command that ran mocha, as a shell would run it outside npm
+ * (`FORCE_COLOR=1 mocha …` → the variable, then `npx mocha`). Not `npm run x -- <files>`: npm appends to the
+ * script's own spec folders, so replay and bisect, which name their own files, would run every file.
  */
 function npmScript(env: LaunchFacts['env'], parentArgv: LaunchFacts['parentArgv'], args: readonly string[]): Launch | undefined {
   const event = env.npm_lifecycle_event;
@@ -81,12 +84,25 @@ function npmScript(env: LaunchFacts['env'], parentArgv: LaunchFacts['parentArgv'
   // not a mocha some test of the suite started with npm's variables still in its environment.
   const [shell, flag, line] = parentArgv ?? [];
   if (shell === undefined || !/(^|\/)(ba|da)?sh$/.test(shell) || flag !== '-c' || line?.startsWith(script) !== true) return undefined;
-  const lastCommand = shellSplit(script.split(/&&|\|\||;|\|/).at(-1) ?? '');
-  const mochaAt = lastCommand.findIndex((word) => /(^|[\\/])mocha(\.c?js)?$/.test(word));
-  if (mochaAt < 0) return undefined;
-  const own = lastCommand.slice(mochaAt + 1);
-  if (!own.every((word, i) => args[i] === word)) return undefined;
-  return { launcher: event === 'test' ? ['npm', 'test', '--'] : ['npm', 'run', event, '--'], args: args.slice(own.length) };
+  const commands = script.split(/&&|\|\||;|\|/).map((command) => shellSplit(command));
+  const command = commands.reverse().find((words) => words.some(isMochaWord));
+  if (command === undefined) return undefined;
+  const mochaAt = command.findIndex(isMochaWord);
+  const assignments: Record<string, string> = {};
+  let first = 0;
+  for (; first < mochaAt && /^[A-Za-z_][A-Za-z0-9_]*=/.test(command[first] as string); first++) {
+    const [name, ...value] = (command[first] as string).split('=');
+    assignments[name as string] = value.join('=');
+  }
+  const [program, ...rest] = command.slice(first, mochaAt + 1);
+  if (program === undefined) return undefined;
+  // npm puts node_modules/.bin on PATH; a shell needs npx to find a bin named bare.
+  const launcher = /[\\/]/.test(program) || program === 'node' ? [program, ...rest] : ['npx', program, ...rest];
+  return { launcher, args: [...args], env: assignments };
+}
+
+function isMochaWord(word: string): boolean {
+  return /(^|[\\/])mocha(\.c?js)?$/.test(word);
 }
 
 function isNode(word: string): boolean {
