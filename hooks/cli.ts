@@ -8,16 +8,22 @@ import { replay } from './main/replay';
 import { formatRepeat, repeat, seedsFor } from './main/flake-hunt';
 import { readRunRecord, runRecordFile } from './main/run-record';
 import { mergeShardDurations } from './main/shard-durations';
+import { commandVariables, typingShellEnv } from './main/command-variables';
+import { shellSplit } from './main/launcher';
+import { shellQuote } from './shared/shell-quote';
 
 const USAGE = `Usage:
   mocha-isolation merge-durations [cache-file]
       Folds the durations that ISOLATION_SHARD runs recorded next to the duration cache
       (durations.shard-<i>-of-<n>.json) into the cache, and removes them. The cache file is
       ${ENV.durations} if set, else ${DEFAULT_DURATIONS_FILE}.
-  mocha-isolation repeat [--runs 10] [--seeds 1,2,3] [--alone 3] [mocha arguments...]
+  mocha-isolation repeat [--runs 10] [--seeds 1,2,3] [--alone 3] [--launcher "npx tsx …"] [mocha arguments...]
       Runs the suite once per seed (new seeds unless --seeds), then runs each test that failed alone
-      (up to --alone times) and says whether it is a flake of its own or polluted by other tests.
-      Exits 1 when any test failed. Mocha arguments such as --no-parallel or files are passed on.
+      (--alone times) and says which it is: polluted by another test (passes alone), a flake of its own
+      (fails alone some of the time), dependent on a test having run first (fails alone every time: that
+      test is named), or broken (fails every time). Mocha starts as the last run started it (its launcher)
+      unless --launcher says otherwise. Exits 1 when any test failed. Mocha arguments such as --no-parallel
+      or files are passed on.
   mocha-isolation replay [last | FILE | --record FILE]
       Reruns a recorded run exactly: each worker's files in the order it ran them, serially, with the run's
       seed and shuffle level. The record is the last run's (last-run.json beside the duration cache) unless
@@ -41,7 +47,7 @@ async function repeatSuite(args: string[]): Promise<number> {
   const mochaArgs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    const name = ['--runs', '--seeds', '--alone'].find((flag) => arg === flag);
+    const name = ['--runs', '--seeds', '--alone', '--launcher'].find((flag) => arg === flag);
     if (name === undefined) mochaArgs.push(arg);
     else own[name] = args[++i] ?? '';
   }
@@ -57,9 +63,26 @@ async function repeatSuite(args: string[]): Promise<number> {
     for (const problem of bad) print(`mocha-isolation repeat: ${problem}`);
     return 2;
   }
-  const result = await repeat({ seeds, mochaArgs, aloneRuns: alone, cwd: process.cwd(), print });
-  for (const line of formatRepeat(result, mochaArgs)) print(line);
+  const launcher = repeatLauncher(own['--launcher']);
+  const variables = commandVariables(process.env, typingShellEnv());
+  const result = await repeat({ seeds, mochaArgs, aloneRuns: alone, cwd: process.cwd(), print, variables, ...(launcher === undefined ? {} : { launcher }) });
+  for (const line of formatRepeat(result, mochaArgs, launcher, variables)) print(line);
   return result.failing.length === 0 ? 0 : 1;
+}
+
+/**
+ * How repeat starts mocha: `--launcher`, else as the last run was started (its record), else `npx mocha`.
+ * Said in one line when it is not `npx mocha`, so that a launcher read from an old record is no surprise.
+ */
+function repeatLauncher(given: string | undefined): string[] | undefined {
+  if (given !== undefined) return shellSplit(given);
+  try {
+    const launcher = readRunRecord(runRecordFile(parseConfig(process.env).config.durations, process.cwd())).command.launcher;
+    if (launcher !== undefined) print(`mocha-isolation repeat: starting mocha as the last run did: ${launcher.map(shellQuote).join(' ')} (--launcher to change it)`);
+    return launcher;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `--name value` pairs for the names given; anything else is refused, naming it. */

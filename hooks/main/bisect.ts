@@ -23,7 +23,8 @@ export interface BisectResult {
   /** Each polluter's file. */
   polluterFiles: Record<string, string>;
   runs: number;
-  verdict: 'polluted' | 'fails-alone' | 'does-not-reproduce';
+  /** `polluted`: found (for a predecessor, the tests it needs); `fails-alone`/`passes-alone`: no other test is to blame. */
+  verdict: 'polluted' | 'fails-alone' | 'passes-alone' | 'does-not-reproduce';
   /** What the leak report says the polluters left behind, in the confirming run. */
   polluterLeaks: Leak[];
 }
@@ -57,39 +58,45 @@ async function halve<T>(candidates: readonly T[], fails: (items: readonly T[]) =
 }
 
 /**
- * Finds the tests whose running before `victim` makes it fail: first the files (among those its worker ran
- * before the victim's), then the tests inside them (with --grep). One polluter: log2(files) + log2(tests)
- * runs, plus four to check and confirm. When that polluter alone does not confirm, several tests do it only
- * together: they are searched again without that assumption (smallestFailingSet).
+ * What bisect looks for: `polluter`, the tests whose running before a failing test makes it fail; `predecessor`,
+ * the tests a test needs to have run before it to pass (it fails alone, passed in the recorded run).
  */
-export async function bisect(record: RunRecord, cwd: string, victimTitle: string | undefined, print: Print): Promise<BisectResult> {
-  const failures = recordedFailures(record);
-  const target = victimTitle === undefined ? failures[0] : failures.find((f) => f.title === victimTitle);
-  if (target === undefined) {
-    throw new Error(victimTitle === undefined ? 'the recorded run had no failing test: nothing to bisect.' : `"${victimTitle}" did not fail in the recorded run. Name a test that failed, or run the suite again.`);
-  }
+export type BisectMode = 'polluter' | 'predecessor';
+
+/**
+ * Finds the tests whose running before `victim` makes it fail (or, `predecessor`, pass): first the files (among
+ * those its worker ran before the victim's), then the tests inside them (with --grep). One culprit: log2(files) +
+ * log2(tests) runs, plus four to check and confirm. When that culprit alone does not confirm, several tests do it
+ * only together: they are searched again without that assumption (smallestFailingSet).
+ */
+export async function bisect(record: RunRecord, cwd: string, victimTitle: string | undefined, print: Print, mode: BisectMode = 'polluter'): Promise<BisectResult> {
+  const target = mode === 'polluter' ? failedTest(record, victimTitle) : passedTest(record, victimTitle as string);
   const worker = record.workers[target.worker] as RunRecord['workers'][number];
   const victimFile = worker.files[target.file]?.file as string;
   const victim = target.title;
   const extra = replayArguments(record.command.args);
+  const env = replayEnvironment(record);
+  const culprit = mode === 'polluter' ? 'polluter' : 'predecessor';
   let runs = 0;
   let lastLeaks: Leak[] = [];
   // Every run has a time limit: a candidate file that leaves a timer or socket open keeps mocha from exiting.
   const limitMs = runLimitMs(worker.files.slice(0, target.file + 1));
+  // Whether the victim ends as sought (fails, or passes for a predecessor) after these files and tests.
   const victimFails = async (files: readonly string[], grep: string | undefined, what: string): Promise<boolean> => {
     runs += 1;
-    const report = await runMochaReport(cwd, ['--no-parallel', ...extra, ...(grep === undefined ? [] : ['--grep', grep]), ...new Set(files)], replayEnvironment(record), false, limitMs, record.command.launcher);
+    const report = await runMochaReport(cwd, ['--no-parallel', ...extra, ...(grep === undefined ? [] : ['--grep', grep]), ...new Set(files)], env, false, limitMs, record.command.launcher);
     lastLeaks = report.leaks;
     const failed = report.failures.some((f) => f.fullTitle === victim);
     const stopped = report.stopped ? ` (mocha had not exited ${Math.round(limitMs / 1000)} s after it started: something a test left open kept it alive; it was stopped${report.reported ? ', and its results used' : ', before it reported: counted as passing'})` : '';
     print(`mocha-isolation bisect: run ${runs}: ${what}: the victim ${failed ? 'fails' : 'passes'}${stopped}`);
-    return failed;
+    return mode === 'polluter' ? failed : !failed && report.passes.some((p) => p.fullTitle === victim);
   };
   const only = (titles: readonly string[]): string => `^(${titles.map(escapeRegExp).join('|')})$`;
   const nothing = (verdict: BisectResult['verdict']): BisectResult => ({ victim, polluters: [], files: [victimFile], polluterFiles: {}, runs, verdict, polluterLeaks: [] });
 
-  print(`mocha-isolation bisect: victim "${victim}" (${victimFile}), which failed in ${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} after ${target.file} other files`);
-  if (await victimFails([victimFile], only([victim]), 'alone')) return nothing('fails-alone');
+  const where = `${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} after ${target.file} other files`;
+  print(`mocha-isolation bisect: ${mode === 'polluter' ? `victim "${victim}" (${victimFile}), which failed in ${where}` : `"${victim}" (${victimFile}), which passed in ${where}: which of them does it need?`}`);
+  if (await victimFails([victimFile], only([victim]), 'alone')) return nothing(mode === 'polluter' ? 'fails-alone' : 'passes-alone');
 
   // The files the worker ran before the victim's, in its order; the victim's own file if its earlier tests suffice.
   const fileOrder = worker.files.slice(0, target.file + 1).map((entry) => entry.file);
@@ -118,7 +125,7 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
   };
   const confirm = (polluters: readonly string[]): Promise<boolean> => {
     const files = [...inOrder(polluters.map((title) => fileOf[title] as string)), victimFile];
-    return victimFails(files, only([...polluters, victim]), `after the ${polluters.length === 1 ? 'polluter' : `${polluters.length} polluters`} alone (confirmation)`);
+    return victimFails(files, only([...polluters, victim]), `after the ${polluters.length === 1 ? culprit : `${polluters.length} ${culprit}s`} alone (confirmation)`);
   };
 
   // Usually one test is to blame: plain halving, log2 runs per level, checked once at the end.
@@ -144,6 +151,24 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
     verdict: 'polluted',
     polluterLeaks: lastLeaks.filter((leak) => polluters.includes(leak.test)),
   };
+}
+
+function failedTest(record: RunRecord, title: string | undefined): { worker: number; file: number; title: string } {
+  const failures = recordedFailures(record);
+  const target = title === undefined ? failures[0] : failures.find((f) => f.title === title);
+  if (target === undefined) {
+    throw new Error(title === undefined ? 'the recorded run had no failing test: nothing to bisect.' : `"${title}" did not fail in the recorded run. Name a test that failed, or run the suite again.`);
+  }
+  return target;
+}
+
+function passedTest(record: RunRecord, title: string): { worker: number; file: number; title: string } {
+  for (const [w, worker] of record.workers.entries()) {
+    for (const [f, entry] of worker.files.entries()) {
+      if (entry.tests.some(([test, outcome]) => test === title && outcome === 'passed')) return { worker: w, file: f, title };
+    }
+  }
+  throw new Error(`"${title}" did not pass in the recorded run: nothing ran before it that it needs.`);
 }
 
 export function formatBisect(result: BisectResult, record: RunRecord): string[] {

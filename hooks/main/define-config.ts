@@ -13,6 +13,7 @@ import { longestFirst } from '../scheduling/longest-first';
 import { filesOfShard, planShards } from '../scheduling/shards';
 import { type TypedCommand, typedCommand } from './seed-line';
 import { detectLauncher, launchFacts, type LaunchFacts } from './launcher';
+import { commandVariables } from './command-variables';
 import { epochNow, mainMarks } from './startup-marks';
 import type { LeakCategory, LeakPolicy } from '../shared/leak-report';
 import { ISOLATION_UI_FILE } from '../plugin-files';
@@ -79,7 +80,12 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   if (context.env[ENV.command] === undefined) {
     const typed = typedCommand(context.env, ['node', 'mocha', ...context.argv]);
     const launch = context.launch === undefined && isolation.launcher === undefined ? undefined : detectLauncher(context.launch ?? launchFacts(), typed.args, isolation.launcher);
-    context.env[ENV.command] = JSON.stringify(launch === undefined ? typed : { ...typed, launcher: launch.launcher, args: launch.args, env: { ...launch.env, ...typed.env } });
+    const carried = commandVariables(context.env, context.launch?.shellEnv);
+    // An npm script's own assignments are in package.json already: printed as written there.
+    const secrets = carried.secrets.filter((name) => launch?.env?.[name] === undefined);
+    const env = { ...carried.values, ...launch?.env, ...typed.env };
+    const command: TypedCommand = launch === undefined ? { ...typed, env } : { ...typed, launcher: launch.launcher, args: launch.args, env };
+    context.env[ENV.command] = JSON.stringify(secrets.length === 0 ? command : { ...command, secrets });
   }
 
   for (const key of Object.keys(isolation)) {

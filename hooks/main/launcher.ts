@@ -10,6 +10,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { typingShellEnv } from './command-variables';
 
 export const DEFAULT_LAUNCHER: readonly string[] = ['npx', 'mocha'];
 
@@ -21,10 +22,12 @@ export interface LaunchFacts {
   cwd: string;
   /** The parent process's command line (Linux: /proc/<ppid>/cmdline), undefined where it cannot be read. */
   parentArgv: readonly string[] | undefined;
+  /** The environment of the shell the command was typed in (command-variables.ts), undefined where unknown. */
+  shellEnv?: Readonly<Record<string, string>> | undefined;
 }
 
 export function launchFacts(): LaunchFacts {
-  return { env: process.env, argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), parentArgv: readCommandLine(process.ppid) };
+  return { env: process.env, argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), parentArgv: readCommandLine(process.ppid), shellEnv: typingShellEnv() };
 }
 
 function readCommandLine(pid: number): string[] | undefined {

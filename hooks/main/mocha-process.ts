@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { specKey } from '../shared/run-layout';
 import type { Leak } from '../shared/leak-report';
+import type { RunRecord } from './run-record';
 
 export interface ReportedTest {
   fullTitle: string;
@@ -25,6 +26,8 @@ export interface MochaReport {
   leaks: Leak[];
   /** It had not exited within its time limit and was stopped (a timer or socket a test left kept it alive). */
   stopped: boolean;
+  /** The run's record (each process's files and tests in the order it ran them), when it wrote one. */
+  record?: RunRecord;
 }
 
 /**
@@ -72,7 +75,8 @@ export function runMochaReport(cwd: string, args: readonly string[], env: Record
       });
       try {
         const parsed = JSON.parse(fs.readFileSync(report, 'utf8')) as { passes: Entry[]; failures: Entry[] };
-        resolve({ passes: parsed.passes.map(toTest), failures: parsed.failures.map(toTest), reported: true, leaks: readLeaks(path.join(folder, 'leaks.json')), stopped });
+        const record = readJson<RunRecord>(path.join(folder, 'last-run.json'));
+        resolve({ passes: parsed.passes.map(toTest), failures: parsed.failures.map(toTest), reported: true, leaks: readLeaks(path.join(folder, 'leaks.json')), stopped, ...(record === undefined ? {} : { record }) });
       } catch {
         resolve({ passes: [], failures: [], reported: false, leaks: [], stopped });
       } finally {
@@ -121,10 +125,14 @@ function onInterrupt(signal: NodeJS.Signals): void {
 }
 
 function readLeaks(file: string): Leak[] {
+  return readJson<{ leaks?: Leak[] }>(file)?.leaks ?? [];
+}
+
+function readJson<T>(file: string): T | undefined {
   try {
-    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { leaks?: Leak[] }).leaks ?? [];
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
   } catch {
-    return [];
+    return undefined;
   }
 }
 

@@ -25,25 +25,41 @@ export function replayArguments(args: readonly string[]): string[] {
   return kept;
 }
 
-export function replayEnvironment(record: RunRecord): Record<string, string> {
+/**
+ * The recorded run's variables for a run of its tests. A secret set for the recorded command is not stored: it
+ * must be set for this command too, else the run would not be the recorded one.
+ */
+export function replayEnvironment(record: RunRecord, env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
+  const missing = (record.command.secrets ?? []).filter((name) => env[name] === undefined);
+  if (missing.length > 0) {
+    const names = missing.join(', ');
+    throw new Error(
+      `the recorded run was started with ${names} set for its command, and ${missing.length === 1 ? 'its value is' : 'their values are'} not stored (a secret). Set ${missing.length === 1 ? 'it' : 'them'} for this command too: ${missing.map((name) => `${name}=…`).join(' ')} npx mocha-isolation …`,
+    );
+  }
+  return recordedVariables(record);
+}
+
+function recordedVariables(record: RunRecord): Record<string, string> {
   return { ...record.command.env, ISOLATION_SEED: String(record.seed), ISOLATION_SHUFFLE: record.shuffle, ISOLATION_DURATIONS: 'off' };
 }
 
 /** The serial mocha command for these files (and tests): printed, so every word is quoted for the shell. */
 export function replayCommand(record: RunRecord, files: readonly string[], grep: string | undefined): string {
   const words = [...(record.command.launcher ?? DEFAULT_LAUNCHER), '--no-parallel', ...replayArguments(record.command.args), ...files, ...(grep === undefined ? [] : ['--grep', grep])];
-  return shellCommand(replayEnvironment(record), words);
+  return shellCommand(recordedVariables(record), words, record.command.secrets);
 }
 
 /** Each worker's files, in the order it ran them, serially; mocha's own output is shown. */
 export async function replay(record: RunRecord, cwd: string, print: Print, recordFile?: string): Promise<number> {
+  const env = replayEnvironment(record);
   let failed = 0;
   let first: string | undefined;
   let hookFailures = 0;
   for (const [index, worker] of record.workers.entries()) {
     const files = worker.files.map((entry) => entry.file);
     print(`mocha-isolation replay: ${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} (${index + 1}/${record.workers.length}), ${files.length} files: ${replayCommand(record, files, undefined)}`);
-    const report = await runMochaReport(cwd, ['--no-parallel', ...replayArguments(record.command.args), ...files], replayEnvironment(record), true, undefined, record.command.launcher);
+    const report = await runMochaReport(cwd, ['--no-parallel', ...replayArguments(record.command.args), ...files], env, true, undefined, record.command.launcher);
     failed += report.reported ? report.failures.length : 1;
     if (!report.reported) print('mocha-isolation replay: mocha wrote no report for these files (it could not start, or crashed): see its output above.');
     hookFailures += report.failures.filter((failure) => HOOK_TITLE.test(failure.fullTitle)).length;

@@ -1,7 +1,7 @@
 // The one line that makes any run reproducible: the seed, what was shuffled, and the command to run it again.
 // Runs in: main process.
 
-import { shellCommand, shellQuote } from '../shared/shell-quote';
+import { shellCommand } from '../shared/shell-quote';
 import { readCliArgs } from './cli-args';
 import { DEFAULT_LAUNCHER } from './launcher';
 import { ENV, type ShuffleLevel } from '../config';
@@ -17,8 +17,10 @@ export interface TypedCommand {
   args: string[];
   /** The words that started mocha when they were not `npx mocha` (main/launcher.ts). */
   launcher?: string[];
-  /** The order-changing ISOLATION_* variables the user had set. */
+  /** The order-changing ISOLATION_* variables the user had set, and those set for the command (command-variables.ts). */
   env: Record<string, string>;
+  /** Variables set for the command whose values are secrets: named, never stored. */
+  secrets?: string[];
   /** What the config helper did with the file order; absent without it (mocha's own order). */
   files?: 'shuffled' | 'named' | 'declared';
 }
@@ -78,7 +80,7 @@ export function fileCommand(seed: number | string, file: string, env: Readonly<R
     if (arg === '--spec' && specs.has(typed.args[i + 1] as string)) i++;
     else if (!specs.has(arg) && !(arg.startsWith('--spec=') && specs.has(arg.slice('--spec='.length)))) args.push(arg);
   }
-  return shellCommand({ ...typed.env, [ENV.seed]: String(seed) }, [...(typed.launcher ?? DEFAULT_LAUNCHER), ...args, file]);
+  return shellCommand({ ...typed.env, [ENV.seed]: String(seed) }, [...(typed.launcher ?? DEFAULT_LAUNCHER), ...args, file], typed.secrets);
 }
 
 export function formatSeedLine(
@@ -89,7 +91,6 @@ export function formatSeedLine(
   execArgv: readonly string[],
 ): string {
   const typed = typedHere(env, argv, execArgv);
-  const variables = Object.entries({ ...typed.env, [ENV.seed]: String(seed) }).map(([name, value]) => `${name}=${shellQuote(value)}`);
-  const command = `${variables.join(' ')} ${[...(typed.launcher ?? DEFAULT_LAUNCHER), ...typed.args].map(shellQuote).join(' ')}`;
+  const command = shellCommand({ ...typed.env, [ENV.seed]: String(seed) }, [...(typed.launcher ?? DEFAULT_LAUNCHER), ...typed.args], typed.secrets);
   return `mocha-isolation: seed ${seed}, ${describeOrder(level, typed.files)}. Reproduce: ${command}`;
 }

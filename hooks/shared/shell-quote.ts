@@ -8,8 +8,12 @@ export function shellQuote(word: string): string {
   return SAFE_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `NAME=value` assignments then words, each quoted. */
-export function shellCommand(env: Readonly<Record<string, string>>, words: readonly string[]): string {
+/**
+ * `NAME=value` assignments then words, each quoted. `asked`: variables whose value is not printed (a secret): the
+ * shell takes it from its own environment and refuses to run the command when it is not set there.
+ */
+export function shellCommand(env: Readonly<Record<string, string>>, words: readonly string[], asked: readonly string[] = []): string {
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${shellQuote(value)}`);
-  return [...assignments, ...words.map(shellQuote)].join(' ');
+  const fromShell = asked.map((name) => `${name}="\${${name}:?is not stored: set it as for the recorded run}"`);
+  return [...assignments, ...fromShell, ...words.map(shellQuote)].join(' ');
 }

@@ -66,8 +66,8 @@ describe('crashes and interrupts leave nothing behind', () => {
   const CRASHES = [
     { how: 'exit', passes: ['never runs after the crash', 'passes before the crash', 'passes in another file'], failures: 1, message: /^"crash kills its worker" \(crash\.spec\.ts\) called process\.exit\(7\)/ },
     // The typed command on the dead file: its variables and arguments, the file instead of the typed ones.
-    { how: 'abort', passes: ['passes before the crash', 'passes in another file'], failures: 2, message: /worker \d+ \(pid \d+, killed by SIGABRT\) died while running crash\.spec\.ts.*Reproduce with ISOLATION_SHUFFLE=off (\S+=\S+ )*ISOLATION_SEED=\d+ npx mocha --parallel --jobs 2 --reporter json --reporter-option output=\S+ crash\.spec\.ts$/m },
-    { how: 'kill', passes: ['passes before the crash', 'passes in another file'], failures: 2, message: /worker \d+ \(pid \d+, killed by SIGKILL\) died while running crash\.spec\.ts.*Reproduce with ISOLATION_SHUFFLE=off (\S+=\S+ )*ISOLATION_SEED=\d+ npx mocha --parallel --jobs 2 --reporter json --reporter-option output=\S+ crash\.spec\.ts$/m },
+    { how: 'abort', passes: ['passes before the crash', 'passes in another file'], failures: 2, message: /worker \d+ \(pid \d+, killed by SIGABRT\) died while running crash\.spec\.ts.*Reproduce with (\S+=\S+ )*ISOLATION_SHUFFLE=off (\S+=\S+ )*ISOLATION_SEED=\d+ npx mocha --parallel --jobs 2 --reporter json --reporter-option output=\S+ crash\.spec\.ts$/m },
+    { how: 'kill', passes: ['passes before the crash', 'passes in another file'], failures: 2, message: /worker \d+ \(pid \d+, killed by SIGKILL\) died while running crash\.spec\.ts.*Reproduce with (\S+=\S+ )*ISOLATION_SHUFFLE=off (\S+=\S+ )*ISOLATION_SEED=\d+ npx mocha --parallel --jobs 2 --reporter json --reporter-option output=\S+ crash\.spec\.ts$/m },
     { how: 'load-throw', passes: ['passes in another file'], failures: 1, message: /^crash\.spec\.ts failed to load: / },
     { how: 'load-exit', passes: ['passes in another file'], failures: 1, message: /^crash\.spec\.ts failed to load: / },
   ];
