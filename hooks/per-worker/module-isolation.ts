@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Runner, Suite } from 'mocha';
 import type { IsolationConfig } from '../config';
 import type { RunLayout } from '../shared/run-layout';
-import { createFreshModules, type FreshModules } from './fresh-modules';
+import { type Adopted, createFreshModules, type FreshModules } from './fresh-modules';
 import { createSupportHooks, type LoadRecord, moveOntoFileSuites } from './support-hooks';
 
 const print = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -25,7 +25,7 @@ export class ModuleIsolation {
     private readonly layout: RunLayout,
     private readonly cwd: string,
   ) {
-    this.fresh = config.modules === 'file' ? createFreshModules(cwd, config.keepModules) : undefined;
+    this.fresh = config.modules === 'file' ? createFreshModules(cwd, config.keepModules, (found) => this.warnAdopted(found)) : undefined;
   }
 
   loadStarted(context: Record<string, unknown>, root: Suite, file: string): void {
@@ -45,15 +45,28 @@ export class ModuleIsolation {
     const record = this.support.loadEnded(root, file);
     if (this.fresh !== undefined) {
       if (this.config.workerId === undefined) moveOntoFileSuites(root, record, runner);
-      this.fresh.dropLoaded();
+      this.fresh.loaded(file);
       return;
     }
     this.warnIfHooksMissFiles(record);
   }
 
-  /** In parallel, when no interface told the plugin about loads (plain --require): drop at each file's end. */
-  fileEnded(): void {
-    if (this.config.workerId !== undefined) this.fresh?.dropLoaded();
+  /** The file's tests start: its own copies of the project's modules are the ones in the cache. */
+  fileStarted(file: string): void {
+    this.fresh?.started(file);
+  }
+
+  /** Its tests ended: its copies, and what its tests loaded with them, leave the cache. */
+  fileEnded(file: string): void {
+    this.fresh?.ended(file);
+  }
+
+  private warnAdopted({ module, by }: Adopted): void {
+    this.warnOnce(
+      `adopted-${this.key(module).replace(/[^\w.-]/g, '_')}`,
+      `mocha-isolation: ${this.key(module)} was first loaded while a test ran, by ${this.key(by)}, which every spec file shares (loaded before the first spec file, kept, or under node_modules). ` +
+        `It is kept for the ${this.config.workerId === undefined ? "run's" : "worker's"} life as ${this.key(by)} is: isolation.modules 'file' cannot give each file its own copy without giving the process two.`,
+    );
   }
 
   /**

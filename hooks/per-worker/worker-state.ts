@@ -139,6 +139,7 @@ export class WorkerState {
     this.fileEnded();
     const key = specKey(file, this.cwd);
     this.file = { path: file, key, scope: new Scope('file', { title: `file ${key}`, file, serial: false }) };
+    this.modules.fileStarted(file);
     this.env.fileStarted(this.loadWrites.get(key));
     this.rejections.fileStarted();
     this.leaks.fileStarted();
@@ -163,7 +164,7 @@ export class WorkerState {
     attempt(() => this.fakes.tracked()?.fileEnded());
     attempt(() => this.env.fileEnded());
     attempt(() => this.leaks.fileEnded(ending.key));
-    attempt(() => this.modules.fileEnded());
+    attempt(() => this.modules.fileEnded(ending.path));
     attempt(() => this.stats.fileEnded());
     attempt(() => this.marker?.fileEnded());
     return errors[0];

@@ -33,3 +33,22 @@ describe('fresh modules per file (fixtures/fresh-modules)', () => {
     }
   }
 });
+
+// A library that loads a dialect lazily, while a test runs (fixtures/fresh-lazy): within a file every module has
+// one copy, whenever it was first loaded. Before, the file's modules left the cache when its load ended, and the
+// dialect came back built on a second copy of the client (the patch missing, instanceof against another class).
+// A project module that the --require'd setup loads lazily is kept for the process, and named once.
+describe('fresh modules keep one identity within a file (fixtures/fresh-lazy)', () => {
+  const ADOPTED = "mocha-isolation: lib/helper.ts was first loaded while a test ran, by setup.ts, which every spec file shares";
+  for (const mode of ['serial', 'parallel'] as const) {
+    for (const seed of [1, 2, 3]) {
+      it(`gives a lazily loaded module the file's own copies, and the setup's lazy load one copy (${mode}, seed ${seed})`, async () => {
+        const result = await runFixture('fresh-lazy', { mode, jobs: 2, seed });
+        removeWork(result);
+        expect(result.failures.map((test) => `${test.fullTitle}: ${test.err.message}`)).to.deep.equal([]);
+        expect(result.passes).to.have.length(9);
+        expect(result.stderr.split(ADOPTED).length - 1, result.stderr).to.equal(1);
+      });
+    }
+  }
+});
