@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import type { Runner, Suite, Test } from 'mocha';
 import type { IsolationConfig } from '../config';
 import { configError, IsolationError } from '../errors';
+import { reportIfStillHeld } from './open-handles';
 import { type Outcome, type RunLayout, runLayout, specKey } from '../shared/run-layout';
 import { fullTitleOf } from './test-titles';
 import { reportDroppedTests } from './dropped-tests';
@@ -110,8 +111,7 @@ export class WorkerState {
       fileStarted: (file) => this.fileStarted(file),
       runEnded: () => {
         this.fileEnded();
-        const open = this.leaks.openHandlesReport();
-        if (open !== undefined) process.stderr.write(`${open}\n`);
+        reportIfStillHeld(() => this.leaks.openHandlesReport(), (text) => process.stderr.write(`${text}\n`));
       },
     });
   }

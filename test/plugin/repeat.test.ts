@@ -7,9 +7,12 @@ import { REPO, fixtureDir } from './support/run-fixture';
 
 // The flake hunter on a fixture with one real flake (fails for some seeds whatever runs before it) and one
 // victim of pollution (fails only when the polluter's file runs before it in the same process).
+/** This process's environment less the outer run's (this suite runs under the plugin too). */
+const outerFree = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(ISOLATION_|MOCHA_|npm_)/.test(key)));
+
 function hunt(args: string[], fixture = 'flaky-fail', extra: NodeJS.ProcessEnv = {}): { code: number | null; lines: string[] } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'repeat-'));
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(ISOLATION_|MOCHA_)/.test(key)));
+  const env = outerFree();
   const run = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'repeat', ...args], {
     cwd: fixtureDir(fixture),
     env: { ...env, FIXTURE_PLUGIN: 'on', ISOLATION_DURATIONS: 'off', TMPDIR: tmp, ...extra },
@@ -66,7 +69,7 @@ describe('mocha-isolation repeat (fixtures/flaky-fail)', () => {
 describe('mocha-isolation repeat (fixtures/needs-predecessor)', () => {
   const cwd = fixtureDir('needs-predecessor');
   // The hunt's TMPDIR, set for its command and so printed, is removed by now.
-  const sh = (command: string) => spawnSync('sh', ['-c', `${command.replace(/TMPDIR=\S+ /, '')} --reporter dot`], { cwd, env: { ...process.env, ISOLATION_DURATIONS: 'off', FIXTURE_BROKEN: '1' }, encoding: 'utf8' });
+  const sh = (command: string) => spawnSync('sh', ['-c', `${command.replace(/TMPDIR=\S+ /, '')} --reporter dot`], { cwd, env: { ...outerFree(), ISOLATION_DURATIONS: 'off', FIXTURE_BROKEN: '1' }, encoding: 'utf8' });
 
   for (const mode of [['--no-parallel'], ['--parallel', '--jobs', '2']]) {
     it(`names the test it needs to run first, and tells a broken test from a flake (${mode.join(' ')})`, () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { HOLD_GRACE_MS } from '../../hooks/per-worker/open-handles';
 import { missingTests } from '../../hooks/main/worker-stats-report';
 import { removeWork, runFixture, titles } from './support/run-fixture';
 
@@ -63,13 +64,20 @@ describe('a parallel run checks every loaded test was reported', () => {
 });
 
 describe('what keeps a serial run from exiting is named with the test that left it (fixtures/open-handle-fail)', () => {
-  it('names the forgotten timer and its test when the run ends', async () => {
-    const result = await runFixture('open-handle-fail', { mode: 'serial', env: { FIXTURE_TIMER_MS: '1500' } });
+  it('names the forgotten timer and its test when it still holds the process 6 s after the run ended', async () => {
+    const result = await runFixture('open-handle-fail', { mode: 'serial', env: { FIXTURE_TIMER_MS: String(HOLD_GRACE_MS + 2_000) } });
     removeWork(result);
     expect(result.code).to.equal(0);
     expect(result.stderr).to.contain(
-      'mocha-isolation: the run has ended, but these keep the process from exiting (mocha waits for them unless --exit):\n  - Timeout ×1, left open by "timers forgets a timer" (timer.spec.ts)',
+      'mocha-isolation: the run ended 6 s ago, but these still keep the process from exiting (mocha waits for them unless --exit):\n  - Timeout ×1, left open by "timers forgets a timer" (timer.spec.ts)',
     );
+  });
+
+  it('says nothing of what closed by itself before then: the process exited on its own', async () => {
+    const result = await runFixture('open-handle-fail', { mode: 'serial', env: { FIXTURE_TIMER_MS: '1500' } });
+    removeWork(result);
+    expect(result.code).to.equal(0);
+    expect(result.stderr).not.to.contain('keep the process from exiting');
   });
 
   it('says nothing when no test left anything open', async () => {
