@@ -8,7 +8,7 @@ import { replay } from './main/replay';
 import { formatRepeat, repeat, seedsFor } from './main/flake-hunt';
 import { readRunRecord, runRecordFile } from './main/run-record';
 import { mergeShardDurations } from './main/shard-durations';
-import { commandVariables, typingShellEnv } from './main/command-variables';
+import { commandVariables, typingShell } from './main/command-variables';
 import { shellSplit } from './main/launcher';
 import { shellQuote } from './shared/shell-quote';
 
@@ -64,7 +64,7 @@ async function repeatSuite(args: string[]): Promise<number> {
     return 2;
   }
   const launcher = repeatLauncher(own['--launcher']);
-  const variables = commandVariables(process.env, typingShellEnv());
+  const variables = commandVariables(typingShell());
   const result = await repeat({ seeds, mochaArgs, aloneRuns: alone, cwd: process.cwd(), print, variables, ...(launcher === undefined ? {} : { launcher }) });
   for (const line of formatRepeat(result, mochaArgs, launcher, variables)) print(line);
   return result.failing.length === 0 ? 0 : 1;

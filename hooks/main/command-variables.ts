@@ -3,10 +3,12 @@
 // loads the config, through defineConfig).
 //
 // Why: an ORM's suite run as `DB=… npx mocha` printed a reproduce line without `DB`; run as printed it gave 3807
-// failures instead of 35. How they are found (Linux, /proc): mocha's environment is compared with that of the
-// shell the command was typed in, the nearest ancestor shell that npm did not start (npm runs scripts and bins
-// through `sh -c`); npm, npx, a launcher such as tsx and mocha re-spawning itself sit in between and add their
-// own variables, which are left out by name, as is what describes the terminal session. A variable an rc file
+// failures instead of 35. How they are found (Linux, /proc): the shell the command was typed in is the nearest
+// ancestor shell that npm did not start (npm runs scripts and bins through `sh -c`); the process it started for
+// the command (npx, npm, a launcher such as tsx, or mocha itself) began with the shell's environment plus what
+// the command line set, so the two are compared. What npm, npx, tsx or mocha add later for their own children
+// (`npm_*`, `TSX_TSCONFIG_PATH`) is not in that first process, and what the shell and the terminal set for every
+// command (`_`, `SHLVL`, `TERM`, …) is left out by name. A variable an rc file
 // exported when a terminal's shell started looks set for the command too: for an interactive shell, a new one is
 // asked what it sets (`$SHELL -i -c env`, two seconds at most) and what it sets the same is not carried, since a
 // command pasted into a new terminal gets it anyway. What is left (`export X=1` typed earlier) is carried: a longer
@@ -48,12 +50,18 @@ export function isSecret(name: string, value: string): boolean {
   return SECRET_NAME.test(name) || URL_WITH_PASSWORD.test(value);
 }
 
-/** What differs between this process's environment and the typing shell's, sorted into values and secrets. */
-export function commandVariables(env: Readonly<Record<string, string | undefined>>, shellEnv: Readonly<Record<string, string>> | undefined): CommandVariables {
+/** The typing shell's environment, and the environment its command's process started with. */
+export interface TypingShell {
+  shell: Readonly<Record<string, string>>;
+  command: Readonly<Record<string, string>>;
+}
+
+/** What the command line set on top of the typing shell's environment, sorted into values and secrets. */
+export function commandVariables(typing: TypingShell | undefined): CommandVariables {
   const found: CommandVariables = { values: {}, secrets: [] };
-  if (shellEnv === undefined) return found;
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || shellEnv[name] === value || NOT_FOR_THE_COMMAND.some((pattern) => pattern.test(name))) continue;
+  if (typing === undefined) return found;
+  for (const [name, value] of Object.entries(typing.command)) {
+    if (typing.shell[name] === value || NOT_FOR_THE_COMMAND.some((pattern) => pattern.test(name))) continue;
     if (isSecret(name, value)) found.secrets.push(name);
     else found.values[name] = value;
   }
@@ -61,17 +69,19 @@ export function commandVariables(env: Readonly<Record<string, string | undefined
 }
 
 /**
- * The environment of the shell the command was typed in, or undefined where it cannot be told; for a terminal's
- * shell, with what a new one sets on top (its rc files).
+ * The shell the command was typed in (for a terminal's, with what a new one sets on top: its rc files) and the
+ * process it started for the command, or undefined where they cannot be told.
  */
-export function typingShellEnv(pid: number = process.ppid): Record<string, string> | undefined {
-  let current = readProcess(pid);
-  for (let depth = 0; current !== undefined && depth < 32; depth++) {
+export function typingShell(pid: number = process.pid): TypingShell | undefined {
+  let command = readProcess(pid);
+  let current = command !== undefined && command.parent > 1 ? readProcess(command.parent) : undefined;
+  for (let depth = 0; command !== undefined && current !== undefined && depth < 32; depth++) {
     const parent = current.parent > 1 ? readProcess(current.parent) : undefined;
     if (isShell(current.argv) && !(parent !== undefined && isNpm(parent.argv))) {
-      return isInteractive(current.argv) ? { ...current.env, ...newShellEnv(current.argv, current.env) } : current.env;
+      const shell = isInteractive(current.argv) ? { ...current.env, ...newShellEnv(current.argv, current.env) } : current.env;
+      return { shell, command: command.env };
     }
-    if (parent === undefined) return undefined;
+    command = current;
     current = parent;
   }
   return undefined;

@@ -80,7 +80,7 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   if (context.env[ENV.command] === undefined) {
     const typed = typedCommand(context.env, ['node', 'mocha', ...context.argv]);
     const launch = context.launch === undefined && isolation.launcher === undefined ? undefined : detectLauncher(context.launch ?? launchFacts(), typed.args, isolation.launcher);
-    const carried = commandVariables(context.env, context.launch?.shellEnv);
+    const carried = commandVariables(context.launch?.typing);
     // An npm script's own assignments are in package.json already: printed as written there.
     const secrets = carried.secrets.filter((name) => launch?.env?.[name] === undefined);
     const env = { ...carried.values, ...launch?.env, ...typed.env };

@@ -10,7 +10,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { typingShellEnv } from './command-variables';
+import { type TypingShell, typingShell } from './command-variables';
 
 export const DEFAULT_LAUNCHER: readonly string[] = ['npx', 'mocha'];
 
@@ -22,12 +22,12 @@ export interface LaunchFacts {
   cwd: string;
   /** The parent process's command line (Linux: /proc/<ppid>/cmdline), undefined where it cannot be read. */
   parentArgv: readonly string[] | undefined;
-  /** The environment of the shell the command was typed in (command-variables.ts), undefined where unknown. */
-  shellEnv?: Readonly<Record<string, string>> | undefined;
+  /** The shell the command was typed in and its command's first process (command-variables.ts). */
+  typing?: TypingShell | undefined;
 }
 
 export function launchFacts(): LaunchFacts {
-  return { env: process.env, argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), parentArgv: readCommandLine(process.ppid), shellEnv: typingShellEnv() };
+  return { env: process.env, argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), parentArgv: readCommandLine(process.ppid), typing: typingShell() };
 }
 
 function readCommandLine(pid: number): string[] | undefined {

@@ -95,21 +95,21 @@ describe('a suite started by tsx (fixtures/launcher)', () => {
 });
 
 describe('the variables set for the command (unit)', () => {
-  it('are those that differ from the typing shell, less what npm, node, the shell and the terminal set', () => {
+  it("are those the command's first process had beyond the typing shell's, less what the shell and the terminal set", () => {
     const shell = { HOME: '/root', PATH: '/usr/bin', KEEP: 'same' };
-    const env = { ...shell, PATH: '/x/node_modules/.bin:/usr/bin', npm_lifecycle_event: 'npx', INIT_CWD: '/x', COLOR: '1', SHLVL: '2', _: '/usr/bin/npx', ISOLATION_SEED: '4', MOCHA_WORKER_ID: '1', DB: 'sqlite3 better-sqlite3', NODE_ENV: 'test' };
-    expect(commandVariables(env, shell)).to.deep.equal({ values: { DB: 'sqlite3 better-sqlite3', NODE_ENV: 'test' }, secrets: [] });
+    const command = { ...shell, PATH: '/x/node_modules/.bin:/usr/bin', SHLVL: '2', _: '/usr/bin/npx', OLDPWD: '/', ISOLATION_SEED: '4', DB: 'sqlite3 better-sqlite3', NODE_ENV: 'test' };
+    expect(commandVariables({ shell, command })).to.deep.equal({ values: { DB: 'sqlite3 better-sqlite3', NODE_ENV: 'test' }, secrets: [] });
   });
 
   it('keep a secret by name only: a name that says token, secret, password or key, or a URL with a password', () => {
     const env = { API_TOKEN: 'abc', GITHUB_TOKEN: 'abc', DB_PASSWORD: 'abc', AWS_SECRET_ACCESS_KEY: 'abc', STRIPE_KEY: 'abc', DATABASE_URL: 'postgres://app:hunter2@db/app', MONKEY: 'banana', KEYBOARD: 'us', PLAIN_URL: 'postgres://db/app' };
-    const found = commandVariables(env, {});
+    const found = commandVariables({ shell: {}, command: env });
     expect(found.secrets).to.deep.equal(['API_TOKEN', 'GITHUB_TOKEN', 'DB_PASSWORD', 'AWS_SECRET_ACCESS_KEY', 'STRIPE_KEY', 'DATABASE_URL']);
     expect(found.values).to.deep.equal({ MONKEY: 'banana', KEYBOARD: 'us', PLAIN_URL: 'postgres://db/app' });
   });
 
   it('are none where the typing shell cannot be read', () => {
-    expect(commandVariables({ DB: 'x' }, undefined)).to.deep.equal({ values: {}, secrets: [] });
+    expect(commandVariables(undefined)).to.deep.equal({ values: {}, secrets: [] });
   });
 
   it('are printed with their values, and a secret as a word that asks the shell for it', () => {

@@ -13,9 +13,10 @@ const outerFree = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(pro
 function hunt(args: string[], fixture = 'flaky-fail', extra: NodeJS.ProcessEnv = {}): { code: number | null; lines: string[] } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'repeat-'));
   const env = outerFree();
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'repeat', ...args], {
+  // Typed in a shell as `FIXTURE_PLUGIN=on npx mocha-isolation repeat …`: the variable is set for the command.
+  const run = spawnSync('sh', ['-c', 'FIXTURE_PLUGIN=on "$0" "$@"', process.execPath, '-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'repeat', ...args], {
     cwd: fixtureDir(fixture),
-    env: { ...env, FIXTURE_PLUGIN: 'on', ISOLATION_DURATIONS: 'off', TMPDIR: tmp, ...extra },
+    env: { ...env, ISOLATION_DURATIONS: 'off', TMPDIR: tmp, ...extra },
     encoding: 'utf8',
   });
   const leftovers = fs.readdirSync(tmp).filter((name) => !name.startsWith('v8-compile-cache'));
@@ -30,11 +31,11 @@ describe('mocha-isolation repeat (fixtures/flaky-fail)', () => {
     expect(code).to.equal(1);
     expect(lines.filter((line) => line.includes('mocha-isolation repeat: run'))).to.have.length(6);
     expect(lines).to.include('mocha-isolation repeat: 2 tests failed in some of 6 runs:');
-    // The variables the test set for the command (FIXTURE_PLUGIN, TMPDIR) come first in every printed command.
+    // The variable set for the command (FIXTURE_PLUGIN) comes first in every printed command.
     expect(lines.find((line) => line.includes('"victim starts with an empty cache"'))).to.match(
       /^ {2}"victim starts with an empty cache" \(b-victim\.spec\.ts\): failed 4 of 6 runs \(seeds 1, 3, 4, 6\); it passes alone, so another test pollutes it\. Reproduce: (\S+=\S+ )*ISOLATION_SEED=1 ISOLATION_DURATIONS=off npx mocha --no-parallel, then find the polluter: npx mocha-isolation bisect --test 'victim starts with an empty cache'$/,
     );
-    for (const line of lines.filter((text) => text.startsWith('  "'))) expect(line).to.contain('FIXTURE_PLUGIN=on ');
+    for (const line of lines.filter((text) => text.startsWith('  "'))) expect(line).to.match(/(Reproduce|Alone): FIXTURE_PLUGIN=on /);
     // Alone with a seed it failed with, then two it passed with: it fails alone for one of the three.
     expect(lines.find((line) => line.includes('"flaky depends on the luck of the run"'))).to.match(
       /^ {2}"flaky depends on the luck of the run" \(c-flaky\.spec\.ts\): failed 3 of 6 runs \(seeds 2, 4, 6\); it fails alone too \(1 of 3 runs alone\): a flake of its own\. Alone: (\S+=\S+ )*ISOLATION_SEED=2 npx mocha --no-parallel c-flaky\.spec\.ts --grep '\^flaky depends on the luck of the run\$'$/,
@@ -68,8 +69,7 @@ describe('mocha-isolation repeat (fixtures/flaky-fail)', () => {
 // time and passes whenever the shuffle puts the DELETE first. Repeat names the DELETE, with commands that show both.
 describe('mocha-isolation repeat (fixtures/needs-predecessor)', () => {
   const cwd = fixtureDir('needs-predecessor');
-  // The hunt's TMPDIR, set for its command and so printed, is removed by now.
-  const sh = (command: string) => spawnSync('sh', ['-c', `${command.replace(/TMPDIR=\S+ /, '')} --reporter dot`], { cwd, env: { ...outerFree(), ISOLATION_DURATIONS: 'off', FIXTURE_BROKEN: '1' }, encoding: 'utf8' });
+  const sh = (command: string) => spawnSync('sh', ['-c', `${command} --reporter dot`], { cwd, env: { ...outerFree(), ISOLATION_DURATIONS: 'off', FIXTURE_BROKEN: '1' }, encoding: 'utf8' });
 
   for (const mode of [['--no-parallel'], ['--parallel', '--jobs', '2']]) {
     it(`names the test it needs to run first, and tells a broken test from a flake (${mode.join(' ')})`, () => {
