@@ -82,7 +82,7 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
   // Every run has a time limit: a candidate file that leaves a timer or socket open keeps mocha from exiting.
   const limitMs = runLimitMs(worker.files.slice(0, target.file + 1));
   // Whether the victim ends as sought (fails, or passes for a predecessor) after these files and tests.
-  const victimFails = async (files: readonly string[], grep: string | undefined, what: string): Promise<boolean> => {
+  const victimAsSought = async (files: readonly string[], grep: string | undefined, what: string): Promise<boolean> => {
     runs += 1;
     const report = await runMochaReport(cwd, ['--no-parallel', ...extra, ...(grep === undefined ? [] : ['--grep', grep]), ...new Set(files)], env, false, limitMs, record.command.launcher);
     lastLeaks = report.leaks;
@@ -96,18 +96,18 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
 
   const where = `${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} after ${target.file} other files`;
   print(`mocha-isolation bisect: ${mode === 'polluter' ? `victim "${victim}" (${victimFile}), which failed in ${where}` : `"${victim}" (${victimFile}), which passed in ${where}: which of them does it need?`}`);
-  if (await victimFails([victimFile], only([victim]), 'alone')) return nothing(mode === 'polluter' ? 'fails-alone' : 'passes-alone');
+  if (await victimAsSought([victimFile], only([victim]), 'alone')) return nothing(mode === 'polluter' ? 'fails-alone' : 'passes-alone');
 
   // The files the worker ran before the victim's, in its order; the victim's own file if its earlier tests suffice.
   const fileOrder = worker.files.slice(0, target.file + 1).map((entry) => entry.file);
   const inOrder = (files: readonly string[]): string[] => fileOrder.filter((file) => files.includes(file));
   const candidates = fileOrder.slice(0, -1);
-  const ownFile = await victimFails([victimFile], undefined, 'with the rest of its own file');
-  if (!ownFile && (candidates.length === 0 || !(await victimFails([...candidates, victimFile], undefined, `after all ${candidates.length} files its worker ran before it`)))) {
+  const ownFile = await victimAsSought([victimFile], undefined, 'with the rest of its own file');
+  if (!ownFile && (candidates.length === 0 || !(await victimAsSought([...candidates, victimFile], undefined, `after all ${candidates.length} files its worker ran before it`)))) {
     return nothing('does-not-reproduce');
   }
   const filesFail = (files: readonly string[]): Promise<boolean> =>
-    victimFails([...inOrder(files), victimFile], undefined, `after ${files.length} of ${candidates.length} candidate files`);
+    victimAsSought([...inOrder(files), victimFile], undefined, `after ${files.length} of ${candidates.length} candidate files`);
 
   // The tests of the guilty files that ran before the victim, in order (in its own file, only the earlier ones).
   const fileOf: Record<string, string> = {};
@@ -121,11 +121,11 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
       }
     }
     const runFiles = [...inOrder(guiltyFiles), victimFile];
-    return { tests, fail: (some) => victimFails(runFiles, only([...some, victim]), `after ${some.length} of ${tests.length} candidate tests in ${guiltyFiles.join(', ')}`) };
+    return { tests, fail: (some) => victimAsSought(runFiles, only([...some, victim]), `after ${some.length} of ${tests.length} candidate tests in ${guiltyFiles.join(', ')}`) };
   };
   const confirm = (polluters: readonly string[]): Promise<boolean> => {
     const files = [...inOrder(polluters.map((title) => fileOf[title] as string)), victimFile];
-    return victimFails(files, only([...polluters, victim]), `after the ${polluters.length === 1 ? culprit : `${polluters.length} ${culprit}s`} alone (confirmation)`);
+    return victimAsSought(files, only([...polluters, victim]), `after the ${polluters.length === 1 ? culprit : `${polluters.length} ${culprit}s`} alone (confirmation)`);
   };
 
   // Usually one test is to blame: plain halving, log2 runs per level, checked once at the end.
