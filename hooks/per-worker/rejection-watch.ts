@@ -8,19 +8,30 @@
 
 import { IsolationError } from '../errors';
 
+export interface Rejection {
+  reason: unknown;
+  /** When it was reported (performance.now()). */
+  at: number;
+  /** Reported by a library (`process.emit`, as bluebird does, a timer turn late), not by Node itself. */
+  byLibrary: boolean;
+}
+
 export interface RejectionWatch {
   fileStarted(): void;
-  /** The reasons of the rejections since the last call (each once, though Node and mocha both emit it). */
-  take(): unknown[];
+  /** The rejections since the last call (each once, though Node and mocha both emit it). */
+  take(): Rejection[];
 }
 
 export function watchRejections(): RejectionWatch {
-  let pending = new Map<Promise<unknown>, unknown>();
+  let pending = new Map<Promise<unknown>, Rejection>();
   const seen = new WeakSet<Promise<unknown>>();
   const unhandled = (reason: unknown, promise: Promise<unknown>): void => {
     if (seen.has(promise)) return;
     seen.add(promise);
-    pending.set(promise, reason);
+    // Node reports from its own promise machinery, in the turn the promise was rejected; a library that emits
+    // the event itself (bluebird) does it a timer turn later, when the next test may have started.
+    const byLibrary = !/node:internal\/process\/promises/.test(new Error().stack ?? '');
+    pending.set(promise, { reason, at: performance.now(), byLibrary });
   };
   // A handler attached a turn later (Node then emits 'rejectionHandled') means the rejection was handled after all.
   const handled = (promise: Promise<unknown>): void => void pending.delete(promise);
@@ -43,15 +54,27 @@ export function describeReason(reason: unknown): string {
   return reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
 }
 
-/** The error that fails the test a rejection nobody handled came in. */
-export function unhandledRejectionError(test: { readonly title: string }, reasons: readonly unknown[]): IsolationError {
-  const first = reasons[0];
-  const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more)` : '';
+/** A rejection reported this soon after the previous test ended may be that test's: some libraries report late. */
+export const LATE_REPORT_MS = 50;
+
+/**
+ * The error that fails the test a rejection nobody handled came in. `previous`: the test that ended before this
+ * one, and when; named when a library reported the rejection within LATE_REPORT_MS of its end (bluebird reports
+ * its unhandled rejections itself, a timer turn later: on hexo's suite each landed in the next test).
+ */
+export function unhandledRejectionError(test: { readonly title: string }, rejections: readonly Rejection[], previous?: { title: string; endedAt: number }): IsolationError {
+  const first = rejections[0]?.reason;
+  const more = rejections.length > 1 ? ` (and ${rejections.length - 1} more)` : '';
+  const lateBy = previous === undefined || rejections[0]?.byLibrary !== true ? undefined : rejections[0].at - previous.endedAt;
+  const maybeEarlier =
+    previous !== undefined && lateBy !== undefined && lateBy < LATE_REPORT_MS
+      ? `, or in "${previous.title}", which ended ${Math.max(0, Math.round(lateBy))} ms before it was reported (promise libraries such as bluebird report a rejection a moment late)`
+      : '';
   const error = new IsolationError(
     'ERR_ISOLATION_UNHANDLED_REJECTION',
-    `"${test.title}": a promise was rejected and nobody handled it while this test ran, or in a hook just before it: ${describeReason(first)}${more}. ` +
+    `"${test.title}": a promise was rejected and nobody handled it while this test ran, or in a hook just before it${maybeEarlier}: ${describeReason(first)}${more}. ` +
       'mocha swallows these; await the promise in the test, or handle its rejection.',
-    { reasons: reasons.length },
+    { reasons: rejections.length },
   );
   if (first instanceof Error && first.stack !== undefined) error.stack = `${error.message}\n${first.stack.split('\n').slice(1).join('\n')}`;
   return error;

@@ -50,6 +50,8 @@ export class WorkerState {
   private fileEvents = false;
   /** The describe of the last test that started: a new one may have run before() hooks since. */
   private lastSuite: Suite | undefined;
+  /** The test that ended last in this process, and when (performance.now()): a late-reported rejection may be its. */
+  private lastTestEnded: { title: string; endedAt: number } | undefined;
   private gate: OutcomeGate | undefined;
   /** The tests the run selects (set from the runner's --grep). */
   readonly selection = new TestSelection();
@@ -211,8 +213,10 @@ export class WorkerState {
       throw exitCall;
     });
     const rejected = this.rejections.take();
+    const previous = this.lastTestEnded;
+    this.lastTestEnded = { title: test.fullTitle(), endedAt: performance.now() };
     if (rejected.length > 0) cleanup.defer(() => {
-      throw unhandledRejectionError(info, rejected);
+      throw unhandledRejectionError(info, rejected, previous);
     });
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
     const leaks = this.leaks;

@@ -105,6 +105,18 @@ describe('a rejection nobody handled fails the test it happened in (fixtures/rej
       });
     }
 
+    it(`names the test before as the likely source of a rejection a library reported a moment late (${mode})`, async () => {
+      const result = await run('rejection-fail', { mode, seed: 1, env: { FIXTURE_LATE: '1' } });
+      expect(result.code).to.equal(2);
+      const late = result.failures.find((f) => f.title === 'runs right after it')?.err.message ?? '';
+      expect(late).to.match(
+        /^"late reporter @ordered runs right after it": a promise was rejected and nobody handled it while this test ran, or in a hook just before it, or in "late reporter @ordered leaves a rejection its promise library reports late", which ended \d+ ms before it was reported \(promise libraries such as bluebird report a rejection a moment late\): Error: reported a moment late\./,
+      );
+      // Node's own report comes in the turn the promise was rejected: no earlier test is named.
+      const own = result.failures.find((f) => f.title === 'leaves a rejection nobody handles')?.err.message ?? '';
+      expect(own).to.contain('while this test ran, or in a hook just before it: Error: nobody handles this.');
+    });
+
     it(`passes every test without the plugin: mocha swallows the rejection (${mode})`, async () => {
       const result = await run('rejection-fail', { mode, plugin: false });
       expect(result.code).to.equal(0);
