@@ -15,7 +15,7 @@ import { loadedMocha } from './shared/mocha-module';
 
 type BindInterface = (suite: Suite) => void;
 
-export default function isolationInterface(suite: Suite): void {
+function isolationInterface(suite: Suite): void {
   bindProjectInterface(suite, process.env[ENV.ui] ?? 'bdd');
   reportLoadFailuresAsTests();
   // After the project interface's own pre-require listener, which puts before/after/describe on the context.
@@ -29,3 +29,6 @@ function bindProjectInterface(suite: Suite, name: string): void {
   const found = mocha.interfaces[name] ?? (require(name) as BindInterface | { default: BindInterface });
   (typeof found === 'function' ? found : found.default)(suite);
 }
+
+// The module itself is the interface: mocha 10 and 11 call what `require(ui)` returns (12 also takes `default`).
+export = isolationInterface;

@@ -1,10 +1,7 @@
 // What the user typed after `mocha`, read with mocha's own parser. Runs in: main process (from .mocharc.cjs).
 
 // mocha has no public API for this; its parser is the only way to agree with it on every flag's arity.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parseMochaArgs } = require('mocha/lib/cli/parse-args.js') as {
-  parseMochaArgs: (args: string[]) => { _: Array<string | number>; spec?: string[]; jobs?: number; parallel?: boolean };
-};
+import { parseMochaArgs } from '../shared/mocha-internals';
 
 export interface CliArgs {
   /** Files and globs named on the command line (positionally or with --spec). */

@@ -10,6 +10,7 @@ import type { Runner, Test } from 'mocha';
 import { readLeftoverMarkers } from './dead-workers';
 import type { FailureDetail } from './report/report-model';
 import { loadedMocha } from '../shared/mocha-module';
+import { requireMochaLib } from '../shared/mocha-internals';
 import { describeExit } from './idle-worker-deaths';
 import { fileCommand } from './seed-line';
 import type { WorkerExit } from './worker-exits';
@@ -83,6 +84,7 @@ export function countReportedTests(runner: Runner, cwd: string): TestCounter {
 export function accountForLostTests(runner: Runner, runDir: string, cwd: string, seed: string | undefined, exitOf: (pid: number) => WorkerExit | undefined = () => undefined): void {
   const target = runner as FailingRunner;
   if (typeof target.uncaught !== 'function') return;
+  nameFileOnWorkerErrors();
   const uncaught = target.uncaught.bind(target);
   target.uncaught = (error: unknown) => {
     const file = (error as { file?: unknown } | null)?.file;
@@ -98,6 +100,42 @@ export function accountForLostTests(runner: Runner, runDir: string, cwd: string,
     reportMarker(target, mocha, file, marker, seed, describeExit(exitOf(marker.pid)));
     return undefined;
   };
+}
+
+type PoolRun = (file: string, options?: unknown) => Promise<unknown>;
+const NAMED = Symbol.for('mocha-isolation.pool-errors-name-file');
+
+/**
+ * mocha 12's parallel runner puts the spec file on the error a dead worker's task rejects with (`error.file`),
+ * which is how the death is matched to its file above; mocha 10 and 11 do not, and their run reported one
+ * "Worker terminated Unexpectedly" and lost the file's tests. Their worker pool's `run(file)` is wrapped to do
+ * what 12 does (an error that already names a file is left alone).
+ */
+function nameFileOnWorkerErrors(): void {
+  type PoolClass = { prototype: { run: PoolRun; [NAMED]?: true } };
+  let pool: PoolClass;
+  try {
+    pool = requireMochaLib<{ BufferedWorkerPool: PoolClass }>('nodejs/buffered-worker-pool').BufferedWorkerPool;
+  } catch {
+    return;
+  }
+  if (typeof pool.prototype?.run !== 'function' || pool.prototype[NAMED] === true) return;
+  const run = pool.prototype.run;
+  pool.prototype.run = async function runNamingFile(this: unknown, file: string, options?: unknown): Promise<unknown> {
+    try {
+      return await run.call(this, file, options);
+    } catch (error) {
+      if (error !== null && typeof error === 'object' && (error as { file?: unknown }).file === undefined) {
+        try {
+          (error as { file?: string }).file = file;
+        } catch {
+          // A frozen error keeps mocha's own report.
+        }
+      }
+      throw error;
+    }
+  };
+  pool.prototype[NAMED] = true;
 }
 
 function reportMarker(runner: FailingRunner, mocha: MochaModule, file: string, marker: WorkerMarker, seed: string | undefined, how: string | undefined): void {

@@ -4,11 +4,12 @@
 import path from 'node:path';
 import { shuffle } from '../ordering/shuffle';
 import { specKey } from '../shared/run-layout';
+import { requireMochaLib } from '../shared/mocha-internals';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { lookupFiles } = require('mocha/lib/cli/lookup-files.js') as {
-  lookupFiles: (pattern: string, extensions: string[], recursive: boolean) => string | string[];
-};
+type LookupFiles = (pattern: string, extensions: string[], recursive: boolean) => string | string[];
+// mocha 12 exports it by name (an ES module); 10 and 11 export the function itself.
+const lookupModule = requireMochaLib<LookupFiles | { lookupFiles: LookupFiles }>('cli/lookup-files');
+const lookupFiles: LookupFiles = typeof lookupModule === 'function' ? lookupModule : lookupModule.lookupFiles;
 
 /** Relative, de-duplicated and sorted, so the order depends on the seed alone and not on the file system. */
 export function expandSpecs(patterns: readonly string[], extensions: readonly string[], cwd: string): string[] {

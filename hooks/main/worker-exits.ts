@@ -11,6 +11,7 @@
 // (workerpool's public `exec('methods')`), which makes it dispatch what is queued to a new worker.
 
 import path from 'node:path';
+import { mochaDir } from '../shared/mocha-internals';
 import type { ChildProcess, fork as forkFunction } from 'node:child_process';
 
 export interface WorkerExit {
@@ -25,7 +26,7 @@ export interface WorkerExitWatch {
 }
 
 // mocha's worker entry: lib/nodejs/worker.cjs in mocha 12, worker.js before.
-const WORKER_SCRIPT = /[\\/]mocha[\\/]lib[\\/]nodejs[\\/]worker\.c?js$/;
+const isWorkerScript = (file: string): boolean => /^worker\.c?js$/.test(path.basename(file)) && path.dirname(file) === path.join(mochaDir(), 'lib', 'nodejs');
 type ForkArgs = Parameters<typeof forkFunction>;
 type Listener = (...args: unknown[]) => void;
 
@@ -49,7 +50,7 @@ export function watchWorkerExits(onExit: (exit: WorkerExit) => void): WorkerExit
   const fork = childProcess.fork;
   const watched = function watchedFork(this: unknown, ...args: ForkArgs): ChildProcess {
     const child = fork.apply(this, args);
-    if (typeof args[0] === 'string' && WORKER_SCRIPT.test(args[0])) {
+    if (typeof args[0] === 'string' && isWorkerScript(args[0])) {
       answerLateExitListeners(child, (exit) => {
         onExit(exit);
         // After the pool's own reaction to the death (its list no longer holds the dead worker).
@@ -80,9 +81,8 @@ export function watchWorkerExits(onExit: (exit: WorkerExit) => void): WorkerExit
 /** The workerpool module mocha's pool requires (its own dependency, wherever npm put it). */
 function mochasWorkerpool(): WorkerpoolModule | undefined {
   try {
-    const mochaDir = path.dirname(require.resolve('mocha/package.json'));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(require.resolve('workerpool', { paths: [mochaDir] })) as WorkerpoolModule;
+    return require(require.resolve('workerpool', { paths: [mochaDir()] })) as WorkerpoolModule;
   } catch {
     return undefined;
   }

@@ -11,12 +11,12 @@
 // "test end", as one event (shared/packed-tests.ts). It overrides createListener, which mocha documents for
 // subclasses, and done, where it sends what it holds.
 
-import path from 'node:path';
 import type { Runner, Test } from 'mocha';
 import { LINKS_OBJECTS, mayDrop } from '../shared/worker-events';
 import { PACKED_EVENT, PACKED_OUTCOMES, type PackableTest, PackedTests, sameAsMocha } from '../shared/packed-tests';
 import { ownPerTestHooks } from './own-hooks';
 import { existingWorkerState } from './state-registry';
+import { requireMochaLib } from '../shared/mocha-internals';
 
 type Runnable = { fn?: unknown } | undefined;
 type Listener = (runnable: Runnable, error?: unknown) => void;
@@ -33,17 +33,10 @@ interface SerializableEventClass {
 
 const HOOK_EVENTS: ReadonlySet<string> = new Set(['hook', 'hook end']);
 
-/** A module of the mocha running this worker (its worker script is the process's main module). */
-function mochaWorkerModule<T>(relative: string): T {
-  const workerScript = require.main?.filename ?? require.resolve('mocha/lib/nodejs/worker.cjs', { paths: [process.cwd()] });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(path.dirname(workerScript), relative)) as T;
-}
+const Base = requireMochaLib<BufferedReporterClass>('nodejs/reporters/parallel-buffered');
+const { SerializableEvent } = requireMochaLib<{ SerializableEvent: SerializableEventClass }>('nodejs/serializer');
 
-const Base = mochaWorkerModule<BufferedReporterClass>(path.join('reporters', 'parallel-buffered.cjs'));
-const { SerializableEvent } = mochaWorkerModule<{ SerializableEvent: SerializableEventClass }>('serializer.js');
-
-export default class IsolationWorkerReporter extends Base {
+class IsolationWorkerReporter extends Base {
   constructor(runner: Runner, options?: unknown) {
     super(runner, options);
     const state = existingWorkerState();
@@ -124,3 +117,6 @@ export default class IsolationWorkerReporter extends Base {
     this.events.push(SerializableEvent.create(held.eventName, held.runnable, held.error));
   }
 }
+
+// The module itself is the reporter: mocha 10 and 11 construct what `require(reporter)` returns.
+export = IsolationWorkerReporter;

@@ -4,14 +4,11 @@
 // workers load themselves: requiring the entry compiles an ES module graph (~8 ms in a worker, before its first
 // test), requiring lib/mocha.cjs finds it in the cache.
 
+import { requireMochaLib } from './mocha-internals';
+
 type MochaModule = typeof import('mocha');
 
 export function loadedMocha(): MochaModule {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('mocha/lib/mocha.cjs') as MochaModule;
-  } catch {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('mocha') as MochaModule;
-  }
+  // lib/mocha.cjs in mocha 12, lib/mocha.js (what its index.js re-exports) in 10 and 11.
+  return requireMochaLib<MochaModule>('mocha');
 }

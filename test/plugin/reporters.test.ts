@@ -4,7 +4,7 @@
 // that has mocha link objects by id, on a file with every kind of outcome. (json-stream refuses --parallel.)
 import { expect } from 'chai';
 import path from 'node:path';
-import { fixtureDir, removeWork, runFixture } from './support/run-fixture';
+import { fixtureDir, type MochaPackage, removeWork, runFixture } from './support/run-fixture';
 
 /** Durations and clock times differ from run to run; everything else must not. */
 function withoutTimings(output: string): string {
@@ -32,10 +32,16 @@ const REPORTERS: Array<[string, string[]]> = [
 ];
 
 describe('reporters in parallel, with the lean worker stream (fixtures/reporters)', () => {
-  for (const [reporter, args] of REPORTERS) {
-    it(`prints with ${reporter}${args[0] === '--bail' ? ' --bail' : ''} what it prints without the plugin`, async () => {
+  // Every supported major: the stream reuses mocha's worker reporter and serializer, which each major keeps in its
+  // own files (shared/mocha-internals.ts). mocha-multi-reporters is checked on this repository's mocha only.
+  const cases = [
+    ...REPORTERS.map(([reporter, args]) => ({ reporter, args, mocha: 'mocha' as MochaPackage })),
+    ...(['mocha-11', 'mocha-10'] as const).flatMap((mocha) => REPORTERS.filter(([reporter]) => reporter !== 'mocha-multi-reporters').map(([reporter, args]) => ({ reporter, args, mocha }))),
+  ];
+  for (const { reporter, args, mocha } of cases) {
+    it(`prints with ${reporter}${args[0] === '--bail' ? ' --bail' : ''} what it prints without the plugin${mocha === 'mocha' ? '' : ` (${mocha})`}`, async () => {
       const run = (plugin: boolean) =>
-        runFixture('reporters', { mode: 'parallel', plugin, reporter, args, env: { ISOLATION_SHUFFLE: 'off', ISOLATION_REPORT: 'off' } });
+        runFixture('reporters', { mode: 'parallel', plugin, reporter, args, mocha, env: { ISOLATION_SHUFFLE: 'off', ISOLATION_REPORT: 'off' } });
       const [bare, withPlugin] = await Promise.all([run(false), run(true)]);
       removeWork(bare);
       removeWork(withPlugin);

@@ -6,7 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const REPO = path.resolve(__dirname, '../../..');
-const MOCHA_BIN = path.join(REPO, 'node_modules/mocha/bin/mocha.js');
+/** The mocha a fixture runs under: this repository's (12), or an older major installed as an npm alias. */
+export type MochaPackage = 'mocha' | 'mocha-11' | 'mocha-10';
+const mochaBin = (name: MochaPackage = 'mocha'): string => path.join(REPO, 'node_modules', name, 'bin', 'mocha.js');
 
 export interface FixtureOptions {
   mode: 'serial' | 'parallel';
@@ -14,6 +16,8 @@ export interface FixtureOptions {
   plugin?: boolean;
   seed?: number;
   env?: Record<string, string>;
+  /** Which mocha runs the fixture (default: this repository's). */
+  mocha?: MochaPackage;
   args?: string[];
   /** A reporter file in the fixture instead of mocha's JSON reporter (the results are then empty). */
   reporter?: string;
@@ -67,7 +71,7 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
   const report = path.join(work, 'report.json');
   const modeArgs = options.mode === 'serial' ? ['--no-parallel'] : ['--parallel', '--jobs', String(options.jobs ?? 2)];
   const reporterArgs = options.reporter === undefined ? ['--reporter', 'json', '--reporter-option', `output=${report}`] : ['--reporter', options.reporter];
-  const args = [MOCHA_BIN, ...modeArgs, ...reporterArgs, ...(options.args ?? [])];
+  const args = [mochaBin(options.mocha), ...modeArgs, ...reporterArgs, ...(options.args ?? [])];
   const env = {
     ...cleanEnv(),
     TMPDIR: tmpdir,
