@@ -11,6 +11,7 @@ import type { Runner, Suite, Test } from 'mocha';
 import type { IsolationConfig } from '../config';
 import { configError, IsolationError } from '../errors';
 import { reportIfStillHeld } from './open-handles';
+import { excludeFirstLoadsFromTimeouts } from './first-loads';
 import { type Outcome, type RunLayout, runLayout, specKey } from '../shared/run-layout';
 import { fullTitleOf } from './test-titles';
 import { reportDroppedTests } from './dropped-tests';
@@ -91,6 +92,7 @@ export class WorkerState {
     this.modules = new ModuleIsolation(config, this.layout, this.cwd);
     this.leaks = createLeakChecks(config.leaks, { serial: config.workerId === undefined, tempFolder }, (leaks) => this.stats.leaked(leaks));
     this.exitGuard = guardProcessExit(() => (this.runnerRunning ? this.running() : undefined));
+    excludeFirstLoadsFromTimeouts();
   }
 
   /**

@@ -64,6 +64,13 @@ const CASES: Case[] = [
       expect(result.passes).to.have.length(9);
     },
   },
+  {
+    fixture: 'cold-loads',
+    what: "a module's first load is not its hook's time",
+    options: { seed: 1 },
+    modes: ['serial', 'parallel'],
+    check: (result) => expect(result.failures.map((f) => `${f.fullTitle}: ${f.err.message}`)).to.deep.equal([]),
+  },
 ];
 
 const outcomes = (result: FixtureResult): string[] => [...result.passes.map((t) => `passed: ${t.fullTitle}`), ...result.failures.map((t) => `failed: ${t.fullTitle}`)].sort();
