@@ -7,52 +7,60 @@
 // slowest files first, and a file is slow because it paid for the compile) could fail a suite that passes in
 // another order. A test's time is what its own code takes, not the one-time cost of the process it runs in.
 // How: Module.prototype.load (a CommonJS module's first load: a register hook's transpile and its top-level code)
-// is timed, nested loads inside the outermost one. While a runnable runs, that time is added to the timeout mocha
+// is timed, nested loads inside the outermost one. While a runnable runs (the runner's events say which), that time is added to the timeout mocha
 // compares its duration with when it ends, and its timer starts again from its own timeout; when it ends, its
 // timeout is its own again (a beforeEach hook runs again for the next test). The run stays bounded: a hang after
 // the last load times out as before. ES modules loaded with import are not seen.
 
 import Module from 'node:module';
-import { loadedMocha } from '../shared/mocha-module';
+import type { Runner } from 'mocha';
 
 interface TimedRunnable {
   timeout(): number;
   _timeout: number;
   timedOut?: boolean;
   resetTimeout(): void;
-  run(fn: (error?: unknown) => void): void;
 }
 
 const INSTALLED = Symbol.for('mocha-isolation.first-loads');
-/** The runnable running now, and what it had added to its timeout. */
+/** The runnable running now (from the runner's events, so that no frame of ours is in a test's stack), and what it had added to its timeout. */
 let running: { runnable: TimedRunnable; own: number; loadMs: number } | undefined;
+const watched = new WeakSet<Runner>();
 
-export function excludeFirstLoadsFromTimeouts(): void {
-  const moduleProto = Module.prototype as unknown as { load(filename: string): void; [INSTALLED]?: true };
-  const runnableProto = loadedMocha().Runnable.prototype as unknown as TimedRunnable & { [INSTALLED]?: true };
-  if (moduleProto[INSTALLED] === true || typeof moduleProto.load !== 'function' || typeof runnableProto.run !== 'function') return;
-
-  const run = runnableProto.run;
-  runnableProto.run = function runTimed(this: TimedRunnable, fn: (error?: unknown) => void): void {
-    running = { runnable: this, own: this.timeout(), loadMs: 0 };
-    run.call(this, (error?: unknown) => {
-      // mocha read the timeout before calling back: its own again for the next run (a hook runs per test).
-      if (running?.runnable === this) {
-        if (running.loadMs > 0) this._timeout = running.own;
-        running = undefined;
-      }
-      fn(error);
-    });
+/** Installs the load timer once per process, and follows this runner's tests and hooks. */
+export function excludeFirstLoadsFromTimeouts(runner: Runner): void {
+  timeFirstLoads();
+  if (watched.has(runner)) return;
+  watched.add(runner);
+  const begin = (runnable: TimedRunnable): void => {
+    running = { runnable, own: runnable.timeout(), loadMs: 0 };
   };
+  // mocha read the timeout before it ended the runnable: its own again for the next run (a hook runs per test).
+  const end = (runnable: TimedRunnable): void => {
+    if (running?.runnable !== runnable) return;
+    if (running.loadMs > 0) runnable._timeout = running.own;
+    running = undefined;
+  };
+  runner.on('hook', begin);
+  runner.on('test', begin);
+  runner.on('hook end', end);
+  runner.on('test end', end);
+  // A failed hook has no "hook end".
+  runner.on('fail', end);
+}
 
-  const load = moduleProto.load;
+function timeFirstLoads(): void {
+  const moduleProto = Module.prototype as unknown as { load(filename: string): void; [INSTALLED]?: true };
+  if (moduleProto[INSTALLED] === true || typeof moduleProto.load !== 'function') return;
+  const original = moduleProto.load;
   let depth = 0;
-  moduleProto.load = function loadTimed(this: unknown, filename: string): void {
-    if (depth > 0) return load.call(this, filename);
+  // Named as Node's: it shows in the stack of an error thrown while a module loads.
+  moduleProto.load = function load(this: unknown, filename: string): void {
+    if (depth > 0) return original.call(this, filename);
     depth = 1;
     const started = performance.now();
     try {
-      return load.call(this, filename);
+      return original.call(this, filename);
     } finally {
       depth = 0;
       allowFor(performance.now() - started);

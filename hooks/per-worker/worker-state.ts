@@ -92,7 +92,6 @@ export class WorkerState {
     this.modules = new ModuleIsolation(config, this.layout, this.cwd);
     this.leaks = createLeakChecks(config.leaks, { serial: config.workerId === undefined, tempFolder }, (leaks) => this.stats.leaked(leaks));
     this.exitGuard = guardProcessExit(() => (this.runnerRunning ? this.running() : undefined));
-    excludeFirstLoadsFromTimeouts();
   }
 
   /**
@@ -106,6 +105,7 @@ export class WorkerState {
       if (this.runner === runner) this.runnerRunning = false;
     });
     this.gate = gateOutcomes(runner);
+    excludeFirstLoadsFromTimeouts(runner);
     reportDroppedTests(runner, (fullTitle) => this.selection.has(fullTitle));
     if (!fileEvents || this.fileEvents) return;
     this.fileEvents = true;

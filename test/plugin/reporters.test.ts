@@ -24,6 +24,8 @@ const REPORTERS: Array<[string, string[]]> = [
   ['xunit', []],
   ['list', []],
   ['tap', []],
+  // mocha 12's reporter for GitHub Actions annotations (10 and 11 have none).
+  ['github-actions', []],
   ['mocha-multi-reporters', ['--reporter-options', `configFile=${path.join(fixtureDir('reporters'), 'multi.json')}`]],
   // mocha's main process reads the bail flag from the suite events a worker sends.
   ['spec', ['--bail']],
@@ -33,10 +35,10 @@ const REPORTERS: Array<[string, string[]]> = [
 
 describe('reporters in parallel, with the lean worker stream (fixtures/reporters)', () => {
   // Every supported major: the stream reuses mocha's worker reporter and serializer, which each major keeps in its
-  // own files (shared/mocha-internals.ts). mocha-multi-reporters is checked on this repository's mocha only.
+  // own files (shared/mocha-internals.ts). mocha-multi-reporters and github-actions (12 only) are checked on this repository's mocha only.
   const cases = [
     ...REPORTERS.map(([reporter, args]) => ({ reporter, args, mocha: 'mocha' as MochaPackage })),
-    ...(['mocha-11', 'mocha-10'] as const).flatMap((mocha) => REPORTERS.filter(([reporter]) => reporter !== 'mocha-multi-reporters').map(([reporter, args]) => ({ reporter, args, mocha }))),
+    ...(['mocha-11', 'mocha-10'] as const).flatMap((mocha) => REPORTERS.filter(([reporter]) => reporter !== 'mocha-multi-reporters' && reporter !== 'github-actions').map(([reporter, args]) => ({ reporter, args, mocha }))),
   ];
   for (const { reporter, args, mocha } of cases) {
     it(`prints with ${reporter}${args[0] === '--bail' ? ' --bail' : ''} what it prints without the plugin${mocha === 'mocha' ? '' : ` (${mocha})`}`, async () => {
