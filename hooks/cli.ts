@@ -8,11 +8,17 @@ import { replay } from './main/replay';
 import { formatRepeat, repeat, seedsFor } from './main/flake-hunt';
 import { readRunRecord, runRecordFile } from './main/run-record';
 import { mergeShardDurations } from './main/shard-durations';
+import { initConfig } from './main/init-config';
 import { commandVariables, typingShell } from './main/command-variables';
 import { shellSplit } from './main/launcher';
 import { shellQuote } from './shared/shell-quote';
 
 const USAGE = `Usage:
+  mocha-isolation init [--dry-run] [--config FILE]
+      Turns the project's mocha config (.mocharc.yml/.yaml/.json/.jsonc/.js/.cjs, FILE, or package.json's
+      "mocha" key) into the plugin's .mocharc.cjs: a YAML or JSON file stays and is read from there, a JS
+      config is renamed aside and read from there, package.json's key moves; adds the plugin's hooks to
+      require and .mocha-isolation/ to .gitignore. Changes nothing when run again. --dry-run shows it all.
   mocha-isolation merge-durations [cache-file]
       Folds the durations that ISOLATION_SHARD runs recorded next to the duration cache
       (durations.shard-<i>-of-<n>.json) into the cache, and removes them. The cache file is
@@ -113,6 +119,15 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'merge-durations') return mergeDurations(rest[0]);
   if (command === 'repeat') return repeatSuite(rest);
+  if (command === 'init') {
+    try {
+      const given = options(rest.filter((arg) => arg !== '--dry-run'), ['--config']);
+      return initConfig({ cwd: process.cwd(), dryRun: rest.includes('--dry-run'), print, ...(given['--config'] === undefined ? {} : { config: given['--config'] }) });
+    } catch (error) {
+      print(`mocha-isolation init: ${(error as Error).message}`);
+      return 2;
+    }
+  }
   if (command === 'replay' || command === 'bisect') {
     try {
       return await replayOrBisect(command, rest);

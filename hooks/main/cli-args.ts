@@ -10,6 +10,8 @@ export interface CliArgs {
   jobs: string | undefined;
   /** false for --no-parallel, true for --parallel, undefined when not given. */
   parallel: boolean | undefined;
+  /** The --config file named, if any. */
+  config?: string | undefined;
 }
 
 export function readCliArgs(argv: readonly string[]): CliArgs {
@@ -18,7 +20,8 @@ export function readCliArgs(argv: readonly string[]): CliArgs {
   const jobsIndex = argv.findLastIndex((arg) => /^(-j|--jobs)(=|$)/.test(arg));
   const jobsArg = argv[jobsIndex];
   const jobs = jobsIndex < 0 || jobsArg === undefined ? undefined : jobsArg.includes('=') ? jobsArg.split('=')[1] : argv[jobsIndex + 1];
-  return { specs: [...parsed._.map(String), ...(parsed.spec ?? [])], jobs, parallel: parsed.parallel };
+  const config = typeof (parsed as { config?: unknown }).config === 'string' ? ((parsed as { config?: string }).config as string) : undefined;
+  return { specs: [...parsed._.map(String), ...(parsed.spec ?? [])], jobs, parallel: parsed.parallel, config };
 }
 
 export function jobsProblem(jobs: string | undefined): string | undefined {

@@ -14,6 +14,7 @@ import { filesOfShard, planShards } from '../scheduling/shards';
 import { type TypedCommand, typedCommand } from './seed-line';
 import { detectLauncher, launchFacts, type LaunchFacts } from './launcher';
 import { commandVariables } from './command-variables';
+import { configInUse, ignoredConfigFiles, readConfigFile } from './config-files';
 import { epochNow, mainMarks } from './startup-marks';
 import type { LeakCategory, LeakPolicy } from '../shared/leak-report';
 import { ISOLATION_UI_FILE } from '../plugin-files';
@@ -45,7 +46,12 @@ export interface IsolationOptions {
 }
 
 export interface MochaConfigInput {
-  spec: string | string[];
+  /**
+   * A mocha config file whose options this one starts from (.mocharc.yml, .yaml, .json, .jsonc, .js, .cjs, read
+   * by mocha's own loader, or package.json's "mocha" key); the options given beside it replace the file's.
+   */
+  extends?: string;
+  spec?: string | string[];
   extension?: string[];
   parallel?: boolean;
   jobs?: number;
@@ -74,8 +80,19 @@ const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
  */
 export function buildMochaConfig(input: MochaConfigInput, context: BuildContext): Record<string, unknown> {
   mainMarks.configAt ??= epochNow();
-  const { isolation = {}, spec, ui, ...mochaOptions } = input;
   const problems: string[] = [];
+  const first = context.env[ENV.command] === undefined;
+  const { extends: extended, ...given } = input;
+  let fromFile: Record<string, unknown> = {};
+  if (extended !== undefined) {
+    try {
+      fromFile = readConfigFile(extended, context.cwd);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  const merged = { ...fromFile, ...given } as MochaConfigInput;
+  const { isolation = {}, spec, ui, ...mochaOptions } = merged;
   // Before anything below publishes the config's own options as variables: those are not what the user typed.
   if (context.env[ENV.command] === undefined) {
     const typed = typedCommand(context.env, ['node', 'mocha', ...context.argv]);
@@ -119,10 +136,12 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   const { config, problems: envProblems } = parseConfig(context.env);
   const cli = readCliArgs(context.argv);
   problems.push(...envProblems);
+  if (spec === undefined && cli.specs.length === 0) problems.push(`no "spec" in the mocha config${extended === undefined ? '' : ` or in ${extended}`}: name the spec files (spec: 'test/**/*.spec.ts').`);
+  if (first) warnIgnoredConfigs(context, cli.config, extended);
   const badJobs = jobsProblem(cli.jobs);
   if (badJobs) problems.push(badJobs);
-  if (input.jobs !== undefined && jobsProblem(String(input.jobs))) {
-    problems.push(`"jobs" in the mocha config must be a whole number of at least 1, got ${JSON.stringify(input.jobs)}. Remove it to use one worker per CPU.`);
+  if (merged.jobs !== undefined && jobsProblem(String(merged.jobs))) {
+    problems.push(`"jobs" in the mocha config must be a whole number of at least 1, got ${JSON.stringify(merged.jobs)}. Remove it to use one worker per CPU.`);
   }
   if (config.shard !== undefined && cli.specs.length > 0) {
     problems.push(`"${ENV.shard}" splits the config's spec list, but files were named on the command line (${cli.specs.join(' ')}). Unset ${ENV.shard}, or name no files.`);
@@ -132,19 +151,21 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   const seed = config.seed ?? chooseSeed();
   context.env[ENV.seed] = String(seed);
 
-  const parallel = cli.parallel ?? input.parallel ?? true;
+  const parallel = cli.parallel ?? merged.parallel ?? true;
   if (typeof ui === 'string' && ui !== 'bdd') context.env[ENV.ui] ??= ui;
   const result: Record<string, unknown> = {
     ...mochaOptions,
     // The project's interface, wrapped so the plugin sees each spec file load (see hooks/isolation-ui.ts).
     ui: ISOLATION_UI_FILE,
-    parallel: input.parallel ?? true,
+    parallel: merged.parallel ?? true,
     // mocha's default is cores - 1, which leaves a 2-core machine with one worker.
-    jobs: input.jobs ?? context.cpus,
+    jobs: merged.jobs ?? context.cpus,
   };
   recordFileOrder(context.env, cli.specs.length > 0 ? 'named' : config.shuffle === 'off' ? 'declared' : 'shuffled');
   if (cli.specs.length === 0) {
-    let files = expandSpecs(Array.isArray(spec) ? spec : [spec], input.extension ?? DEFAULT_EXTENSIONS, context.cwd);
+    // A YAML or JSON file may give one extension as a string.
+    const extension = mochaOptions.extension === undefined ? DEFAULT_EXTENSIONS : [mochaOptions.extension].flat().map(String);
+    let files = expandSpecs(Array.isArray(spec) ? spec : [spec as string], extension, context.cwd);
     const durations = config.durations === undefined ? new Map<string, number>() : readDurations(path.resolve(context.cwd, config.durations), context.print);
     if (config.shard !== undefined) {
       const plan = planShards(files, durations, config.shard.total);
@@ -164,6 +185,22 @@ function formatShardLine(shard: { index: number; total: number }, count: number,
   const seconds = ((plan.loads[shard.index - 1] ?? 0) / 1000).toFixed(1);
   const basis = plan.known === 0 ? 'no recorded durations: split by file count' : `${plan.known} files with recorded durations`;
   return `mocha-isolation: shard ${shard.index}/${shard.total}: ${count} of ${plan.shards.flat().length} files, ~${seconds} s expected (${basis}).`;
+}
+
+/** One line naming the config files mocha will not read (it reads one), with what to do. */
+function warnIgnoredConfigs(context: BuildContext, given: string | undefined, extended: string | undefined): void {
+  try {
+    const used = configInUse(context.cwd, given);
+    const ignored = ignoredConfigFiles(context.cwd, used, extended);
+    if (used === undefined || ignored.length === 0) return;
+    const name = path.relative(context.cwd, used) || used;
+    context.print(
+      `mocha-isolation: mocha reads one config file, ${name}, and ignores ${ignored.join(', ')}. Move ${ignored.length === 1 ? 'its' : 'their'} options into ${name}, ` +
+        `read ${ignored.length === 1 ? 'it' : 'one'} from there with defineConfig({ extends: '${ignored[0]}', … }), or remove ${ignored.length === 1 ? 'it' : 'them'} (npx mocha-isolation init does this).`,
+    );
+  } catch {
+    // A mocha without the config module's exports: nothing to say.
+  }
 }
 
 /** Tells the seed line what happened to the file order, which only this helper decides. */
