@@ -20,14 +20,21 @@ export interface RejectionWatch {
   fileStarted(): void;
   /** The rejections since the last call (each once, though Node and mocha both emit it). */
   take(): Rejection[];
+  /**
+   * The serial run ended: no test is left to fail. What is pending, and every rejection from now on, goes to
+   * `late` (mocha's runner keeps forwarding them to the process, where they were swallowed: exit 0).
+   */
+  runEnded(late: (rejection: Rejection) => void): void;
 }
 
 export function watchRejections(): RejectionWatch {
   let pending = new Map<Promise<unknown>, Rejection>();
   const seen = new WeakSet<Promise<unknown>>();
+  let afterRun: ((rejection: Rejection) => void) | undefined;
   const unhandled = (reason: unknown, promise: Promise<unknown>): void => {
     if (seen.has(promise)) return;
     seen.add(promise);
+    if (afterRun !== undefined) return afterRun({ reason, at: performance.now(), byLibrary: false });
     // Node reports from its own promise machinery, in the turn the promise was rejected; a library that emits
     // the event itself (bluebird) does it a timer turn later, when the next test may have started.
     const byLibrary = !/node:internal\/process\/promises/.test(new Error().stack ?? '');
@@ -45,6 +52,10 @@ export function watchRejections(): RejectionWatch {
       const taken = [...pending.values()];
       pending = new Map();
       return taken;
+    },
+    runEnded(late) {
+      afterRun = late;
+      for (const rejection of this.take()) late(rejection);
     },
   };
 }
@@ -78,4 +89,12 @@ export function unhandledRejectionError(test: { readonly title: string }, reject
   );
   if (first instanceof Error && first.stack !== undefined) error.stack = `${error.message}\n${first.stack.split('\n').slice(1).join('\n')}`;
   return error;
+}
+
+/** The line for a rejection nobody handled after the serial run's last test: the run fails with it. */
+export function lateRejectionLine(rejection: Rejection): string {
+  return (
+    `mocha-isolation: a promise was rejected after the run's last test ended, and nobody handled it: ${describeReason(rejection.reason)}. ` +
+    'It comes from work a test started and did not await (the leak report names timers it left open); the run fails (exit code 1).'
+  );
 }

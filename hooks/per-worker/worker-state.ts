@@ -18,7 +18,7 @@ import { reportDroppedTests } from './dropped-tests';
 import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox';
 import { type ProjectFakes, projectFakes } from './fakes';
 import { type ExitGuard, guardProcessExit } from './exit-guard';
-import { type RejectionWatch, unhandledRejectionError, watchRejections } from './rejection-watch';
+import { lateRejectionLine, type RejectionWatch, unhandledRejectionError, watchRejections } from './rejection-watch';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './outcome-gate';
 import { createLeakChecks, type LeakChecks } from './leak-checks';
@@ -115,6 +115,13 @@ export class WorkerState {
       fileStarted: (file) => this.fileStarted(file),
       runEnded: () => {
         this.fileEnded();
+        this.rejections.runEnded((rejection) => {
+          process.stderr.write(`${lateRejectionLine(rejection)}\n`);
+          // mocha sets the exit code from its failures in an 'exit' listener of its own; this one comes after it.
+          process.once('exit', () => {
+            if (!process.exitCode) process.exitCode = 1;
+          });
+        });
         reportIfStillHeld(() => this.leaks.openHandlesReport(), (text) => process.stderr.write(`${text}\n`));
       },
     });

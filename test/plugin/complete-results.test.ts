@@ -125,6 +125,24 @@ describe('a rejection nobody handled fails the test it happened in (fixtures/rej
   }
 });
 
+describe('a rejection after a serial run ended fails the run (fixtures/late-rejection-fail, late.spec.ts alone)', () => {
+  it('exits 0 without the plugin: mocha forwards it to the process, where nothing listens', async () => {
+    const result = await run('late-rejection-fail', { mode: 'serial', seed: 1, plugin: false, args: ['late.spec.ts'] });
+    expect(result.code).to.equal(0);
+  });
+
+  for (const seed of SEEDS) {
+    it(`names it and exits 1 with the plugin (serial, seed ${seed})`, async () => {
+      const result = await run('late-rejection-fail', { mode: 'serial', seed, args: ['late.spec.ts'] });
+      expect(result.code).to.equal(1);
+      expect(titles(result.passes)).to.deep.equal(['starts work it does not await']);
+      expect(result.stderr).to.contain(
+        "mocha-isolation: a promise was rejected after the run's last test ended, and nobody handled it: Error: rejected after the file ended. It comes from work a test started and did not await",
+      );
+    });
+  }
+});
+
 describe('a worker that dies between files fails the run (fixtures/late-rejection-fail)', () => {
   for (const seed of SEEDS) {
     it(`fails a test of the file whose late rejection killed its idle worker (parallel, seed ${seed})`, async () => {
