@@ -62,7 +62,8 @@ export function watchRejections(): RejectionWatch {
 
 /** How a thrown value reads in a message (a rejection's reason, a load error, a dying worker's last words). */
 export function describeReason(reason: unknown): string {
-  return reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+  if (reason instanceof Error) return reason.message === '' ? `${reason.name} (with no message)` : `${reason.name}: ${reason.message}`;
+  return reason === undefined ? 'undefined (rejected with no reason)' : String(reason);
 }
 
 /** A rejection reported this soon after the previous test ended may be that test's: some libraries report late. */

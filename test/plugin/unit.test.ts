@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { describeReason } from '../../hooks/per-worker/rejection-watch';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig, parseLeakPolicies } from '../../hooks/config';
@@ -283,5 +284,14 @@ describe('shellQuote (every printed command)', () => {
 
   it('leaves plain words and paths unquoted, so printed commands stay readable', () => {
     expect(shellCommand({ ISOLATION_SEED: '12' }, ['npx', 'mocha', 'test/a.spec.ts', '--grep', 'two words'])).to.equal("ISOLATION_SEED=12 npx mocha test/a.spec.ts --grep 'two words'");
+  });
+});
+
+describe('how a rejection reason reads (describeReason)', () => {
+  it('names an Error by name and message, says when it has none, and says a rejection had no reason', () => {
+    expect(describeReason(new TypeError('bad'))).to.equal('TypeError: bad');
+    expect(describeReason(new Error())).to.equal('Error (with no message)');
+    expect(describeReason(undefined)).to.equal('undefined (rejected with no reason)');
+    expect(describeReason('text')).to.equal('text');
   });
 });
