@@ -24,6 +24,7 @@ export const ENV = {
   report: 'ISOLATION_REPORT',
   keepModules: 'ISOLATION_KEEP_MODULES',
   env: 'ISOLATION_ENV',
+  rejections: 'ISOLATION_REJECTIONS',
   /** Set by the config helper in the first process: the command the user typed (for the reproduce line). */
   command: 'ISOLATION_COMMAND',
   /** Set by the config helper: the interface the project asked for (bdd unless set), which the plugin wraps. */
@@ -70,6 +71,8 @@ export interface IsolationConfig {
   dbReset: DbResetMode;
   /** `strict`: process.env is compared after every test, also one that never touched it (ISOLATION_ENV). */
   env: EnvMode;
+  /** `fail`: a promise rejected with nobody to handle it fails its test; `report`: it is named, the test passes. */
+  rejections: RejectionMode;
   /** `file`: the project's modules that spec files load are loaded fresh for every spec file; `worker`: kept. */
   modules: ModuleScope;
   /** Globs (relative to the working directory) of project modules kept across files even with modules=file. */
@@ -98,6 +101,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 const SWITCH_VALUES: Record<string, boolean> = { '1': true, true: true, on: true, '0': false, false: false, off: false };
 const DB_RESET_MODES: readonly DbResetMode[] = ['auto', 'delete'];
 export type EnvMode = 'touched' | 'strict';
+export type RejectionMode = 'fail' | 'report';
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const SHUFFLE_LEVELS: readonly ShuffleLevel[] = ['tests', 'suites', 'files', 'off'];
@@ -173,6 +177,13 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
     );
   }
 
+  const rejections = read(ENV.rejections)?.toLowerCase() ?? 'fail';
+  if (rejections !== 'fail' && rejections !== 'report') {
+    problems.push(
+      `"${ENV.rejections}" (isolation.rejections) must be fail or report, got "${read(ENV.rejections)}". Use report to have a rejection nobody handled named without failing its test (mocha alone swallows it).`,
+    );
+  }
+
   const modules = (read(ENV.modules)?.toLowerCase() ?? 'worker') as ModuleScope;
   if (modules !== 'worker' && modules !== 'file') {
     problems.push(`"${ENV.modules}" (isolation.modules) must be file or worker, got "${read(ENV.modules)}". Use file to load the project's modules fresh for every spec file.`);
@@ -201,6 +212,7 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       leaks,
       dbReset: DB_RESET_MODES.includes(dbReset) ? dbReset : 'auto',
       env: envMode === 'strict' ? 'strict' : 'touched',
+      rejections: rejections === 'report' ? 'report' : 'fail',
       modules: modules === 'file' ? 'file' : 'worker',
       keepModules: (read(ENV.keepModules) ?? '').split(',').map((glob) => glob.trim()).filter((glob) => glob !== ''),
       runDir: read(ENV.runDir),

@@ -33,6 +33,8 @@ export interface IsolationOptions {
   leaks?: LeakPolicy | Partial<Record<LeakCategory | 'default', LeakPolicy>>;
   /** "strict": process.env is compared after every test, not only after those that touch it; see ISOLATION_ENV. */
   env?: 'strict' | 'touched';
+  /** "report": a promise rejected with nobody to handle it is named, its test not failed; see ISOLATION_REJECTIONS. */
+  rejections?: 'fail' | 'report';
   /** "file": the project's modules that spec files load are fresh for every spec file; see ISOLATION_MODULES. */
   modules?: 'file' | 'worker';
   /** Project modules kept across files with modules "file" (globs relative to the working directory). */
@@ -70,7 +72,7 @@ export interface BuildContext {
   launch?: LaunchFacts;
 }
 
-const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset', 'env', 'leaks', 'modules', 'keepModules', 'launcher']);
+const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset', 'env', 'rejections', 'leaks', 'modules', 'keepModules', 'launcher']);
 const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
 
 /**
@@ -122,6 +124,9 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
 
   if (isolation.env !== undefined && context.env[ENV.env] === undefined) {
     context.env[ENV.env] = String(isolation.env);
+  }
+  if (isolation.rejections !== undefined && context.env[ENV.rejections] === undefined) {
+    context.env[ENV.rejections] = String(isolation.rejections);
   }
   if (isolation.modules !== undefined && context.env[ENV.modules] === undefined) {
     context.env[ENV.modules] = String(isolation.modules);

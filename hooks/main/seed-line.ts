@@ -10,7 +10,7 @@ import { ENV, type ShuffleLevel } from '../config';
  * Variables that change which files run, in what order, or how a test ends (a leak that fails it, fresh modules,
  * the strict environment): a reproduce command, replay and bisect must carry them.
  */
-const ORDER_VARIABLES = [ENV.shuffle, ENV.shard, ENV.durations, ENV.dbReset, ENV.leaks, ENV.modules, ENV.keepModules, ENV.env] as const;
+const ORDER_VARIABLES = [ENV.shuffle, ENV.shard, ENV.durations, ENV.dbReset, ENV.leaks, ENV.modules, ENV.keepModules, ENV.env, ENV.rejections] as const;
 
 export interface TypedCommand {
   /** What followed `mocha` on the command line, as the user typed it. */

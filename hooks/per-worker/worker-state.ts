@@ -8,7 +8,7 @@
 
 import fs from 'node:fs';
 import type { Runner, Suite, Test } from 'mocha';
-import type { IsolationConfig } from '../config';
+import { ENV, type IsolationConfig } from '../config';
 import { configError, IsolationError } from '../errors';
 import { reportIfStillHeld } from './open-handles';
 import { excludeFirstLoadsFromTimeouts } from './first-loads';
@@ -116,7 +116,8 @@ export class WorkerState {
       runEnded: () => {
         this.fileEnded();
         this.rejections.runEnded((rejection) => {
-          process.stderr.write(`${lateRejectionLine(rejection)}\n`);
+          if (this.config.rejections === 'report') return void process.stderr.write(`${lateRejectionLine(rejection, false)}\n`);
+          process.stderr.write(`${lateRejectionLine(rejection, true)}\n`);
           // mocha sets the exit code from its failures in an 'exit' listener of its own; this one comes after it.
           process.once('exit', () => {
             if (!process.exitCode) process.exitCode = 1;
@@ -225,7 +226,10 @@ export class WorkerState {
     const previous = this.lastTestEnded;
     this.lastTestEnded = { title: test.fullTitle(), endedAt: performance.now() };
     if (rejected.length > 0) cleanup.defer(() => {
-      throw unhandledRejectionError(info, rejected, previous);
+      const error = unhandledRejectionError(info, rejected, previous);
+      // ISOLATION_REJECTIONS=report: named, once per test, and the test keeps its outcome.
+      if (this.config.rejections === 'report') process.stderr.write(`mocha-isolation: ${error.message} (${ENV.rejections}=report: the test is not failed for it)\n`);
+      else throw error;
     });
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
     const leaks = this.leaks;

@@ -117,6 +117,13 @@ describe('a rejection nobody handled fails the test it happened in (fixtures/rej
       expect(own).to.contain('while this test ran, or in a hook just before it: Error: nobody handles this.');
     });
 
+    it(`names the rejection without failing its test with ISOLATION_REJECTIONS=report (${mode})`, async () => {
+      const result = await run('rejection-fail', { mode, seed: 1, env: { ISOLATION_REJECTIONS: 'report' } });
+      expect(result.code).to.equal(0);
+      expect(result.passes).to.have.length(3);
+      expect(result.stderr).to.contain('mocha-isolation: "rejects leaves a rejection nobody handles": a promise was rejected and nobody handled it').and.contain('(ISOLATION_REJECTIONS=report: the test is not failed for it)');
+    });
+
     it(`passes every test without the plugin: mocha swallows the rejection (${mode})`, async () => {
       const result = await run('rejection-fail', { mode, plugin: false });
       expect(result.code).to.equal(0);

@@ -65,7 +65,7 @@ describe('parseConfig', () => {
   it('reads defaults from an empty environment', () => {
     expect(parseConfig({})).to.deep.equal({
       config: {
-        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: parseLeakPolicies('report').policies, dbReset: 'auto', env: 'touched', modules: 'worker', keepModules: [], runDir: undefined,
+        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: parseLeakPolicies('report').policies, dbReset: 'auto', env: 'touched', rejections: 'fail', modules: 'worker', keepModules: [], runDir: undefined,
         durations: '.mocha-isolation/durations.json', report: '.mocha-isolation/report.html', shard: undefined, workerId: undefined, workerEvents: undefined,
       },
       problems: [],
@@ -73,8 +73,9 @@ describe('parseConfig', () => {
   });
 
   it('reports every bad value at once, naming each', () => {
-    const { problems } = parseConfig({ ISOLATION_SEED: '-1', ISOLATION_SHUFFLE: 'sometimes', ISOLATION_DB_ENV: 'not a name', ISOLATION_LEAKS: 'loud', ISOLATION_SEDE: '1', ISOLATION_ENV: 'paranoid' });
-    expect(problems).to.have.length(6);
+    const { problems } = parseConfig({ ISOLATION_SEED: '-1', ISOLATION_SHUFFLE: 'sometimes', ISOLATION_DB_ENV: 'not a name', ISOLATION_LEAKS: 'loud', ISOLATION_SEDE: '1', ISOLATION_ENV: 'paranoid', ISOLATION_REJECTIONS: 'ignore' });
+    expect(problems).to.have.length(7);
+    expect(problems.join('\n')).to.contain('"ISOLATION_REJECTIONS" (isolation.rejections) must be fail or report, got "ignore".');
     expect(problems.join('\n')).to.contain('got "-1"').and.contain('got "sometimes"').and.contain('got "not a name"').and.contain('got "loud"').and.contain('"ISOLATION_SEDE"').and.contain('"ISOLATION_ENV" (isolation.env) must be strict or touched, got "paranoid".');
   });
 
