@@ -94,12 +94,6 @@ export function accountForLostTests(runner: Runner, runDir: string, cwd: string,
     const mocha = loadedMocha();
     if (marker === undefined) {
       const reason = error instanceof Error ? error.message : String(error);
-      // workerpool's words when the worker it handed the file to was already dead: the file never started.
-      if (/worker terminated unexpectedly/i.test(reason)) {
-        const again = seed === undefined ? '' : ` Run it: ${fileCommand(seed, key)}`;
-        reportTest(target, mocha, file, [`${key} did not run`], new Error(`${key} did not run: mocha handed it to a worker that had already died (${reason}); none of its tests ran.${again}`));
-        return undefined;
-      }
       reportTest(target, mocha, file, [`${key} failed to load`], new Error(`${key} failed to load: ${reason}`));
       return undefined;
     }

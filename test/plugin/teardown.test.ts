@@ -1,9 +1,4 @@
 import { expect } from 'chai';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Runner } from 'mocha';
-import { accountForLostTests } from '../../hooks/main/lost-tests';
 import { HOLD_GRACE_MS } from '../../hooks/per-worker/open-handles';
 import { missingTests } from '../../hooks/main/worker-stats-report';
 import { removeWork, runFixture, titles } from './support/run-fixture';
@@ -58,19 +53,6 @@ describe('tests a failing hook made mocha skip are reported, not lost (fixtures/
       expect(result.stderr).to.match(/mocha-isolation: 3 failed: 2 tests, 1 hook \(seed \d+\)\. Next steps:/).and.not.contain('find a test that polluted it');
     });
   }
-});
-
-describe('a file mocha handed to a worker that had already died (unit)', () => {
-  it('is one failure saying it did not run, with the command that runs it, not "failed to load"', () => {
-    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lost-'));
-    const failed: string[] = [];
-    const runner = { uncaught: () => undefined, fail: (test: { title: string }, error: Error) => void failed.push(`${test.title}: ${error.message}`), emit: () => true } as unknown as Runner;
-    accountForLostTests(runner, runDir, '/project', '7');
-    (runner as unknown as { uncaught(error: unknown): void }).uncaught(Object.assign(new Error('Workerpool Worker terminated Unexpectedly'), { file: '/project/test/b.spec.ts' }));
-    fs.rmSync(runDir, { recursive: true, force: true });
-    expect(failed).to.have.length(1);
-    expect(failed[0]).to.match(/^test\/b\.spec\.ts did not run: test\/b\.spec\.ts did not run: mocha handed it to a worker that had already died \(Workerpool Worker terminated Unexpectedly\); none of its tests ran\. Run it: (\S+=\S+ )*ISOLATION_SEED=7 npx mocha .*test\/b\.spec\.ts$/);
-  });
 });
 
 describe('a parallel run checks every loaded test was reported', () => {
