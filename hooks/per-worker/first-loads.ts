@@ -19,6 +19,8 @@ interface TimedRunnable {
   timeout(): number;
   _timeout: number;
   timedOut?: boolean;
+  /** mocha's timer: started when an async runnable is waiting, cleared when it ends (Node then sets _idleTimeout to -1). */
+  timer?: { _idleTimeout?: number };
   resetTimeout(): void;
 }
 
@@ -74,9 +76,13 @@ function allowFor(ms: number): void {
   if (current === undefined || current.own === 0 || current.runnable.timedOut === true) return;
   current.loadMs += ms;
   const { runnable } = current;
-  // The timer starts again with the runnable's own timeout (its message names that one)...
-  runnable._timeout = current.own;
-  runnable.resetTimeout();
-  // ...and the duration mocha checks at the end may hold the loads.
+  // A timer mocha is running (an async runnable waiting) starts again with the runnable's own timeout, which its
+  // message names. None is started where mocha had none (a sync runnable, or one that has ended): it would be a
+  // timer of the test's own in the leak check.
+  if ((runnable.timer?._idleTimeout ?? -1) > 0) {
+    runnable._timeout = current.own;
+    runnable.resetTimeout();
+  }
+  // The duration mocha checks at the end may hold the loads.
   runnable._timeout = current.own + Math.ceil(current.loadMs);
 }
