@@ -18,6 +18,8 @@ export interface FixtureOptions {
   env?: Record<string, string>;
   /** Which mocha runs the fixture (default: this repository's). */
   mocha?: MochaPackage;
+  /** Which node runs it (default: this process's; support/node-binaries.ts fetches others). */
+  node?: string;
   args?: string[];
   /** A reporter file in the fixture instead of mocha's JSON reporter (the results are then empty). */
   reporter?: string;
@@ -82,7 +84,7 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
     ...(options.seed === undefined ? {} : { ISOLATION_SEED: String(options.seed) }),
     ...options.env,
   };
-  const child = spawn(process.execPath, args, { cwd: fixtureDir(name), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.node ?? process.execPath, args, { cwd: fixtureDir(name), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
