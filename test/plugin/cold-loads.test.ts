@@ -5,7 +5,7 @@ import { removeWork, runFixture, titles } from './support/run-fixture';
 // (ts-node compiles) half the project the first time in a process; whichever file ran first in a worker paid for
 // it, and on a loaded machine its hook timed out. With the plugin a module's first load does not count against
 // the timeout of the hook or test that triggered it (per-worker/first-loads.ts); a hang still times out.
-describe('cold first loads and timeouts (fixtures/cold-loads, timeout 1000 ms, 1.8 s of first loads per hook)', () => {
+describe('cold first loads and timeouts (fixtures/cold-loads, timeout 1000 ms, 1.2 s of first loads per hook)', () => {
   for (const mode of ['serial', 'parallel'] as const) {
     it(`time the hooks out without the plugin (${mode})`, async () => {
       const result = await runFixture('cold-loads', { mode, seed: 1, plugin: false });
