@@ -33,9 +33,6 @@ export class ModuleIsolation {
     this.fresh?.loading();
     this.support.watch(context, root);
     this.support.loadStarted(root);
-    if (this.fresh !== undefined && /\.m[jt]s$/.test(file)) {
-      this.warnOnce('esm', `mocha-isolation: ${this.key(file)} is an ES module: Node cannot unload ES modules, so the project modules it imports are shared by every file of a worker even with isolation.modules 'file'. Use CommonJS (or TypeScript compiled to it) for fresh modules.`);
-    }
   }
 
   /** `runner`: serially, to count which of the file's describes run (after --grep). */
@@ -43,6 +40,10 @@ export class ModuleIsolation {
     const root = this.root;
     if (root === undefined) return;
     const record = this.support.loadEnded(root, file);
+    // Loaded and not in the CommonJS cache: mocha imported it as an ES module (.mjs, .mts, or "type": "module").
+    if (this.fresh !== undefined && require.cache[file] === undefined) {
+      this.warnOnce('esm', `mocha-isolation: ${this.key(file)} is an ES module: Node cannot unload ES modules, so the project modules it imports are shared by every file of a worker even with isolation.modules 'file'. Use CommonJS (or TypeScript compiled to it) for fresh modules.`);
+    }
     if (this.fresh !== undefined) {
       if (this.config.workerId === undefined) moveOntoFileSuites(root, record, runner);
       this.fresh.loaded(file);
