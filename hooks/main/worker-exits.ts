@@ -64,7 +64,7 @@ export function watchWorkerExits(onExit: (exit: WorkerExit) => void): WorkerExit
   const createPool = workerpool?.pool;
   if (workerpool !== undefined && typeof createPool === 'function') {
     workerpool.pool = function watchedPool(this: unknown, ...args: unknown[]): Pool {
-      const pool = createPool.apply(this, args);
+      const pool = createPool.apply(this, withCoverageExitTime(args, process.env));
       pools.push(pool);
       return pool;
     };
@@ -76,6 +76,20 @@ export function watchWorkerExits(onExit: (exit: WorkerExit) => void): WorkerExit
       pools.length = 0;
     },
   };
+}
+
+/**
+ * Under coverage (c8 and others set NODE_V8_COVERAGE; nyc sets NYC_CONFIG), a worker writes its coverage as it
+ * exits, and a large suite's takes seconds; workerpool kills a worker that has not exited one second after it was
+ * told to (mocha issue 6219: that worker's coverage is lost). The pool gets COVERAGE_EXIT_MS instead.
+ */
+export const COVERAGE_EXIT_MS = 60_000;
+
+export function withCoverageExitTime(args: unknown[], env: Readonly<Record<string, string | undefined>>): unknown[] {
+  if (env.NODE_V8_COVERAGE === undefined && env.NYC_CONFIG === undefined) return args;
+  const [script, options, ...rest] = args;
+  const given = (options ?? {}) as { workerTerminateTimeout?: number };
+  return [script, { ...given, workerTerminateTimeout: Math.max(given.workerTerminateTimeout ?? 1_000, COVERAGE_EXIT_MS) }, ...rest];
 }
 
 /** The workerpool module mocha's pool requires (its own dependency, wherever npm put it). */

@@ -1,0 +1,30 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { removeWork, runFixture } from './support/run-fixture';
+
+// Issue 20 §5: under coverage a worker writes its coverage as it exits, and workerpool kills a worker that has not
+// exited one second after mocha told it to (mocha issue 6219): that worker's coverage was lost. fixtures/
+// coverage-exit has a worker whose exit takes 1.5 s (a large payload); NODE_V8_COVERAGE is what c8 sets.
+describe('coverage in parallel (fixtures/coverage-exit, NODE_V8_COVERAGE)', () => {
+  async function run(plugin: boolean): Promise<{ exited: number; coverageFiles: number }> {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'coverage-'));
+    const v8 = path.join(folder, 'v8');
+    const result = await runFixture('coverage-exit', { mode: 'parallel', jobs: 2, seed: 1, plugin, env: { NODE_V8_COVERAGE: v8 } });
+    const exited = fs.readdirSync(result.outDir).filter((name) => name.startsWith('exited-')).length;
+    removeWork(result);
+    const coverageFiles = fs.existsSync(v8) ? fs.readdirSync(v8).length : 0;
+    fs.rmSync(folder, { recursive: true, force: true });
+    expect(result.code, result.stderr).to.equal(0);
+    return { exited, coverageFiles };
+  }
+
+  it('loses the slow worker\'s coverage without the plugin: killed a second after it was told to exit', async () => {
+    expect(await run(false)).to.deep.equal({ exited: 0, coverageFiles: 2 });
+  });
+
+  it('keeps every process\'s coverage with the plugin: the main process and both workers', async () => {
+    expect(await run(true)).to.deep.equal({ exited: 1, coverageFiles: 3 });
+  });
+});
