@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { type MochaPackage, removeWork, runFixture } from './support/run-fixture';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type MochaPackage, REPO, removeWork, runFixture } from './support/run-fixture';
 import { CASES, outcomes } from './support/fixture-cases';
 
 // Issue 20 §1: the plugin keeps its promises on mocha 10 and 11 as on 12 (installed here as the npm aliases
@@ -9,6 +11,11 @@ import { CASES, outcomes } from './support/fixture-cases';
 // The byte-for-byte worker-stream check on each major is in reporters.test.ts.
 
 describe('mocha 10 and 11 (npm aliases mocha-10, mocha-11)', () => {
+  it("leave `npx mocha` and `npm test` on this repository's mocha 12 (the aliases ship the same bin name)", () => {
+    const bin = path.join(REPO, 'node_modules', '.bin', 'mocha');
+    expect(fs.realpathSync(bin), 'scripts/link-mocha-bin.cjs (npm prepare) links it').to.equal(fs.realpathSync(path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js')));
+  });
+
   for (const { fixture, what, options, modes, check } of CASES) {
     for (const mode of modes) {
       it(`${what}, as on mocha 12 (fixtures/${fixture}, ${mode})`, async () => {
