@@ -7,10 +7,11 @@
 // slowest files first, and a file is slow because it paid for the compile) could fail a suite that passes in
 // another order. A test's time is what its own code takes, not the one-time cost of the process it runs in.
 // How: Module.prototype.load (a CommonJS module's first load: a register hook's transpile and its top-level code)
-// is timed, nested loads inside the outermost one. While a runnable runs (the runner's events say which), that time is added to the timeout mocha
-// compares its duration with when it ends, and its timer starts again from its own timeout; when it ends, its
-// timeout is its own again (a beforeEach hook runs again for the next test). The run stays bounded: a hang after
-// the last load times out as before. ES modules loaded with import are not seen.
+// is timed, nested loads inside the outermost one. While a runnable runs (the runner's events say which), that
+// time is added to the timeout mocha compares its duration with when it ends, and a timer mocha is running starts
+// again from the runnable's own timeout; when it ends, its timeout is its own again (a beforeEach hook runs again
+// for the next test). The run stays bounded: a hang after the last load times out as before. ES modules loaded
+// with import are not seen.
 
 import Module from 'node:module';
 import type { Runner } from 'mocha';
@@ -25,7 +26,10 @@ interface TimedRunnable {
 }
 
 const INSTALLED = Symbol.for('mocha-isolation.first-loads');
-/** The runnable running now (from the runner's events, so that no frame of ours is in a test's stack), and what it had added to its timeout. */
+/**
+ * The runnable running now (from the runner's events, so that no frame of ours is in a test's stack), its own
+ * timeout, and the first-load time added to it.
+ */
 let running: { runnable: TimedRunnable; own: number; loadMs: number } | undefined;
 const watched = new WeakSet<Runner>();
 
