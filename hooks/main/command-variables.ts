@@ -46,7 +46,7 @@ const NOT_FOR_THE_COMMAND = [
 const SECRET_NAME = /(TOKEN|SECRET|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|(^|_)(PWD|PASS|KEY|AUTH|API_?KEY)($|_))/i;
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^@\s/]+@/i;
 
-export function isSecret(name: string, value: string): boolean {
+function isSecret(name: string, value: string): boolean {
   return SECRET_NAME.test(name) || URL_WITH_PASSWORD.test(value);
 }
 

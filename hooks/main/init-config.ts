@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mochaConfigModule, readConfigFile } from './config-files';
 
-export const PLUGIN_HOOKS = 'mocha-isolation/hooks';
+const PLUGIN_HOOKS = 'mocha-isolation/hooks';
 const PLUGIN_CONFIG = '.mocharc.cjs';
 const ASIDE = '.mocharc.before-isolation';
 const CACHE_FOLDER = '.mocha-isolation/';

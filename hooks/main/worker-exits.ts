@@ -83,9 +83,9 @@ export function watchWorkerExits(onExit: (exit: WorkerExit) => void): WorkerExit
  * exits, and a large suite's takes seconds; workerpool kills a worker that has not exited one second after it was
  * told to (mocha issue 6219: that worker's coverage is lost). The pool gets COVERAGE_EXIT_MS instead.
  */
-export const COVERAGE_EXIT_MS = 60_000;
+const COVERAGE_EXIT_MS = 60_000;
 
-export function withCoverageExitTime(args: unknown[], env: Readonly<Record<string, string | undefined>>): unknown[] {
+function withCoverageExitTime(args: unknown[], env: Readonly<Record<string, string | undefined>>): unknown[] {
   if (env.NODE_V8_COVERAGE === undefined && env.NYC_CONFIG === undefined) return args;
   const [script, options, ...rest] = args;
   const given = (options ?? {}) as { workerTerminateTimeout?: number };

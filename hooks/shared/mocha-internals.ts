@@ -32,12 +32,6 @@ function isMochaPackage(dir: string): boolean {
   }
 }
 
-/** The running mocha's major version. */
-export function mochaMajor(): number {
-  const { version } = JSON.parse(fs.readFileSync(path.join(mochaDir(), 'package.json'), 'utf8')) as { version: string };
-  return Number(version.split('.')[0]);
-}
-
 /** A file of mocha's lib/ by its name without extension: `.cjs` in mocha 12, `.js` before. */
 export function mochaLibFile(relative: string): string {
   for (const extension of ['.cjs', '.js']) {
