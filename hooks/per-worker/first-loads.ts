@@ -26,36 +26,42 @@ interface TimedRunnable {
 }
 
 const INSTALLED = Symbol.for('mocha-isolation.first-loads');
-/**
- * The runnable running now (from the runner's events, so that no frame of ours is in a test's stack), its own
- * timeout, and the first-load time added to it.
- */
-let running: { runnable: TimedRunnable; own: number; loadMs: number } | undefined;
-const watched = new WeakSet<Runner>();
 
-/** Installs the load timer once per process, and follows this runner's tests and hooks. */
-export function excludeFirstLoadsFromTimeouts(runner: Runner): void {
-  timeFirstLoads();
-  if (watched.has(runner)) return;
-  watched.add(runner);
-  const begin = (runnable: TimedRunnable): void => {
-    running = { runnable, own: runnable.timeout(), loadMs: 0 };
-  };
-  // mocha read the timeout before it ended the runnable: its own again for the next run (a hook runs per test).
-  const end = (runnable: TimedRunnable): void => {
-    if (running?.runnable !== runnable) return;
-    if (running.loadMs > 0) runnable._timeout = running.own;
-    running = undefined;
-  };
-  runner.on('hook', begin);
-  runner.on('test', begin);
-  runner.on('hook end', end);
-  runner.on('test end', end);
-  // A failed hook has no "hook end".
-  runner.on('fail', end);
+export interface FirstLoads {
+  /** Follows this runner's tests and hooks (a worker gets a runner per file). */
+  follow(runner: Runner): void;
 }
 
-function timeFirstLoads(): void {
+/** One per process (the worker state owns it): the load timer is installed once and reports to it. */
+export function excludeFirstLoadsFromTimeouts(): FirstLoads {
+  /** The runnable running now (from the runner's events, so that no frame of ours is in a test's stack), its own timeout, and the first-load time added to it. */
+  let running: { runnable: TimedRunnable; own: number; loadMs: number } | undefined;
+  const watched = new WeakSet<Runner>();
+  timeFirstLoads((ms) => allowFor(running, ms));
+  return {
+    follow(runner) {
+      if (watched.has(runner)) return;
+      watched.add(runner);
+      const begin = (runnable: TimedRunnable): void => {
+        running = { runnable, own: runnable.timeout(), loadMs: 0 };
+      };
+      // mocha read the timeout before it ended the runnable: its own again for the next run (a hook runs per test).
+      const end = (runnable: TimedRunnable): void => {
+        if (running?.runnable !== runnable) return;
+        if (running.loadMs > 0) runnable._timeout = running.own;
+        running = undefined;
+      };
+      runner.on('hook', begin);
+      runner.on('test', begin);
+      runner.on('hook end', end);
+      runner.on('test end', end);
+      // A failed hook has no "hook end".
+      runner.on('fail', end);
+    },
+  };
+}
+
+function timeFirstLoads(loaded: (ms: number) => void): void {
   const moduleProto = Module.prototype as unknown as { load(filename: string): void; [INSTALLED]?: true };
   if (moduleProto[INSTALLED] === true || typeof moduleProto.load !== 'function') return;
   const original = moduleProto.load;
@@ -69,14 +75,13 @@ function timeFirstLoads(): void {
       return original.call(this, filename);
     } finally {
       depth = 0;
-      allowFor(performance.now() - started);
+      loaded(performance.now() - started);
     }
   };
   moduleProto[INSTALLED] = true;
 }
 
-function allowFor(ms: number): void {
-  const current = running;
+function allowFor(current: { runnable: TimedRunnable; own: number; loadMs: number } | undefined, ms: number): void {
   if (current === undefined || current.own === 0 || current.runnable.timedOut === true) return;
   current.loadMs += ms;
   const { runnable } = current;

@@ -11,7 +11,7 @@ import type { Runner, Suite, Test } from 'mocha';
 import { ENV, type IsolationConfig } from '../config';
 import { configError, IsolationError } from '../errors';
 import { reportIfStillHeld } from './open-handles';
-import { excludeFirstLoadsFromTimeouts } from './first-loads';
+import { excludeFirstLoadsFromTimeouts, type FirstLoads } from './first-loads';
 import { type Outcome, type RunLayout, runLayout, specKey } from '../shared/run-layout';
 import { fullTitleOf } from './test-titles';
 import { reportDroppedTests } from './dropped-tests';
@@ -64,6 +64,8 @@ export class WorkerState {
   private runnerRunning = false;
   private readonly exitGuard: ExitGuard;
   private readonly rejections: RejectionWatch = watchRejections();
+  /** A module's first load is not the running test's or hook's time. */
+  private readonly firstLoads: FirstLoads = excludeFirstLoadsFromTimeouts();
 
   constructor(config: IsolationConfig) {
     if (config.runDir === undefined) {
@@ -105,7 +107,7 @@ export class WorkerState {
       if (this.runner === runner) this.runnerRunning = false;
     });
     this.gate = gateOutcomes(runner);
-    excludeFirstLoadsFromTimeouts(runner);
+    this.firstLoads.follow(runner);
     reportDroppedTests(runner, (fullTitle) => this.selection.has(fullTitle));
     if (!fileEvents || this.fileEvents) return;
     this.fileEvents = true;

@@ -12,16 +12,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-let cachedDir: string | undefined;
+type ArgsParser = (args: string[]) => ParsedMochaArgs;
+
+/** What this process found once: facts of the mocha that runs it, the same for every file and test. */
+const found: { dir?: string; parser?: ArgsParser } = {};
 
 /** The folder of the mocha this process runs (its main module is mocha's bin, cli or worker script). */
 export function mochaDir(): string {
-  if (cachedDir !== undefined) return cachedDir;
+  if (found.dir !== undefined) return found.dir;
   for (let dir = path.dirname(require.main?.filename ?? ''); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (isMochaPackage(dir)) return (cachedDir = dir);
+    if (isMochaPackage(dir)) return (found.dir = dir);
   }
   // Not run by mocha (the plugin's command, a unit test's direct require): the mocha the project resolves.
-  return (cachedDir = path.dirname(require.resolve('mocha/package.json', { paths: [process.cwd(), __dirname] })));
+  return (found.dir = path.dirname(require.resolve('mocha/package.json', { paths: [process.cwd(), __dirname] })));
 }
 
 function isMochaPackage(dir: string): boolean {
@@ -53,13 +56,11 @@ export interface ParsedMochaArgs {
   parallel?: boolean;
 }
 
-type ArgsParser = (args: string[]) => ParsedMochaArgs;
-let parser: ArgsParser | undefined;
 
 /** mocha's own command-line parser, so that the plugin agrees with it on every flag's arity. */
 export function parseMochaArgs(args: string[]): ParsedMochaArgs {
-  parser ??= loadParser();
-  return parser(args);
+  found.parser ??= loadParser();
+  return found.parser(args);
 }
 
 function loadParser(): ArgsParser {
