@@ -40,8 +40,7 @@ export class ModuleIsolation {
     const root = this.root;
     if (root === undefined) return;
     const record = this.support.loadEnded(root, file);
-    // Loaded and not in the CommonJS cache: mocha imported it as an ES module (.mjs, .mts, or "type": "module").
-    if (this.fresh !== undefined && require.cache[file] === undefined) {
+    if (this.fresh !== undefined && isEsModule(file)) {
       this.warnOnce('esm', `mocha-isolation: ${this.key(file)} is an ES module: Node cannot unload ES modules, so the project modules it imports are shared by every file of a worker even with isolation.modules 'file'. Use CommonJS (or TypeScript compiled to it) for fresh modules.`);
     }
     if (this.fresh !== undefined) {
@@ -119,4 +118,14 @@ function importedModules(file: string): Set<string> {
     for (const child of module.children) if (!child.filename.includes(`${path.sep}node_modules${path.sep}`)) pending.push(child);
   }
   return found;
+}
+
+/**
+ * Whether mocha loaded the spec file as an ES module (.mjs, .mts, or "type": "module"): not in the CommonJS cache
+ * (mocha imported it), or there with a module namespace as its exports (Node 22.12+ and 24 let mocha require() an
+ * ES module; deleting that entry does not unload it: the next require returns the same module).
+ */
+function isEsModule(file: string): boolean {
+  const cached = require.cache[file];
+  return cached === undefined || Object.prototype.toString.call(cached.exports) === '[object Module]';
 }

@@ -1,33 +1,15 @@
 import { expect } from 'chai';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { installConsumer, userEnv } from './support/consumer-project';
 import { REPO } from './support/run-fixture';
 
 // What `npm pack` ships, installed by npm into another project exactly as the README tells users to, then run
-// with that project's own mocha. Versions are pinned to the ones this repo installed so npm finds them in its
-// cache (CI has the registry, but a second download is waste). Install scripts are skipped and the
-// better-sqlite3 binary this repo already compiled is copied in: a second source build costs a minute and is
-// what a prebuilt download does on machines that have one.
+// with that project's own mocha. The better-sqlite3 binary this repo already compiled is copied in: a second
+// source build costs a minute and is what a prebuilt download does on machines that have one.
 const PINNED = ['mocha', 'chai', 'better-sqlite3'];
-const versionOf = (name: string): string => JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')).version;
 const NATIVE_BINARY = 'better-sqlite3/build/Release/better_sqlite3.node';
-
-/** The environment of a user's shell: nothing from this run's npm, mocha or plugin. */
-function userEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(ISOLATION_|MOCHA_|npm_|BMTC_)/i.test(k) && k !== 'NODE_OPTIONS'));
-}
-
-/** A new project with the packed plugin and `dependencies` (at this repo's versions) installed by npm. */
-function installConsumer(name: string, dependencies: readonly string[]): string {
-  const project = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop() as string;
-  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }));
-  const specs = [`./${tarball}`, ...dependencies.map((dependency) => `${dependency}@${versionOf(dependency)}`)];
-  execFileSync('npm', ['install', '--save-dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...specs], { cwd: project, env: userEnv(), stdio: 'pipe' });
-  return project;
-}
 
 describe('the packed plugin installed by npm in another project', () => {
   let project: string;
