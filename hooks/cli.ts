@@ -8,6 +8,7 @@ import { replay } from './main/replay';
 import { formatRepeat, repeat, seedsFor } from './main/flake-hunt';
 import { readRunRecord, runRecordFile } from './main/run-record';
 import { mergeShardDurations } from './main/shard-durations';
+import { DEFAULT_MERGE_DIR, mergeCommand } from './main/merge-command';
 import { initConfig } from './main/init-config';
 import { commandVariables, typingShell } from './main/command-variables';
 import { shellSplit } from './main/launcher';
@@ -19,6 +20,13 @@ const USAGE = `Usage:
       "mocha" key) into the plugin's .mocharc.cjs: a YAML or JSON file stays and is read from there, a JS
       config is renamed aside and read from there, package.json's key moves; adds the plugin's hooks to
       require and .mocha-isolation/ to .gitignore. Changes nothing when run again. --dry-run shows it all.
+  mocha-isolation merge SHARD... [--out DIR] [--durations FILE]
+      Joins the records of a run's CI shard jobs (ISOLATION_SHARD=i/n): each SHARD is a job's downloaded
+      .mocha-isolation folder (or a folder of them, or its last-run.json). Writes into DIR (default
+      .mocha-isolation/merged) report.html, junit.xml, last-run.json (replay and bisect read it), leaks.json and
+      durations.json, the duration cache for the next run. Refuses records of different commits, seeds or shard
+      counts (exit 2); exits 1 when a shard never reported (naming its files), a planned file did not run, or
+      a test failed.
   mocha-isolation merge-durations [cache-file]
       Folds the durations that ISOLATION_SHARD runs recorded next to the duration cache
       (durations.shard-<i>-of-<n>.json) into the cache, and removes them. The cache file is
@@ -46,6 +54,26 @@ function mergeDurations(file: string | undefined): number {
   const merged = mergeShardDurations(cache, process.cwd(), print);
   print(merged.length === 0 ? `mocha-isolation: no shard durations next to ${cache}; nothing to merge.` : `mocha-isolation: merged ${merged.length} shard file(s) into ${cache}.`);
   return 0;
+}
+
+function mergeShards(args: string[]): number {
+  const inputs: string[] = [];
+  const given: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--out' || arg === '--durations') {
+      const value = args[++i];
+      if (value === undefined) {
+        print(`mocha-isolation merge: "${arg}" needs a value: ${arg} ${arg === '--out' ? 'DIR' : 'FILE'}.`);
+        return 2;
+      }
+      given[arg] = value;
+    } else if (arg.startsWith('--')) {
+      print(`mocha-isolation merge: "${arg}" is not an option here. Use --out DIR, --durations FILE.`);
+      return 2;
+    } else inputs.push(arg);
+  }
+  return mergeCommand({ inputs, out: given['--out'] ?? DEFAULT_MERGE_DIR, cwd: process.cwd(), print, ...(given['--durations'] === undefined ? {} : { durations: given['--durations'] }) });
 }
 
 async function repeatSuite(args: string[]): Promise<number> {
@@ -118,6 +146,7 @@ async function replayOrBisect(command: 'replay' | 'bisect', args: string[]): Pro
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'merge-durations') return mergeDurations(rest[0]);
+  if (command === 'merge') return mergeShards(rest);
   if (command === 'repeat') return repeatSuite(rest);
   if (command === 'init') {
     try {

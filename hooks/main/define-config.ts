@@ -14,6 +14,8 @@ import { filesOfShard, planShards } from '../scheduling/shards';
 import { type TypedCommand, typedCommand } from './seed-line';
 import { detectLauncher, launchFacts, type LaunchFacts } from './launcher';
 import { commandVariables } from './command-variables';
+import { ciRunId, seedOfRun } from './ci-run';
+import { shardPlanFile, writeShardPlan } from './shard-plan';
 import { configInUse, ignoredConfigFiles, readConfigFile } from './config-files';
 import { epochNow, mainMarks } from './startup-marks';
 import type { LeakCategory, LeakPolicy } from '../shared/leak-report';
@@ -153,7 +155,10 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   }
   if (problems.length > 0) throw configError(problems);
 
-  const seed = config.seed ?? chooseSeed();
+  // Every shard of one CI run must shuffle alike (merge refuses records of different seeds): without a seed
+  // given, theirs comes from the CI run's id.
+  const runId = config.shard === undefined ? undefined : ciRunId(context.env);
+  const seed = config.seed ?? (runId === undefined ? chooseSeed() : seedOfRun(runId));
   context.env[ENV.seed] = String(seed);
 
   const parallel = cli.parallel ?? merged.parallel ?? true;
@@ -178,6 +183,12 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
       context.print(formatShardLine(config.shard, files.length, plan));
       // For the run report: every shard's expected load, and this one's files with what each was expected to take.
       context.env[ENV.shardPlan] = JSON.stringify({ loads: plan.loads, files: Object.fromEntries(files.map((file) => [file, durations.get(file) ?? null])) });
+      // For the run record: the whole plan, so that a merge of the shards' records can name a missing shard's files.
+      try {
+        writeShardPlan(shardPlanFile(config.durations, context.cwd, config.shard), { index: config.shard.index, total: config.shard.total, plan: plan.shards, expectedMs: plan.loads });
+      } catch (error) {
+        context.print(`mocha-isolation: could not write the shard plan beside the run record (${(error as NodeJS.ErrnoException).code ?? error}); a merge of this run's shards cannot check that every shard reported.`);
+      }
     }
     files = orderSpecFiles(files, seed, config.shuffle !== 'off');
     // Serially the order costs nothing, so the seed alone decides it; in parallel the slowest files go first.

@@ -4,6 +4,7 @@
 
 import { readCliArgs } from './cli-args';
 import { DEFAULT_LAUNCHER } from './launcher';
+import { laneLabel } from './merge-shards';
 import { runMochaReport } from './mocha-process';
 import type { RunRecord } from './run-record';
 import { shellCommand } from '../shared/shell-quote';
@@ -41,7 +42,9 @@ export function replayEnvironment(record: RunRecord, env: Readonly<Record<string
 }
 
 function recordedVariables(record: RunRecord): Record<string, string> {
-  return { ...record.command.env, ISOLATION_SEED: String(record.seed), ISOLATION_SHUFFLE: record.shuffle, ISOLATION_DURATIONS: 'off' };
+  // A shard's files are named, which ISOLATION_SHARD refuses: the shard already chose them.
+  const { ISOLATION_SHARD: _shard, ...env } = record.command.env;
+  return { ...env, ISOLATION_SEED: String(record.seed), ISOLATION_SHUFFLE: record.shuffle, ISOLATION_DURATIONS: 'off' };
 }
 
 /** The serial mocha command for these files (and tests): printed, so every word is quoted for the shell. */
@@ -58,7 +61,7 @@ export async function replay(record: RunRecord, cwd: string, print: Print, recor
   let hookFailures = 0;
   for (const [index, worker] of record.workers.entries()) {
     const files = worker.files.map((entry) => entry.file);
-    print(`mocha-isolation replay: ${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} (${index + 1}/${record.workers.length}), ${files.length} files: ${replayCommand(record, files, undefined)}`);
+    print(`mocha-isolation replay: ${laneLabel(worker) ?? (record.parallel ? `worker ${worker.workerId}` : 'the serial run')} (${index + 1}/${record.workers.length}), ${files.length} file${files.length === 1 ? '' : 's'}: ${replayCommand(record, files, undefined)}`);
     const report = await runMochaReport(cwd, ['--no-parallel', ...replayArguments(record.command.args), ...files], env, true, undefined, record.command.launcher);
     failed += report.reported ? report.failures.length : 1;
     if (!report.reported) print('mocha-isolation replay: mocha wrote no report for these files (it could not start, or crashed): see its output above.');

@@ -5,7 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_DURATIONS_FILE, type ShuffleLevel } from '../config';
+import type { Leak } from '../shared/leak-report';
 import type { ProcessStartup, RecordedFile, WorkerStats } from '../shared/run-layout';
+import type { FailureDetail } from './report/report-model';
+import type { RecordedShard } from './shard-plan';
 
 export interface MainStartup {
   processStart: number;
@@ -23,10 +26,29 @@ export interface RunRecord {
   /** What the user typed after `mocha`, and the order-changing ISOLATION_* variables they had set. */
   command: TypedCommand;
   parallel: boolean;
-  /** One entry per process that ran tests: a worker, or the one process of a serial run. */
-  workers: Array<{ workerId: string | undefined; pid: number; files: RecordedFile[]; startup?: ProcessStartup }>;
+  /** One entry per process that ran tests: a worker, or the one process of a serial run (`shard`: in a merged record, its shard). */
+  workers: Array<{ workerId: string | undefined; pid: number; files: RecordedFile[]; startup?: ProcessStartup; shard?: number }>;
   /** The main process's start-up marks (ms since the epoch): process start, config, global setup. */
   startup?: MainStartup;
+  /** What else a merge of CI shards needs (`mocha-isolation merge`): absent in records of older versions. */
+  outcome?: RunOutcome;
+}
+
+export interface RunOutcome {
+  /** When the run started and ended (ms since the epoch). */
+  startedAt: number;
+  endedAt: number;
+  /** The first failures' errors (mocha's count in `failureCount`, a failed hook included). */
+  failures: FailureDetail[];
+  failureCount: number;
+  leaks: Array<Leak & { worker: string }>;
+  /** Tests a failed hook kept from running; tests the run loaded but never reported. */
+  dropped: number;
+  lost: string[];
+  /** The commit under test, when CI or .git says it. */
+  commit?: string;
+  /** A sharded run's shard and the whole plan. */
+  shard?: RecordedShard;
 }
 
 const RECORD_VERSION = 1;
@@ -35,7 +57,7 @@ export function runRecordFile(durations: string | undefined, cwd: string): strin
   return path.join(path.dirname(path.resolve(cwd, durations ?? DEFAULT_DURATIONS_FILE)), 'last-run.json');
 }
 
-export function buildRunRecord(seed: number, shuffle: ShuffleLevel, command: TypedCommand, workers: readonly WorkerStats[], startup?: MainStartup): RunRecord {
+export function buildRunRecord(seed: number, shuffle: ShuffleLevel, command: TypedCommand, workers: readonly WorkerStats[], startup?: MainStartup, outcome?: RunOutcome): RunRecord {
   const ran = workers.filter((worker) => worker.sequence.length > 0);
   return {
     version: RECORD_VERSION,
@@ -46,6 +68,7 @@ export function buildRunRecord(seed: number, shuffle: ShuffleLevel, command: Typ
     parallel: ran.some((worker) => worker.workerId !== undefined),
     workers: ran.map((worker) => ({ workerId: worker.workerId, pid: worker.pid, files: worker.sequence, startup: worker.startup })),
     startup,
+    ...(outcome === undefined ? {} : { outcome }),
   };
 }
 

@@ -10,7 +10,9 @@ import { checksLeaks, DEFAULT_REPORT_FILE, ENV, type IsolationConfig, parseConfi
 import { DROPPED_PREFIX, type WorkerStats } from '../shared/run-layout';
 import { reportDeadWorkers } from './dead-workers';
 import { describeOrder, formatSeedLine, typedCommand } from './seed-line';
-import { buildRunRecord, runRecordFile, writeRunRecord } from './run-record';
+import { buildRunRecord, runRecordFile, type RunOutcome, writeRunRecord } from './run-record';
+import { commitUnderTest } from './ci-run';
+import { readShardPlan, shardPlanFile } from './shard-plan';
 import { currentRunSetup, endRunSetup } from './run-setup';
 import { updateDurations } from './duration-cache';
 import { shardDurationsFile } from './shard-durations';
@@ -94,12 +96,12 @@ function writeReport(
 }
 
 /** Writes the run record and returns its path; undefined when there was nothing to record or it failed. */
-function recordRun(config: IsolationConfig, workers: readonly WorkerStats[]): string | undefined {
+function recordRun(config: IsolationConfig, workers: readonly WorkerStats[], outcome: RunOutcome): string | undefined {
   const seed = Number(process.env[ENV.seed]);
   if (!Number.isInteger(seed) || workers.every((worker) => worker.sequence.length === 0)) return undefined;
   const file = runRecordFile(config.durations, process.cwd());
   try {
-    writeRunRecord(file, buildRunRecord(seed, config.shuffle, typedCommand(process.env, process.argv), workers, currentRunSetup()?.startup));
+    writeRunRecord(file, buildRunRecord(seed, config.shuffle, typedCommand(process.env, process.argv), workers, currentRunSetup()?.startup, outcome));
     return file;
   } catch (error) {
     print(`mocha-isolation: could not write the run record "${file}" (${(error as NodeJS.ErrnoException).code ?? error}); replay and bisect need it.`);
@@ -117,7 +119,20 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
     print(`mocha-isolation: ${total} test${total === 1 ? '' : 's'} did not run because a hook failed (reported as failed):\n${reasons.join('\n')}`);
   }
   const leaks = reportLeaks(config, stats.workers);
-  const record = recordRun(config, stats.workers);
+  const dropped = counter === undefined ? 0 : [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
+  const missing = counter === undefined ? [] : missingTests(stats.loaded, counter.reported);
+  const shard = config.shard === undefined ? undefined : readShardPlan(shardPlanFile(config.durations, process.cwd(), config.shard));
+  const record = recordRun(config, stats.workers, {
+    startedAt: currentRunSetup()?.startedAt ?? Date.now(),
+    endedAt: Date.now(),
+    failures: counter?.details ?? [],
+    failureCount: counter === undefined ? 0 : counter.failed + counter.hooksFailed,
+    leaks,
+    dropped,
+    lost: missing,
+    commit: commitUnderTest(process.env, process.cwd()),
+    ...(shard === undefined ? {} : { shard }),
+  });
   let nextSteps: { replay: string; bisect?: string } | undefined;
   if (record !== undefined && counter !== undefined && counter.failed + counter.hooksFailed > 0) {
     const named = record === runRecordFile(undefined, process.cwd()) ? '' : ` --record ${shellQuote(record)}`;
@@ -131,13 +146,11 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
           : `\n  find a test that polluted it: ${nextSteps.bisect}`),
     );
   }
-  const missing = counter === undefined ? [] : missingTests(stats.loaded, counter.reported);
   if (missing.length > 0) {
     print(`mocha-isolation: the run reported fewer tests than its files loaded:\n${missing.map((line) => `  - ${line}`).join('\n')}`);
     process.exitCode = process.exitCode || 1;
   }
   if (config.report !== undefined) {
-    const dropped = counter === undefined ? 0 : [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
     // By default beside the run record (which follows the duration cache); a path given in ISOLATION_REPORT as is.
     const file = config.report === DEFAULT_REPORT_FILE ? path.join(path.dirname(runRecordFile(config.durations, process.cwd())), 'report.html') : config.report;
     writeReport(config, file, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps, counter });

@@ -40,7 +40,8 @@ export interface ReportInput {
   commands: { reproduce: string; replay?: string; bisect?: string };
   startedAt: number;
   endedAt: number;
-  workers: Array<{ workerId: string | undefined; files: RecordedFile[] }>;
+  /** `label`: the lane's name when not "worker N" or "serial" (a merge of shards names the job too). */
+  workers: Array<{ workerId: string | undefined; files: RecordedFile[]; label?: string }>;
   leaks: ReadonlyArray<Leak & { worker: string }>;
   dropped: number;
   lost: string[];
@@ -49,6 +50,8 @@ export interface ReportInput {
   failureCount?: number;
   /** For a sharded run: this shard and the expected durations of every shard's plan. */
   shard?: { index: number; total: number; expectedMs: number[]; files: Array<[file: string, expectedMs: number]> };
+  /** For a merge of shards: each job's wall time (its lanes are laid from one start) and the plan's expectation; missing shards with their files. */
+  shards?: { jobs: Array<{ index: number; wallMs: number; expectedMs?: number }>; missing: Array<{ index: number; files: string[] }> };
 }
 
 export interface ReportModel extends ReportInput {
@@ -82,7 +85,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const failures: ReportModel['failures'] = [];
   const tests: ReportModel['longestTests'] = [];
   const lanes: ReportLane[] = input.workers.map((worker) => {
-    const label = worker.workerId === undefined ? 'serial' : `worker ${worker.workerId}`;
+    const label = worker.label ?? (worker.workerId === undefined ? 'serial' : `worker ${worker.workerId}`);
     const bars: ReportBar[] = [];
     const memory: ReportLane['memory'] = [];
     for (const entry of worker.files) {

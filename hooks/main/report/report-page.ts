@@ -156,6 +156,7 @@ export function renderReportPage(model: ReportModel): string {
     model.shard === undefined
       ? ''
       : `<section aria-labelledby="shards"><h2 id="shards">Shard ${model.shard.index} of ${model.shard.total}</h2><p>Expected from the duration cache: ${model.shard.expectedMs.map((ms, i) => `${i + 1 === model.shard?.index ? '<strong>' : ''}shard ${i + 1}: ${escapeHtml(seconds(ms))}${i + 1 === model.shard?.index ? '</strong>' : ''}`).join(', ')}; this one took ${escapeHtml(seconds(model.totalFileMs))} of file time.</p>${table('This shard\'s files', ['file', 'expected'], model.shard.files.map(([file, ms]) => [escapeHtml(file), Number.isNaN(ms) ? 'not timed yet' : escapeHtml(seconds(ms))]))}</section>`,
+    shardBalance(model),
     memory(model),
   ];
   return `<!doctype html>
@@ -186,3 +187,16 @@ function show(e){d.textContent=e.target.getAttribute('aria-label');}
 bars.forEach(function(b){b.addEventListener('mouseenter',show);b.addEventListener('focus',show);});
 document.querySelectorAll('button.copy').forEach(function(b){b.addEventListener('click',function(){var t=b.parentNode.querySelector('code').textContent;if(navigator.clipboard)navigator.clipboard.writeText(t);b.textContent='Copied';});});
 var drawn=0;bars.forEach(function(b){if(b.getBoundingClientRect().width>0)drawn++;});document.documentElement.setAttribute('data-bars-drawn',String(drawn));})();`;
+
+/** A merge of CI shards: each job's time, the slowest over the mean, and any shard that never reported. */
+function shardBalance(model: ReportModel): string {
+  if (model.shards === undefined) return '';
+  const { jobs, missing } = model.shards;
+  const walls = jobs.map((job) => job.wallMs);
+  const mean = walls.reduce((sum, ms) => sum + ms, 0) / Math.max(1, walls.length);
+  const slowest = Math.max(0, ...walls);
+  const balance = mean === 0 ? '' : ` Balance: the slowest job took ${escapeHtml((slowest / mean).toFixed(2))}× the mean (${escapeHtml(seconds(slowest))} against ${escapeHtml(seconds(mean))}).`;
+  const rows = jobs.map((job) => [`shard ${job.index}`, escapeHtml(seconds(job.wallMs)), job.expectedMs === undefined ? '' : escapeHtml(seconds(job.expectedMs))]);
+  const lost = missing.map((shard) => `<p><strong>Shard ${shard.index} never reported</strong>: its ${shard.files.length} files did not run here (${shard.files.slice(0, 20).map(escapeHtml).join(', ')}${shard.files.length > 20 ? ', …' : ''}).</p>`).join('');
+  return `<section aria-labelledby="shards"><h2 id="shards">Shards</h2>${lost}<p>${jobs.length} jobs merged.${balance}</p>${table('Each job', ['shard', 'took', 'expected'], rows)}</section>`;
+}
