@@ -20,6 +20,8 @@ export interface FixtureOptions {
   mocha?: MochaPackage;
   /** Which node runs it (default: this process's; support/node-binaries.ts fetches others). */
   node?: string;
+  /** A command that starts mocha, before mocha's path (e.g. nyc and its options, then node): run by node. */
+  wrap?: string[];
   args?: string[];
   /** A reporter file in the fixture instead of mocha's JSON reporter (the results are then empty). */
   reporter?: string;
@@ -73,7 +75,7 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
   const report = path.join(work, 'report.json');
   const modeArgs = options.mode === 'serial' ? ['--no-parallel'] : ['--parallel', '--jobs', String(options.jobs ?? 2)];
   const reporterArgs = options.reporter === undefined ? ['--reporter', 'json', '--reporter-option', `output=${report}`] : ['--reporter', options.reporter];
-  const args = [mochaBin(options.mocha), ...modeArgs, ...reporterArgs, ...(options.args ?? [])];
+  const args = [...(options.wrap ?? []), mochaBin(options.mocha), ...modeArgs, ...reporterArgs, ...(options.args ?? [])];
   const env = {
     ...cleanEnv(),
     TMPDIR: tmpdir,
