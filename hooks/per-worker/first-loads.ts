@@ -34,31 +34,48 @@ export interface FirstLoads {
 
 /** One per process (the worker state owns it): the load timer is installed once and reports to it. */
 export function excludeFirstLoadsFromTimeouts(): FirstLoads {
-  /** The runnable running now (from the runner's events, so that no frame of ours is in a test's stack), its own timeout, and the first-load time added to it. */
-  let running: { runnable: TimedRunnable; own: number; loadMs: number } | undefined;
+  // The test running now and the hook running now (from the runner's events, so that no frame of ours is in a
+  // test's stack), each with its own timeout and the first-load time added to it. Apart: mocha begins a test,
+  // then runs its beforeEach hooks, then the test; a hook's end must give the loads back to the test.
+  const current: { test?: Watched; hook?: Watched } = {};
   const watched = new WeakSet<Runner>();
-  timeFirstLoads((ms) => allowFor(running, ms));
+  timeFirstLoads((ms) => allowFor(current.hook ?? current.test, ms));
   return {
     follow(runner) {
       if (watched.has(runner)) return;
       watched.add(runner);
-      const begin = (runnable: TimedRunnable): void => {
-        running = { runnable, own: runnable.timeout(), loadMs: 0 };
+      const begin = (kind: 'test' | 'hook') => (runnable: TimedRunnable): void => {
+        current[kind] = { runnable, own: runnable.timeout(), loadMs: 0 };
       };
       // mocha read the timeout before it ended the runnable: its own again for the next run (a hook runs per test).
-      const end = (runnable: TimedRunnable): void => {
-        if (running?.runnable !== runnable) return;
-        if (running.loadMs > 0) runnable._timeout = running.own;
-        running = undefined;
+      const end = (kind: 'test' | 'hook') => (runnable: TimedRunnable): void => {
+        const watching = current[kind];
+        if (watching?.runnable !== runnable) return;
+        if (watching.loadMs > 0) runnable._timeout = watching.own;
+        current[kind] = undefined;
       };
-      runner.on('hook', begin);
-      runner.on('test', begin);
-      runner.on('hook end', end);
-      runner.on('test end', end);
-      // A failed hook has no "hook end".
-      runner.on('fail', end);
+      runner.on('hook', begin('hook'));
+      runner.on('test', begin('test'));
+      runner.on('hook end', end('hook'));
+      runner.on('test end', end('test'));
+      // A failed hook has no "hook end"; a failed test has its "test end" after "fail".
+      runner.on('fail', (runnable: TimedRunnable) => {
+        end('hook')(runnable);
+        end('test')(runnable);
+      });
+      // A test whose beforeEach failed never ends: nothing runs between suites.
+      runner.on('suite end', () => {
+        current.test = undefined;
+        current.hook = undefined;
+      });
     },
   };
+}
+
+interface Watched {
+  runnable: TimedRunnable;
+  own: number;
+  loadMs: number;
 }
 
 function timeFirstLoads(loaded: (ms: number) => void): void {
@@ -81,7 +98,7 @@ function timeFirstLoads(loaded: (ms: number) => void): void {
   moduleProto[INSTALLED] = true;
 }
 
-function allowFor(current: { runnable: TimedRunnable; own: number; loadMs: number } | undefined, ms: number): void {
+function allowFor(current: Watched | undefined, ms: number): void {
   if (current === undefined || current.own === 0 || current.runnable.timedOut === true) return;
   current.loadMs += ms;
   const { runnable } = current;
