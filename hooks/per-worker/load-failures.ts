@@ -56,9 +56,13 @@ export function reportLoadFailuresAsTests(): void {
 function loadFailure(file: string, error: unknown): InstanceType<ReturnType<typeof loadedMocha>['Test']> {
   const key = specKey(file, process.cwd());
   const reason = describeReason(error);
+  // Serially one process loads every file first, in the run's order; a worker loads only the files it is handed,
+  // in the schedule's order (hexo's box/file.ts compiles only after another file's import: first in a worker, not).
+  const other = process.env.MOCHA_WORKER_ID === undefined ? 'in declared order (ISOLATION_SHUFFLE=off)' : 'serially (--no-parallel)';
   const failure = new Error(
     `${key} failed to load: ${reason}\n` +
-      `The other files ran. If it loads on its own (npx mocha ${shellQuote(key)}) or in declared order (ISOLATION_SHUFFLE=off), it depends on a file loaded before it.`,
+      `The other files ran. Try it on its own (npx mocha ${shellQuote(key)}) and ${other}: if it loads in either, it depends on what a file loaded before it ` +
+      '(a TypeScript file can need another file\'s import for its types): import what it needs in the file itself.',
   );
   if (error instanceof Error && error.stack !== undefined) failure.stack = `${failure.message}\n${error.stack.split('\n').slice(1).join('\n')}`;
   const test = new (loadedMocha().Test)(`${key} failed to load`, () => {
