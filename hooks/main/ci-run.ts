@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { hashString } from '../ordering/shuffle';
 
 /** The id of the CI run (the same in every job of it, a new one for a re-run), or undefined outside CI. */
 export function ciRunId(env: Readonly<Record<string, string | undefined>>): string | undefined {
@@ -16,10 +17,8 @@ export function ciRunId(env: Readonly<Record<string, string | undefined>>): stri
 
 /** A seed from the run's id: every shard of one CI run shuffles alike without ISOLATION_SEED being set. */
 export function seedOfRun(runId: string): number {
-  // FNV-1a, 31 bits: a seed is a positive 32-bit integer, and this needs no crypto.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < runId.length; i++) hash = Math.imul(hash ^ runId.charCodeAt(i), 0x01000193) >>> 0;
-  return (hash & 0x7fffffff) || 1;
+  // 31 bits: a seed is a positive 32-bit integer.
+  return (hashString(runId) & 0x7fffffff) || 1;
 }
 
 /** The commit under test: CI's variable, else .git's HEAD (a branch's ref, loose or packed); undefined if neither. */

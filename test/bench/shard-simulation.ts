@@ -12,29 +12,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunRecord } from '../../hooks/main/run-record';
+import { createRandom } from '../../hooks/ordering/shuffle';
 import { planShards } from '../../hooks/scheduling/shards';
 
 const FILES = 5000;
 const COUNTS = [4, 16, 64];
 const REPO = path.resolve(__dirname, '../..');
 
-/** mulberry32: the same suite on every machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function normal(next: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
 }
 
-const next = random(21);
+// The plugin's own seeded generator: the same suite on every machine.
+const next = createRandom(21);
 const files = Array.from({ length: FILES }, (_, i) => `test/${['api', 'db', 'jobs', 'ui', 'lib'][i % 5]}/file-${String(i).padStart(4, '0')}.spec.ts`);
 // Median 0.8 s, most files between 0.3 and 2 s; 1 in 500 files is 30 to 100 times the median (an end-to-end file).
 const truth = new Map(files.map((file) => [file, next() < 0.002 ? 800 * (30 + 70 * next()) : 800 * Math.exp(0.9 * normal(next))]));
