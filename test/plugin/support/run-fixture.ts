@@ -22,6 +22,8 @@ export interface FixtureOptions {
   node?: string;
   /** A command that starts mocha, before mocha's path (e.g. nyc and its options, then node): run by node. */
   wrap?: string[];
+  /** A copy of this repository to run the fixture from (support/native-sqlite.ts), instead of this one. */
+  root?: string;
   args?: string[];
   /** A reporter file in the fixture instead of mocha's JSON reporter (the results are then empty). */
   reporter?: string;
@@ -86,7 +88,8 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
     ...(options.seed === undefined ? {} : { ISOLATION_SEED: String(options.seed) }),
     ...options.env,
   };
-  const child = spawn(options.node ?? process.execPath, args, { cwd: fixtureDir(name), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cwd = options.root === undefined ? fixtureDir(name) : path.join(options.root, 'test', 'plugin', 'fixtures', name);
+  const child = spawn(options.node ?? process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
