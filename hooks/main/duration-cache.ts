@@ -3,6 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeWhole } from '../shared/write-whole';
 
 /** Milliseconds per spec file, keyed by the path relative to the working directory with `/` separators. */
 export type Durations = ReadonlyMap<string, number>;
@@ -57,12 +58,5 @@ export function updateDurations(file: string, measured: Durations, cwd: string):
     if (fs.existsSync(path.resolve(cwd, spec))) files[spec] = Math.round((merged.get(spec) ?? 0) * 10) / 10;
   }
   const content: CacheFile = { version: CACHE_VERSION, files };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  try {
-    fs.writeFileSync(partial, `${JSON.stringify(content, null, 2)}\n`);
-    fs.renameSync(partial, file);
-  } finally {
-    fs.rmSync(partial, { force: true });
-  }
+  writeWhole(file, `${JSON.stringify(content, null, 2)}\n`);
 }

@@ -8,7 +8,9 @@ import { DEFAULT_DURATIONS_FILE, type ShuffleLevel } from '../config';
 import type { Leak } from '../shared/leak-report';
 import type { ProcessStartup, RecordedFile, WorkerStats } from '../shared/run-layout';
 import type { FailureDetail } from './report/report-model';
+import type { TypedCommand } from './seed-line';
 import type { RecordedShard } from './shard-plan';
+import { writeWhole } from '../shared/write-whole';
 
 export interface MainStartup {
   processStart: number;
@@ -16,7 +18,6 @@ export interface MainStartup {
   setupStart?: number;
   setupEnd?: number;
 }
-import type { TypedCommand } from './seed-line';
 
 export interface RunRecord {
   version: 1;
@@ -74,14 +75,7 @@ export function buildRunRecord(seed: number, shuffle: ShuffleLevel, command: Typ
 
 /** Replaced by a rename, so a reader never sees half a record. */
 export function writeRunRecord(file: string, record: RunRecord): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  try {
-    fs.writeFileSync(partial, `${JSON.stringify(record)}\n`);
-    fs.renameSync(partial, file);
-  } finally {
-    fs.rmSync(partial, { force: true });
-  }
+  writeWhole(file, `${JSON.stringify(record)}\n`);
 }
 
 export function readRunRecord(file: string): RunRecord {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Shard } from '../config';
 import { runRecordFile } from './run-record';
+import { writeWhole } from '../shared/write-whole';
 
 export interface RecordedShard {
   index: number;
@@ -23,14 +24,7 @@ export function shardPlanFile(durations: string | undefined, cwd: string, shard:
 
 /** Whole or not at all (renamed into place): shards run at once on one machine write the same file. */
 export function writeShardPlan(file: string, recorded: RecordedShard): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  try {
-    fs.writeFileSync(partial, `${JSON.stringify(recorded)}\n`);
-    fs.renameSync(partial, file);
-  } finally {
-    fs.rmSync(partial, { force: true });
-  }
+  writeWhole(file, `${JSON.stringify(recorded)}\n`);
 }
 
 /** The plan this run's config wrote, or undefined (none, or damaged: the record then says nothing of the plan). */
