@@ -38,7 +38,9 @@ it('${name} sees no env from other tests', () => expect(process.env.LEAK).to.equ
     }
   });
 
-  after(() => fs.rmSync(project, { recursive: true, force: true }));
+  after(() => {
+    if (project !== undefined) fs.rmSync(project, { recursive: true, force: true });
+  });
 
   it('is a real install: the package and its dependencies are in node_modules, not links', () => {
     const installed = path.join(project, 'node_modules');
@@ -98,7 +100,9 @@ describe('${name} ' + SERIAL, () => {
     }
   });
 
-  after(() => fs.rmSync(project, { recursive: true, force: true }));
+  after(() => {
+    if (project !== undefined) fs.rmSync(project, { recursive: true, force: true });
+  });
 
   it('has neither installed', () => {
     for (const name of ['better-sqlite3', 'sinon']) expect(() => require.resolve(name, { paths: [project] }), name).to.throw();

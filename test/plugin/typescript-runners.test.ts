@@ -85,7 +85,9 @@ describe('a TypeScript project without ts-node, on the packed plugin', () => {
     }
   });
 
-  after(() => fs.rmSync(project, { recursive: true, force: true }));
+  after(() => {
+    if (project !== undefined) fs.rmSync(project, { recursive: true, force: true });
+  });
 
   for (const runner of RUNNERS) {
     for (const mode of [['--no-parallel'], ['--parallel', '--jobs', '2']]) {

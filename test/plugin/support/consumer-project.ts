@@ -20,9 +20,45 @@ export function userEnv(): NodeJS.ProcessEnv {
  */
 export function installConsumer(name: string, dependencies: readonly string[]): string {
   const project = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop() as string;
+  const tarball = withPackLock(() => execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
+    .trim()
+    .split('\n')
+    .pop() as string;
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }));
   const specs = [`./${tarball}`, ...dependencies.map((dependency) => `${dependency}@${versionOf(dependency)}`)];
   execFileSync('npm', ['install', '--save-dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...specs], { cwd: project, env: userEnv(), stdio: 'pipe' });
   return project;
+}
+
+const PACK_LOCK = path.join(REPO, 'node_modules', '.cache', 'mocha-isolation-pack.lock');
+
+/**
+ * One `npm pack` of this repository at a time, across the suite's worker processes: packing builds dist/ first
+ * (prepack), and two builds writing it at once failed one of them (CI, package.test.ts beside
+ * typescript-runners.test.ts). A directory made with mkdir is the lock; one older than 5 minutes is a crashed
+ * holder's.
+ */
+function withPackLock<T>(pack: () => T): T {
+  fs.mkdirSync(path.dirname(PACK_LOCK), { recursive: true });
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(PACK_LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - fs.statSync(PACK_LOCK).mtimeMs > 5 * 60_000) fs.rmSync(PACK_LOCK, { recursive: true, force: true });
+      } catch {
+        // Released between the two calls: try again.
+      }
+      if (Date.now() > deadline) throw new Error(`waited 10 minutes for another npm pack of this repository (${PACK_LOCK})`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    return pack();
+  } finally {
+    fs.rmSync(PACK_LOCK, { recursive: true, force: true });
+  }
 }
