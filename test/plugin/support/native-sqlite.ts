@@ -26,7 +26,7 @@ function builtFor(node: string): string {
   const version = (JSON.parse(fs.readFileSync(path.join(PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
   const modules = path.join(CACHE, `${version}-abi${abi}`, 'node_modules');
   const built = path.join(modules, 'better-sqlite3');
-  if (fs.existsSync(path.join(built, 'build', 'Release', 'better_sqlite3.node'))) return modules;
+  if (fs.existsSync(path.join(built, 'build', 'Release', 'better_sqlite3.node'))) return withDependencies(modules);
   const building = `${built}.${process.pid}.partial`;
   fs.rmSync(building, { recursive: true, force: true });
   fs.mkdirSync(building, { recursive: true });
@@ -36,13 +36,22 @@ function builtFor(node: string): string {
   // would build for Node 20 whatever --nodedir says.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
   execFileSync(node, [nodeGyp(), 'rebuild', '--release', `--nodedir=${nodeDir}`], { cwd: building, env, stdio: 'pipe' });
-  // Its own dependencies (bindings finds the .node file) resolve beside it.
-  for (const dependency of ['bindings', 'file-uri-to-path']) {
-    const link = path.join(modules, dependency);
-    if (!fs.existsSync(link)) fs.symlinkSync(path.join(REPO, 'node_modules', dependency), link);
-  }
   fs.rmSync(built, { recursive: true, force: true });
   fs.renameSync(building, built);
+  return withDependencies(modules);
+}
+
+/**
+ * Its own dependencies (bindings finds the .node file) beside it, copied: a link into the repository that built
+ * the cache dangled once that clone was gone (a later CI run on a new clone found no bindings).
+ */
+function withDependencies(modules: string): string {
+  for (const dependency of ['bindings', 'file-uri-to-path']) {
+    const copy = path.join(modules, dependency);
+    if (fs.existsSync(path.join(copy, 'package.json'))) continue;
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.cpSync(path.join(REPO, 'node_modules', dependency), copy, { recursive: true });
+  }
   return modules;
 }
 
