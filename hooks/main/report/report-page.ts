@@ -7,7 +7,9 @@
 // and the layout reflows from 1280 px down to a phone's width.
 
 import { LEAK_CATEGORIES } from '../../shared/leak-report';
+import { escapeHtml, seconds, table } from './html';
 import type { ReportBar, ReportModel } from './report-model';
+import { shardBalance } from './shard-section';
 
 const WIDTH = 1000;
 const LABEL = 90;
@@ -15,14 +17,6 @@ const LANE = 26;
 const BAR = 18;
 const AXIS = 22;
 const LEAKS_SHOWN = 50;
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string);
-}
-
-export function seconds(ms: number): string {
-  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
-}
 
 function barLabel(bar: ReportBar): string {
   const state = bar.failed > 0 ? `${bar.failed} failed` : bar.pending === bar.tests && bar.tests > 0 ? 'pending' : 'all passed';
@@ -60,12 +54,6 @@ function timeline(model: ReportModel): string {
   parts.push(`<line class="end" x1="${x(model.wallMs)}" x2="${x(model.wallMs)}" y1="${AXIS - 4}" y2="${height - 2}"><title>end of the run ${escapeHtml(seconds(model.wallMs))}</title></line>`);
   parts.push('</svg>');
   return parts.join('');
-}
-
-function table(caption: string, head: string[], rows: string[][]): string {
-  if (rows.length === 0) return '';
-  const cells = (row: string[], tag: string): string => `<tr>${row.map((cell) => `<${tag}>${cell}</${tag}>`).join('')}</tr>`;
-  return `<div class="scroll"><table><caption>${escapeHtml(caption)}</caption><thead>${cells(head, 'th')}</thead><tbody>${rows.map((row) => cells(row, 'td')).join('')}</tbody></table></div>`;
 }
 
 function command(label: string, text: string | undefined): string {
@@ -187,16 +175,3 @@ function show(e){d.textContent=e.target.getAttribute('aria-label');}
 bars.forEach(function(b){b.addEventListener('mouseenter',show);b.addEventListener('focus',show);});
 document.querySelectorAll('button.copy').forEach(function(b){b.addEventListener('click',function(){var t=b.parentNode.querySelector('code').textContent;if(navigator.clipboard)navigator.clipboard.writeText(t);b.textContent='Copied';});});
 var drawn=0;bars.forEach(function(b){if(b.getBoundingClientRect().width>0)drawn++;});document.documentElement.setAttribute('data-bars-drawn',String(drawn));})();`;
-
-/** A merge of CI shards: each job's time, the slowest over the mean, and any shard that never reported. */
-function shardBalance(model: ReportModel): string {
-  if (model.shards === undefined) return '';
-  const { jobs, missing } = model.shards;
-  const walls = jobs.map((job) => job.wallMs);
-  const mean = walls.reduce((sum, ms) => sum + ms, 0) / Math.max(1, walls.length);
-  const slowest = Math.max(0, ...walls);
-  const balance = mean === 0 ? '' : ` Balance: the slowest job took ${escapeHtml((slowest / mean).toFixed(2))}× the mean (${escapeHtml(seconds(slowest))} against ${escapeHtml(seconds(mean))}).`;
-  const rows = jobs.map((job) => [`shard ${job.index}`, escapeHtml(seconds(job.wallMs)), job.expectedMs === undefined ? '' : escapeHtml(seconds(job.expectedMs))]);
-  const lost = missing.map((shard) => `<p><strong>Shard ${shard.index} never reported</strong>: its ${shard.files.length} files did not run here (${shard.files.slice(0, 20).map(escapeHtml).join(', ')}${shard.files.length > 20 ? ', …' : ''}).</p>`).join('');
-  return `<section aria-labelledby="shards"><h2 id="shards">Shards</h2>${lost}<p>${jobs.length} jobs merged.${balance}</p>${table('Each job', ['shard', 'took', 'expected'], rows)}</section>`;
-}
