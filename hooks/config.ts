@@ -1,7 +1,7 @@
 // The one pure reader of the plugin's environment variables. Runs in: any process.
 // Modules receive the IsolationConfig it returns; none of them reads process.env itself.
 
-import { MAX_SEED } from './ordering/shuffle';
+import { MAX_SEED } from './shared/shuffle';
 import { parseLeakPolicies } from './shared/leak-policies';
 import type { LeakPolicies, LeakPolicy } from './shared/leak-report';
 import { PROJECT_CACHE_DIR } from './shared/cache-file';

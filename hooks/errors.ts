@@ -42,3 +42,9 @@ export function configError(problems: readonly string[], code: ErrorCode = 'ERR_
   error.stack = `${error.name} [${code}]: ${message}`;
   return error;
 }
+
+/** How a thrown value reads in a message (a rejection's reason, a load error, a dying worker's last words). */
+export function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message === '' ? `${reason.name} (with no message)` : `${reason.name}: ${reason.message}`;
+  return reason === undefined ? 'undefined (rejected with no reason)' : String(reason);
+}

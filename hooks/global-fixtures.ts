@@ -3,23 +3,23 @@
 // gates its outcomes; in parallel the workers get the plugin's reporter, which does the same in each worker.
 
 import type { Runner } from 'mocha';
-import type { TestCounter } from './main/lost-tests';
-import type { WorkerDeaths } from './main/idle-worker-deaths';
+import type { TestCounter } from './main/workers/lost-tests';
+import type { WorkerDeaths } from './main/workers/idle-worker-deaths';
 import { ensureProcessState } from './process-state';
 import { WORKER_REPORTER_FILE } from './plugin-files';
 
 // Main-process modules, required when global setup runs: a worker loads this file too (it is part of the plugin's
 // entry) and never needs them.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const lostTests = (): typeof import('./main/lost-tests') => require('./main/lost-tests') as typeof import('./main/lost-tests');
+const lostTests = (): typeof import('./main/workers/lost-tests') => require('./main/workers/lost-tests') as typeof import('./main/workers/lost-tests');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runSetup = (): typeof import('./main/run-setup') => require('./main/run-setup') as typeof import('./main/run-setup');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runTeardown = (): typeof import('./main/run-teardown') => require('./main/run-teardown') as typeof import('./main/run-teardown');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const pairedEvents = (): typeof import('./main/paired-events') => require('./main/paired-events') as typeof import('./main/paired-events');
+const pairedEvents = (): typeof import('./main/workers/paired-events') => require('./main/workers/paired-events') as typeof import('./main/workers/paired-events');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const idleDeaths = (): typeof import('./main/idle-worker-deaths') => require('./main/idle-worker-deaths') as typeof import('./main/idle-worker-deaths');
+const idleDeaths = (): typeof import('./main/workers/idle-worker-deaths') => require('./main/workers/idle-worker-deaths') as typeof import('./main/workers/idle-worker-deaths');
 
 
 type RunRunner = Runner & { isParallelMode?(): boolean; workerReporter(reporter: string): Runner };

@@ -3,18 +3,18 @@
 
 export { mochaHooks } from './root-hooks';
 export { globalSetup as mochaGlobalSetup, globalTeardown as mochaGlobalTeardown } from './global-fixtures';
-export { defineIsolation, type Isolation, type IsolationDefinition } from './define-isolation';
-export type { Reset } from './per-worker/project-wiring';
-export { setEnv } from './per-test/set-env';
-export { tempDir } from './per-test/temp-dir';
-export { workerDb, workerDbPath, memoryDb } from './per-test/databases';
-export { SERIAL } from './per-worker/serial-lock';
-export { ORDERED } from './ordering/shuffle-suites';
-export { freePort } from './port';
+export { defineIsolation, type Isolation, type IsolationDefinition } from './helpers/define-isolation';
+export type { Reset } from './worker/project-wiring';
+export { setEnv } from './helpers/set-env';
+export { tempDir } from './helpers/temp-dir';
+export { workerDb, workerDbPath, memoryDb } from './helpers/databases';
+export { SERIAL } from './worker/serial-lock';
+export { ORDERED } from './worker/mocha/shuffle-suites';
+export { freePort } from './helpers/port';
 export { ERROR_CODES, IsolationError, type ErrorCode } from './errors';
 
 import { IsolationError } from './errors';
-import { workerState } from './per-worker/current';
+import { workerState } from './worker/current';
 
 /**
  * A sinon sandbox from the project's own sinon: in a test, restored after the test; in a before() hook,

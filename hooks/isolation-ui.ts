@@ -10,7 +10,7 @@
 import type { Suite } from 'mocha';
 import { ENV } from './config';
 import { ensureProcessState } from './process-state';
-import { reportLoadFailuresAsTests } from './per-worker/load-failures';
+import { reportLoadFailuresAsTests } from './worker/mocha/load-failures';
 import { loadedMocha } from './shared/mocha-module';
 
 type BindInterface = (suite: Suite) => void;

@@ -5,4 +5,4 @@
 import path from 'node:path';
 
 export const ISOLATION_UI_FILE = path.join(__dirname, 'isolation-ui');
-export const WORKER_REPORTER_FILE = path.join(__dirname, 'per-worker', 'worker-reporter');
+export const WORKER_REPORTER_FILE = path.join(__dirname, 'worker-reporter');

@@ -8,10 +8,10 @@
 
 import { parseConfig } from './config';
 import { configError } from './errors';
-import { existingWorkerState, registerWorkerState } from './per-worker/state-registry';
-import type { WorkerState } from './per-worker/worker-state';
+import { existingWorkerState, registerWorkerState } from './worker/state-registry';
+import type { WorkerState } from './worker/worker-state';
 
-type WorkerStateModule = typeof import('./per-worker/worker-state');
+type WorkerStateModule = typeof import('./worker/worker-state');
 type RunSetupModule = typeof import('./main/run-setup');
 
 export function ensureProcessState(): WorkerState {
@@ -24,5 +24,5 @@ export function ensureProcessState(): WorkerState {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const runConfig = config.workerId === undefined ? { ...config, ...(require('./main/run-setup') as RunSetupModule).setUpRun() } : config;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return registerWorkerState(new (require('./per-worker/worker-state') as WorkerStateModule).WorkerState(runConfig));
+  return registerWorkerState(new (require('./worker/worker-state') as WorkerStateModule).WorkerState(runConfig));
 }

@@ -3,14 +3,14 @@
 // mark files); beforeEach/afterEach run around every test.
 
 import type { Context, Hook, Suite, Test } from 'mocha';
-import { shuffleSuiteTree } from './ordering/shuffle-suites';
+import { shuffleSuiteTree } from './worker/mocha/shuffle-suites';
 import { ensureProcessState } from './process-state';
-import { ownHookContext } from './per-worker/own-hook-context';
-import { ownPerTestHooks } from './per-worker/own-hooks';
-import type { TestInfo } from './per-worker/scope';
-import { fullTitleOf, placeOf } from './per-worker/test-titles';
-import { isSerial, SERIAL } from './per-worker/serial-lock';
-import type { WorkerState } from './per-worker/worker-state';
+import { ownHookContext } from './worker/mocha/own-hook-context';
+import { ownPerTestHooks } from './worker/mocha/own-hooks';
+import type { TestInfo } from './worker/mocha/test-titles';
+import { fullTitleOf, placeOf } from './worker/mocha/test-titles';
+import { isSerial, SERIAL } from './worker/serial-lock';
+import type { WorkerState } from './worker/worker-state';
 
 function beforeAll(this: Context): void {
   const state = ensureProcessState();

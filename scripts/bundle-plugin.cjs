@@ -20,7 +20,7 @@ const ENTRIES = {
   index: 'index.js',
   mocharc: 'mocharc.js',
   isolationUi: 'isolation-ui.js',
-  workerReporter: 'per-worker/worker-reporter.js',
+  workerReporter: 'worker-reporter.js',
 };
 
 // Getters, so that a module runs only when its entry is required, as it did from its own file.

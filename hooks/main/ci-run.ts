@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { hashString } from '../ordering/shuffle';
+import { hashString } from '../shared/shuffle';
 
 /** The id of the CI run (the same in every job of it, a new one for a re-run), or undefined outside CI. */
 export function ciRunId(env: Readonly<Record<string, string | undefined>>): string | undefined {

@@ -8,8 +8,8 @@ import { DEFAULT_DURATIONS_FILE, type ShuffleLevel } from '../config';
 import type { Leak } from '../shared/leak-report';
 import type { ProcessStartup, RecordedFile, WorkerStats } from '../shared/run-layout';
 import type { FailureDetail } from './report/report-model';
-import type { TypedCommand } from './seed-line';
-import type { RecordedShard } from './shard-plan';
+import type { TypedCommand } from './invocation/seed-line';
+import type { RecordedShard } from './scheduling/shard-plan';
 import { writeWhole } from '../shared/write-whole';
 
 export interface MainStartup {
@@ -53,10 +53,6 @@ export interface RunOutcome {
 }
 
 const RECORD_VERSION = 1;
-
-export function runRecordFile(durations: string | undefined, cwd: string): string {
-  return path.join(path.dirname(path.resolve(cwd, durations ?? DEFAULT_DURATIONS_FILE)), 'last-run.json');
-}
 
 export function buildRunRecord(seed: number, shuffle: ShuffleLevel, command: TypedCommand, workers: readonly WorkerStats[], startup?: MainStartup, outcome?: RunOutcome): RunRecord {
   const ran = workers.filter((worker) => worker.sequence.length > 0);

@@ -5,9 +5,9 @@
 
 import { ENV, type IsolationConfig, parseConfig } from '../config';
 import { configError } from '../errors';
-import { chooseSeed } from '../ordering/shuffle';
+import { chooseSeed } from '../shared/shuffle';
 import { createRunFolder, removeOnExit, sweepStaleRunFolders } from './run-folder';
-import { formatSeedLine } from './seed-line';
+import { formatSeedLine } from './invocation/seed-line';
 import type { MainStartup } from './run-record';
 import { epochNow, mainMarks } from './startup-marks';
 import { buildTemplateDatabase } from './template-database';

@@ -2,7 +2,7 @@
 // mocha hands files to workers exactly in this order, so this list is where file order is decided.
 
 import path from 'node:path';
-import { shuffle } from '../ordering/shuffle';
+import { shuffle } from '../shared/shuffle';
 import { specKey } from '../shared/run-layout';
 import { requireMochaLib } from '../shared/mocha-internals';
 

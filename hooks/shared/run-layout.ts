@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import type { Leak } from './leak-report';
+import { DEFAULT_DURATIONS_FILE } from '../config';
 
 /** Every run folder's name starts so, followed by the main process's pid (a later run sweeps dead ones). */
 export const RUN_FOLDER_PREFIX = 'mocha-isolation-';
@@ -130,4 +131,9 @@ export function specKey(file: string, cwd: string): string {
   let key = keys.get(file);
   if (key === undefined) keys.set(file, (key = path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/')));
   return key;
+}
+
+/** The last run's record, beside the duration cache (in .mocha-isolation/ unless ISOLATION_DURATIONS names another file). */
+export function runRecordFile(durations: string | undefined, cwd: string): string {
+  return path.join(path.dirname(path.resolve(cwd, durations ?? DEFAULT_DURATIONS_FILE)), 'last-run.json');
 }

@@ -3,7 +3,7 @@
 // that never touches process.env, one that reads a variable, and one that writes one.
 
 import sinon from 'sinon';
-import { createEnvSandbox } from '../../hooks/per-worker/env-sandbox';
+import { createEnvSandbox } from '../../hooks/worker/env-sandbox';
 import { createEnvSandbox as createLegacyEnvSandbox } from './legacy-env-sandbox';
 
 export interface EnvCost {

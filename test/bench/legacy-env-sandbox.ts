@@ -1,5 +1,5 @@
 // The environment sandbox before issue 8, kept only so that `npm run bench` can compare its per-test cost with
-// the current one (hooks/per-worker/env-sandbox.ts). It replaced process.env with a Proxy over a copy, which
+// the current one (hooks/worker/env-sandbox.ts). It replaced process.env with a Proxy over a copy, which
 // broke references taken at import, TZ and worker threads. Not used by the plugin.
 //
 // While a file runs, process.env is a copy of the environment behind a Proxy that notes which keys a test

@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunRecord } from '../../hooks/main/run-record';
-import { createRandom } from '../../hooks/ordering/shuffle';
-import { planShards } from '../../hooks/scheduling/shards';
+import { createRandom } from '../../hooks/shared/shuffle';
+import { planShards } from '../../hooks/main/scheduling/shards';
 
 const FILES = 5000;
 const COUNTS = [4, 16, 64];
@@ -108,7 +108,7 @@ try {
     fs.writeFileSync(path.join(work, `shard-${i + 1}`, 'last-run.json'), JSON.stringify(record));
   }
   const script = `const started = performance.now();
-const code = require(${JSON.stringify(path.join(REPO, 'hooks/main/merge-command'))}).mergeCommand({ inputs: [${JSON.stringify(work)}], out: ${JSON.stringify(path.join(work, 'merged'))}, cwd: ${JSON.stringify(work)}, print: () => undefined });
+const code = require(${JSON.stringify(path.join(REPO, 'hooks/cli/merge-command'))}).mergeCommand({ inputs: [${JSON.stringify(work)}], out: ${JSON.stringify(path.join(work, 'merged'))}, cwd: ${JSON.stringify(work)}, print: () => undefined });
 process.stdout.write(JSON.stringify({ code, ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS }));`;
   const run = spawnSync(process.execPath, ['-r', '@swc/register', '-e', script], { cwd: REPO, encoding: 'utf8' });
   if (run.status !== 0 && run.status !== 1) throw new Error(`the merge failed:\n${run.stderr}`);

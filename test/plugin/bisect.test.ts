@@ -27,7 +27,7 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
 
   const mocha = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), ...args, '--reporter', 'dot'], { cwd, env: { ...env, ...extra }, encoding: 'utf8' });
-  const command = (args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), ...args], { cwd, env, encoding: 'utf8' });
+  const command = (args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), ...args], { cwd, env, encoding: 'utf8' });
   const record = () => JSON.parse(fs.readFileSync(path.join(work, 'last-run.json'), 'utf8')) as { seed: number; workers: Array<{ files: Array<{ file: string; tests: Array<[string, string]> }> }> };
 
   it('finds the polluter among the files run before the victim, naming both, in a logarithmic number of runs', () => {
@@ -47,7 +47,7 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
     expect(advice).to.equal(`npx mocha-isolation bisect --record ${shellQuote(path.join(work, 'last-run.json'))} --test 'checkout uses the "old" checkout by default (it'\\''s $0.00?)'`);
 
     // Run as printed, through a shell (the plugin's own command stands in for `npx mocha-isolation`).
-    const cli = `${shellQuote(process.execPath)} -r ts-node/register ${shellQuote(path.join(REPO, 'hooks/cli.ts'))}`;
+    const cli = `${shellQuote(process.execPath)} -r ts-node/register ${shellQuote(path.join(REPO, 'hooks/cli/cli.ts'))}`;
     const bisect = spawnSync('sh', ['-c', (advice as string).replace('npx mocha-isolation', cli)], { cwd, env, encoding: 'utf8' });
     const lines = bisect.stderr.trim().split('\n');
     expect(bisect.status, bisect.stderr).to.equal(0);

@@ -4,7 +4,7 @@ import { removeWork, runFixture, titles } from './support/run-fixture';
 // Issue 19 §6: a schedule never fails a passing suite through cold first loads. hexo's "before all" hooks load
 // (ts-node compiles) half the project the first time in a process; whichever file ran first in a worker paid for
 // it, and on a loaded machine its hook timed out. With the plugin a module's first load does not count against
-// the timeout of the hook or test that triggered it (per-worker/first-loads.ts); a hang still times out.
+// the timeout of the hook or test that triggered it (worker/modules/first-loads.ts); a hang still times out.
 // The test after a beforeEach (d-test.spec.ts, as hexo's "categories" test that awaits hexo.init()): its loads were
 // counted against it once the beforeEach had ended (a hook's end cleared what was watched): hexo timed out there.
 describe('cold first loads and timeouts (fixtures/cold-loads, timeout 1000 ms, 1.2 s of first loads per hook or test)', () => {

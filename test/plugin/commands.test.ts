@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runMochaReport } from '../../hooks/main/mocha-process';
+import { runMochaReport } from '../../hooks/cli/mocha-process';
 import { REPO, fixtureDir } from './support/run-fixture';
 
 // The runs that replay, bisect and repeat make (issue 19 §4): each has a time limit, and an interrupted command
@@ -36,7 +36,7 @@ describe('the runs the plugin commands make', () => {
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`leaves no isolation-command folder behind when the command gets ${signal} mid-run, and ends with it`, async () => {
-      const script = `require(${JSON.stringify(path.join(REPO, 'hooks/main/mocha-process.ts'))}).runMochaReport(${JSON.stringify(fixtureDir('open-handle-fail'))}, ['--no-parallel'], { FIXTURE_TIMER_MS: '600000', FIXTURE_PLUGIN: 'off' });`;
+      const script = `require(${JSON.stringify(path.join(REPO, 'hooks/cli/mocha-process.ts'))}).runMochaReport(${JSON.stringify(fixtureDir('open-handle-fail'))}, ['--no-parallel'], { FIXTURE_TIMER_MS: '600000', FIXTURE_PLUGIN: 'off' });`;
       const child = spawn(process.execPath, ['-r', 'ts-node/register', '-e', script], { cwd: REPO, env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
       const folder = (): string[] => fs.readdirSync(tmp).filter((name) => name.startsWith('isolation-command-'));
       for (let waited = 0; folder().length === 0 && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -53,7 +53,7 @@ describe('the runs the plugin commands make', () => {
     const env = { ...cleanEnv(), TMPDIR: tmp, ISOLATION_DURATIONS: path.join(tmp, 'durations.json'), ISOLATION_SEED: '1' };
     spawnSync(process.execPath, [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), '--no-parallel', '--reporter', 'dot'], { cwd, env, encoding: 'utf8' });
     const record = path.join(tmp, 'last-run.json');
-    const replay = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'replay', record], { cwd, env, encoding: 'utf8' });
+    const replay = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), 'replay', record], { cwd, env, encoding: 'utf8' });
     expect(replay.status, replay.stderr).to.equal(1);
     expect(replay.stderr, replay.stderr).to.contain('  failed: "rejects leaves a rejection nobody handles" (rejects.spec.ts): "rejects leaves a rejection nobody handles": a promise was rejected');
     expect(replay.stderr).to.contain('mocha-isolation replay: 1 failed (the recorded run: 1 failed).');
@@ -66,7 +66,7 @@ describe('the runs the plugin commands make', () => {
     const env = { ...cleanEnv(), TMPDIR: tmp, ISOLATION_DURATIONS: path.join(tmp, 'durations.json'), ISOLATION_SEED: '1', ISOLATION_SHUFFLE: 'off' };
     const run = spawnSync(process.execPath, [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), '--no-parallel', '--reporter', 'dot'], { cwd, env, encoding: 'utf8' });
     expect(run.stdout).to.contain('3 failing');
-    const replay = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'replay', path.join(tmp, 'last-run.json')], { cwd, env, encoding: 'utf8' });
+    const replay = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), 'replay', path.join(tmp, 'last-run.json')], { cwd, env, encoding: 'utf8' });
     expect(replay.stderr, replay.stderr).to.contain('mocha-isolation replay: 3 failed: 2 tests, 1 hook (the recorded run: 2 tests failed).');
     expect(replay.stderr).not.to.contain('find a test that polluted it');
   });

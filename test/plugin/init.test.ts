@@ -11,7 +11,7 @@ import { REPO, fixtureDir } from './support/run-fixture';
 // --dry-run writes nothing. The projects sit in the temp folder (mocha looks for config files up the tree), their
 // node_modules linking to this repository's packages, and `mocha-isolation` to a shim of this repository's hooks.
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'init-work-'));
-const CLI = path.join(REPO, 'hooks/cli.ts');
+const CLI = path.join(REPO, 'hooks/cli/cli.ts');
 const outerFree = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(ISOLATION_|MOCHA_|npm_)/.test(key)));
 
 interface Project {

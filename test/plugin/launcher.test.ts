@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { detectLauncher, type LaunchFacts, shellSplit } from '../../hooks/main/launcher';
-import { commandVariables } from '../../hooks/main/command-variables';
+import { detectLauncher, type LaunchFacts, shellSplit } from '../../hooks/main/invocation/launcher';
+import { commandVariables } from '../../hooks/main/invocation/command-variables';
 import { shellCommand } from '../../hooks/shared/shell-quote';
 import { REPO, fixtureDir } from './support/run-fixture';
 
@@ -88,7 +88,7 @@ describe('a suite started by tsx (fixtures/launcher)', () => {
   it('replays with the launcher (without it, the suite fails)', () => {
     const run = sh('npx tsx ../../../../node_modules/mocha/bin/mocha.js --no-parallel --reporter dot');
     expect(run.status, run.stderr).to.equal(0);
-    const replay = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'replay', path.join(work, 'last-run.json')], { cwd, env, encoding: 'utf8' });
+    const replay = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), 'replay', path.join(work, 'last-run.json')], { cwd, env, encoding: 'utf8' });
     expect(replay.stderr).to.contain('npx tsx ../../../../node_modules/mocha/bin/mocha.js --no-parallel').and.contain('mocha-isolation replay: every test passed (the recorded run: 0 failed).');
     expect(replay.status).to.equal(0);
   });
@@ -157,7 +157,7 @@ describe('a suite run with variables set for the command (fixtures/command-env, 
     const cwd = fixtureDir('command-env');
     const run = sh(cwd, `DB="sqlite3 better-sqlite3" API_TOKEN=s3cret-token node ${MOCHA} --no-parallel --reporter dot`);
     expect(run.status, run.stderr).to.equal(0);
-    const replay = (extra: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'replay', path.join(work, 'last-run.json')], { cwd, env: { ...env, ...extra }, encoding: 'utf8' });
+    const replay = (extra: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), 'replay', path.join(work, 'last-run.json')], { cwd, env: { ...env, ...extra }, encoding: 'utf8' });
     const refused = replay({});
     expect(refused.status).to.equal(2);
     expect(refused.stderr).to.contain('mocha-isolation replay: the recorded run was started with API_TOKEN set for its command, and its value is not stored (a secret). Set it for this command too');
@@ -172,7 +172,7 @@ describe('a suite run with variables set for the command (fixtures/command-env, 
     const failing = Number(/(\d+) failing/.exec(run.stdout)?.[1]);
     expect(failing, run.stdout).to.be.above(0);
     expect(/Reproduce: (.*)$/m.exec(run.stderr)?.[1]).to.match(/^(\S+=\S+ )*ISOLATION_LEAKS=fail (\S+=\S+ )*ISOLATION_SEED=1 npx mocha /);
-    const replay = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'replay', path.join(work, 'last-run.json')], { cwd, env, encoding: 'utf8' });
+    const replay = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), 'replay', path.join(work, 'last-run.json')], { cwd, env, encoding: 'utf8' });
     expect(replay.status).to.equal(1);
     expect(replay.stderr).to.contain(`mocha-isolation replay: ${failing} failed (the recorded run: ${failing} failed).`);
   });

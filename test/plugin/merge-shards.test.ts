@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mergeShardRecords, MergeRefused, type ShardInput } from '../../hooks/main/merge-shards';
+import { mergeShardRecords, MergeRefused, type ShardInput } from '../../hooks/cli/merge-shards';
 import type { RunRecord } from '../../hooks/main/run-record';
 
 // Issue 21 §1: what the merge refuses, and how it lays the jobs out (merge.test.ts runs it end to end).

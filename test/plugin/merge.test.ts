@@ -11,7 +11,7 @@ import { REPO, fixtureDir } from './support/run-fixture';
 
 const FIXTURE = fixtureDir('shards-fail');
 const SPECS = fs.readdirSync(FIXTURE).filter((name) => name.endsWith('.spec.ts'));
-const CLI = path.join(REPO, 'hooks/cli.ts');
+const CLI = path.join(REPO, 'hooks/cli/cli.ts');
 const REGISTER_TS = path.join(REPO, 'test/plugin/fixtures/register-ts.cjs');
 const MOCHA = path.join(REPO, 'node_modules/mocha/bin/mocha.js');
 const SEED = '7';

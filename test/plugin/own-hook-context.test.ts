@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import Mocha from 'mocha';
-import { ownHookContext } from '../../hooks/per-worker/own-hook-context';
+import { ownHookContext } from '../../hooks/worker/mocha/own-hook-context';
 
 // Real mocha objects wired the way mocha wires them: the root suite's context is the prototype of every
 // describe's context, and a root hook starts out with the root context.

@@ -14,7 +14,7 @@ function hunt(args: string[], fixture = 'flaky-fail', extra: NodeJS.ProcessEnv =
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'repeat-'));
   const env = outerFree();
   // Typed in a shell as `FIXTURE_PLUGIN=on npx mocha-isolation repeat …`: the variable is set for the command.
-  const run = spawnSync('sh', ['-c', 'FIXTURE_PLUGIN=on "$0" "$@"', process.execPath, '-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'repeat', ...args], {
+  const run = spawnSync('sh', ['-c', 'FIXTURE_PLUGIN=on "$0" "$@"', process.execPath, '-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), 'repeat', ...args], {
     cwd: fixtureDir(fixture),
     env: { ...env, ISOLATION_DURATIONS: 'off', TMPDIR: tmp, ...extra },
     encoding: 'utf8',

@@ -76,7 +76,7 @@ describe('duration scheduling and sharding (fixtures/schedule)', () => {
       // The shard runs wrote beside the cache, never into it.
       expect(fs.existsSync(cache), `round ${round}`).to.equal(round === 2);
       expect(fs.readdirSync(folder).filter((name) => name.includes('.shard-')).sort()).to.deep.equal([1, 2, 3].map((i) => `durations.shard-${i}-of-3.json`));
-      const merge = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli.ts'), 'merge-durations', cache], { encoding: 'utf8', cwd: fixtureDir('schedule') });
+      const merge = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), 'merge-durations', cache], { encoding: 'utf8', cwd: fixtureDir('schedule') });
       expect(merge.stderr).to.contain('merged 3 shard file(s)');
       // Beside the cache: the run record and the leak report, which are not durations.
       expect(fs.readdirSync(folder).filter((name) => name.startsWith('durations'))).to.deep.equal(['durations.json']);

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConfig, parseShard } from '../../hooks/config';
 import { buildMochaConfig } from '../../hooks/main/define-config';
-import { readDurations, updateDurations } from '../../hooks/main/duration-cache';
-import { longestFirst } from '../../hooks/scheduling/longest-first';
-import { planShards } from '../../hooks/scheduling/shards';
-import { createRandom } from '../../hooks/ordering/shuffle';
+import { readDurations, updateDurations } from '../../hooks/main/scheduling/duration-cache';
+import { longestFirst } from '../../hooks/main/scheduling/longest-first';
+import { planShards } from '../../hooks/main/scheduling/shards';
+import { createRandom } from '../../hooks/shared/shuffle';
 import { fixtureDir } from './support/run-fixture';
 
 /** 60 files with durations from a seeded generator: varied, but no single file dominating. */

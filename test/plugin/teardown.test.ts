@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { HOLD_GRACE_MS } from '../../hooks/per-worker/open-handles';
-import { missingTests } from '../../hooks/main/worker-stats-report';
+import { HOLD_GRACE_MS } from '../../hooks/worker/leaks/open-handles';
+import { missingTests } from '../../hooks/main/workers/worker-stats-report';
 import { removeWork, runFixture, titles } from './support/run-fixture';
 
 // A problem the plugin finds after a test (a server left listening, a registered reset that throws) fails that

@@ -1,16 +1,18 @@
 import { expect } from 'chai';
-import { describeReason } from '../../hooks/per-worker/rejection-watch';
+import { describeReason } from '../../hooks/errors';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseConfig, parseLeakPolicies } from '../../hooks/config';
-import { createNameWatch } from '../../hooks/per-worker/name-watch';
-import { smallestFailingSet } from '../../hooks/main/bisect';
+import { createNameWatch } from '../../hooks/worker/leaks/name-watch';
+import { smallestFailingSet } from '../../hooks/cli/bisect';
 import { ERROR_CODES } from '../../hooks/errors';
 import { buildMochaConfig } from '../../hooks/main/define-config';
-import { describeOrder, formatSeedLine } from '../../hooks/main/seed-line';
-import { shuffle } from '../../hooks/ordering/shuffle';
-import { Scope } from '../../hooks/per-worker/scope';
+import { describeOrder, formatSeedLine } from '../../hooks/main/invocation/seed-line';
+import { shuffle } from '../../hooks/shared/shuffle';
+import { Scope } from '../../hooks/worker/scope';
 import { REPO, fixtureDir } from './support/run-fixture';
+import { hookImports, listHookFiles, wrongWayImports } from './support/hook-layers';
 import { shellCommand, shellQuote } from '../../hooks/shared/shell-quote';
 import { spawnSync } from 'node:child_process';
 
@@ -224,48 +226,36 @@ describe('the plugin package', () => {
   });
 
   // The folder says which process the code runs in, and imports go one way only (like Playwright's DEPS.list):
-  // main code never runs in a worker, worker code never reaches into main, the run folder's layout is shared.
-  const LAYERS: Record<string, readonly string[]> = {
-    shared: ['shared'],
-    main: ['shared', 'main'],
-    'per-worker': ['shared', 'per-worker'],
-    'per-test': ['shared', 'per-worker', 'per-test'],
-    entry: ['shared', 'main', 'per-worker', 'per-test', 'entry'],
-  };
-  function layerOf(file: string): string {
-    const [top, ...rest] = file.split('/');
-    if (rest.length === 0) return ['config.ts', 'errors.ts', 'lazy-tmp.ts', 'port.ts', 'plugin-files.ts', 'bundle-loader.ts'].includes(top as string) ? 'shared' : 'entry';
-    return ({ ordering: 'shared', shared: 'shared', scheduling: 'main', main: 'main', 'per-worker': 'per-worker', 'per-test': 'per-test' } as Record<string, string>)[top as string] ?? 'unknown';
-  }
-  const hookFiles = fs.readdirSync(path.join(REPO, 'hooks'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => f.split(path.sep).join('/'));
-  const importsOf = (file: string): string[] => {
-    const source = fs.readFileSync(path.join(REPO, 'hooks', file), 'utf8');
-    return [...source.matchAll(/(?:from|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1] as string).filter((spec) => spec.startsWith('.'));
-  };
+  // main-process code never runs in a worker, worker code never reaches into the main process, the command
+  // (cli/) sits on top of the main process's code and nothing imports it. Every import counts, type-only ones too.
+  const hookFiles = listHookFiles(path.join(REPO, 'hooks'));
 
   it('imports nothing from src/ or test/ (it must stay generic)', () => {
     expect(hookFiles.length).to.be.greaterThan(10);
-    for (const file of hookFiles) {
-      for (const spec of importsOf(file)) {
-        const target = path.relative(REPO, path.resolve(REPO, 'hooks', path.dirname(file), spec));
-        expect(target.startsWith('hooks'), `${file} imports ${spec}`).to.equal(true);
-      }
-    }
+    const outside = hookImports(path.join(REPO, 'hooks'), hookFiles).filter((edge) => edge.to.startsWith('..'));
+    expect(outside.map((edge) => `${edge.from} imports ${edge.spec}`)).to.deep.equal([]);
   });
 
-  it('imports in one direction only: main <- shared -> per-worker -> per-test, entry files on top', () => {
-    const wrong: string[] = [];
-    for (const file of hookFiles) {
-      const from = layerOf(file);
-      for (const spec of importsOf(file)) {
-        const target = path.relative(path.join(REPO, 'hooks'), path.resolve(REPO, 'hooks', path.dirname(file), spec)).split(path.sep).join('/');
-        const to = layerOf(`${target}.ts`);
-        if (!(LAYERS[from] ?? []).includes(to)) wrong.push(`${file} (${from}) imports ${spec} (${to})`);
-      }
+  it('imports in one direction only, between the folders DEPS lists, type imports included', () => {
+    expect(wrongWayImports(path.join(REPO, 'hooks'), hookFiles)).to.deep.equal([]);
+  });
+
+  it('refuses a planted wrong-way import: a value, a type-only import and an import() type', () => {
+    const planted = fs.mkdtempSync(path.join(os.tmpdir(), 'layers-'));
+    try {
+      fs.cpSync(path.join(REPO, 'hooks'), planted, { recursive: true });
+      const plant = (file: string, line: string) => fs.appendFileSync(path.join(planted, file), `\n${line}\n`);
+      plant('worker/leaks/leak-watch.ts', "import { setUpRun } from '../../main/run-setup';");
+      plant('shared/run-layout.ts', "import type { WorkerState } from '../worker/worker-state';");
+      plant('main/run-teardown.ts', "type Bisect = typeof import('../cli/bisect');");
+      expect(wrongWayImports(planted, listHookFiles(planted))).to.deep.equal([
+        "main/run-teardown.ts (main) imports ../cli/bisect (cli)",
+        "shared/run-layout.ts (shared) imports ../worker/worker-state (worker)",
+        "worker/leaks/leak-watch.ts (worker/leaks) imports ../../main/run-setup (main)",
+      ]);
+    } finally {
+      fs.rmSync(planted, { recursive: true, force: true });
     }
-    expect(wrong).to.deep.equal([]);
-    // The check itself can fail: a worker module importing main code is refused.
-    expect(LAYERS['per-worker']).not.to.include(layerOf('main/run-setup.ts'));
   });
 
   it('has no side effects on import: no env, no files, no listeners', () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildTemplateDatabase } from '../../hooks/main/template-database';
 import { runLayout } from '../../hooks/shared/run-layout';
 import { openDatabase, type Database } from '../../hooks/shared/sqlite';
-import { createWorkerDatabase, type WorkerDatabase } from '../../hooks/per-worker/worker-database';
+import { createWorkerDatabase, type WorkerDatabase } from '../../hooks/worker/database/worker-database';
 
 // The worker database on a real file: how a test's writes are undone in each reset mode. "Another
 // connection" stands for the app under test opening the file by its path.

@@ -1,0 +1,19 @@
+// setEnv(): several variables at once, undone like any other write to process.env. Runs in: worker, per call.
+
+import { workerState } from '../worker/current';
+
+/**
+ * Sets (or, with `undefined`, deletes) environment variables: for the rest of the running test, or, in a
+ * before() hook, until the file ends.
+ * @example setEnv({ APP_API_KEY: 'test-key', APP_DEBUG: undefined })
+ */
+export function setEnv(values: Readonly<Record<string, string | number | boolean | undefined>>): void {
+  const state = workerState('setEnv');
+  state.currentScope('setEnv');
+  state.leaks.notedSetEnv(Object.keys(values));
+  const env = process.env;
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) delete env[name];
+    else env[name] = String(value);
+  }
+}
