@@ -3,24 +3,23 @@
 // gates its outcomes; in parallel the workers get the plugin's reporter, which does the same in each worker.
 
 import type { Runner } from 'mocha';
-import type { TestCounter } from './main/workers/lost-tests';
-import type { WorkerDeaths } from './main/workers/idle-worker-deaths';
 import { ensureProcessState } from './process-state';
 import { WORKER_REPORTER_FILE } from './plugin-files';
 
 // Main-process modules, required when global setup runs: a worker loads this file too (it is part of the plugin's
-// entry) and never needs them.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// entry) and never needs them (test/plugin/process-boundaries.test.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
 const lostTests = (): typeof import('./main/workers/lost-tests') => require('./main/workers/lost-tests') as typeof import('./main/workers/lost-tests');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
 const runSetup = (): typeof import('./main/run-setup') => require('./main/run-setup') as typeof import('./main/run-setup');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
+const runState = (): typeof import('./main/run-state') => require('./main/run-state') as typeof import('./main/run-state');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
 const runTeardown = (): typeof import('./main/run-teardown') => require('./main/run-teardown') as typeof import('./main/run-teardown');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
 const pairedEvents = (): typeof import('./main/workers/paired-events') => require('./main/workers/paired-events') as typeof import('./main/workers/paired-events');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
 const idleDeaths = (): typeof import('./main/workers/idle-worker-deaths') => require('./main/workers/idle-worker-deaths') as typeof import('./main/workers/idle-worker-deaths');
-
 
 type RunRunner = Runner & { isParallelMode?(): boolean; workerReporter(reporter: string): Runner };
 
@@ -28,29 +27,25 @@ export function globalSetup(this: RunRunner | undefined): void {
   const runner = this;
   const parallel = typeof runner?.isParallelMode === 'function' && runner.isParallelMode();
   if (!parallel) {
+    // Serially the run was set up when the first spec file loaded, with this process's worker state.
     const state = ensureProcessState();
     if (runner === undefined || typeof runner.on !== 'function') return;
     state.attachRunner(runner, true);
-    watching = { counter: lostTests().countReportedTests(runner, process.cwd()) };
+    runState().currentRun()?.watch({ counter: lostTests().countReportedTests(runner, process.cwd()) });
     return;
   }
-  const config = runSetup().setUpRun();
+  const run = runSetup().setUpRun();
   if (runner === undefined) return;
+  const { config, invocation } = run;
   runner.workerReporter(require.resolve(WORKER_REPORTER_FILE));
-  const counter = lostTests().countReportedTests(runner, process.cwd());
-  const deaths = idleDeaths().failOnIdleWorkerDeaths(runner, config.runDir as string, process.cwd());
-  watching = { counter, deaths };
-  lostTests().accountForLostTests(runner, config.runDir as string, process.cwd(), process.env.ISOLATION_SEED, deaths.exitOf);
+  const counter = lostTests().countReportedTests(runner, invocation.cwd);
+  const deaths = idleDeaths().failOnIdleWorkerDeaths(runner, config.runDir, invocation.cwd);
+  run.watch({ counter, deaths });
+  lostTests().accountForLostTests(runner, config.runDir, invocation.cwd, String(config.seed), deaths.exitOf);
   // Last: it counts the listeners everything above attached.
-  pairedEvents().leanWorkerStream(runner, process.env);
+  pairedEvents().leanWorkerStream(runner, invocation.env);
 }
 
-/** What global setup left watching the run, for its teardown: the reported tests and the workers' ends. */
-let watching: { counter: TestCounter; deaths?: WorkerDeaths } | undefined;
-
 export function globalTeardown(): void {
-  const { counter, deaths } = watching ?? {};
-  watching = undefined;
-  deaths?.stop();
-  runTeardown().tearDownRun(counter, deaths?.exitOf);
+  runTeardown().tearDownRun(runState().takeRun());
 }

@@ -22,7 +22,7 @@ export function ensureProcessState(): WorkerState {
   // Serially the tests run in the main process, which sets the run up itself. A worker never does: it is
   // refused by the worker state if the main process did not (see WorkerState's constructor).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const runConfig = config.workerId === undefined ? { ...config, ...(require('./main/run-setup') as RunSetupModule).setUpRun() } : config;
+  const runConfig = config.workerId === undefined ? { ...config, ...(require('./main/run-setup') as RunSetupModule).setUpRun().config } : config;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return registerWorkerState(new (require('./worker/worker-state') as WorkerStateModule).WorkerState(runConfig));
 }

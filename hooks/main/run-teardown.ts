@@ -6,20 +6,19 @@ import path from 'node:path';
 import { formatLeakReport, type Leak } from '../shared/leak-report';
 import { writeRunReport } from './report/write-report';
 import type { ReportInput } from './report/report-model';
-import { checksLeaks, DEFAULT_REPORT_FILE, ENV, type IsolationConfig, parseConfig } from '../config';
+import { checksLeaks, DEFAULT_REPORT_FILE, ENV } from '../config';
 import { DROPPED_PREFIX, runRecordFile, type WorkerStats } from '../shared/run-layout';
 import { reportDeadWorkers } from './workers/dead-workers';
-import { describeOrder, formatSeedLine, typedCommand } from './invocation/seed-line';
+import { describeOrder, typedCommand } from './invocation/seed-line';
 import { buildRunRecord, type RunOutcome, writeRunRecord } from './run-record';
 import { commitUnderTest } from './ci-run';
 import { readShardPlan, shardPlanFile } from './scheduling/shard-plan';
-import { currentRunSetup, endRunSetup } from './run-setup';
+import type { MainRun } from './run-state';
 import { updateDurations } from './scheduling/duration-cache';
 import { shardDurationsFile } from './scheduling/shard-durations';
 import { formatMemoryLines, missingTests, readRunStats } from './workers/worker-stats-report';
 import type { TestCounter } from './workers/lost-tests';
 import { describeExit } from './workers/idle-worker-deaths';
-import type { WorkerExit } from './workers/worker-exits';
 import { shellQuote } from '../shared/shell-quote';
 
 const print = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -30,22 +29,26 @@ export function failedLine(tests: number, hooks: number): string {
   return hooks === 0 ? `${plural(tests, 'test')} failed` : `${tests + hooks} failed: ${plural(tests, 'test')}, ${plural(hooks, 'hook')}`;
 }
 
-/** `counter`: what the main process saw reported (parallel mode), checked against what the workers loaded. */
-export function tearDownRun(counter?: TestCounter, exitOf?: (pid: number) => WorkerExit | undefined): void {
-  const runDir = process.env[ENV.runDir];
-  if (runDir !== undefined) {
-    reportRunStats(runDir, counter);
-    reportDeadWorkers(runDir, process.env[ENV.seed], print, (pid) => describeExit(exitOf?.(pid)));
+/** Ends the run global setup (or, serially, the first spec file) began; nothing to do when none began. */
+export function tearDownRun(run: MainRun | undefined): void {
+  if (run === undefined) return;
+  try {
+    run.stopWatching();
+    reportRunStats(run);
+    const { deaths } = run;
+    reportDeadWorkers(run.config.runDir, String(run.config.seed), print, (pid) => describeExit(deaths?.exitOf(pid)));
+  } finally {
+    run.end();
   }
-  endRunSetup();
 }
 
 /** The leak report: on stderr, and as JSON beside the run record for CI. Returns the leaks. */
-function reportLeaks(config: IsolationConfig, workers: readonly WorkerStats[]): Array<Leak & { worker: string }> {
+function reportLeaks(run: MainRun, workers: readonly WorkerStats[]): Array<Leak & { worker: string }> {
+  const { config, invocation } = run;
   if (!checksLeaks(config.leaks)) return [];
   const leaks = workers.flatMap((worker) => (worker.leaks ?? []).map((leak) => ({ ...leak, worker: worker.workerId === undefined ? 'serial' : `worker ${worker.workerId}` })));
-  const file = path.join(path.dirname(runRecordFile(config.durations, process.cwd())), 'leaks.json');
-  for (const line of formatLeakReport(leaks, path.relative(process.cwd(), file))) print(line);
+  const file = path.join(path.dirname(runRecordFile(config.durations, invocation.cwd)), 'leaks.json');
+  for (const line of formatLeakReport(leaks, path.relative(invocation.cwd, file))) print(line);
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify({ version: 1, leaks }, null, 2)}\n`);
@@ -56,8 +59,9 @@ function reportLeaks(config: IsolationConfig, workers: readonly WorkerStats[]): 
 }
 
 /** A sharded run's plan as the config helper published it: every shard's expected load, this one's files. */
-function shardOfRun(shard: IsolationConfig['shard']): ReportInput['shard'] {
-  const published = process.env[ENV.shardPlan];
+function shardOfRun(run: MainRun): ReportInput['shard'] {
+  const { shard } = run.config;
+  const published = run.invocation.env[ENV.shardPlan];
   if (shard === undefined || published === undefined) return undefined;
   try {
     const plan = JSON.parse(published) as { loads: number[]; files: Record<string, number | null> };
@@ -69,39 +73,38 @@ function shardOfRun(shard: IsolationConfig['shard']): ReportInput['shard'] {
 
 /** The run report page, and its path in the closing lines. */
 function writeReport(
-  config: IsolationConfig,
+  run: MainRun,
   file: string,
-  run: { workers: readonly WorkerStats[]; leaks: Array<Leak & { worker: string }>; dropped: number; lost: string[]; nextSteps: { replay: string; bisect?: string } | undefined; counter: TestCounter | undefined },
+  ended: { workers: readonly WorkerStats[]; leaks: Array<Leak & { worker: string }>; dropped: number; lost: string[]; nextSteps: { replay: string; bisect?: string } | undefined; counter: TestCounter | undefined },
 ): void {
-  const seed = Number(process.env[ENV.seed]);
-  const seedLine = formatSeedLine(seed, config.shuffle, process.env, process.argv, process.execArgv);
+  const { config, invocation, seedLine } = run;
   try {
-    const written = writeRunReport(path.resolve(file), {
-      seed,
-      order: describeOrder(config.shuffle, typedCommand(process.env, process.argv).files),
-      commands: { reproduce: seedLine.slice(seedLine.indexOf('Reproduce: ') + 'Reproduce: '.length), ...run.nextSteps },
-      startedAt: currentRunSetup()?.startedAt ?? Date.now(),
+    const written = writeRunReport(path.resolve(invocation.cwd, file), {
+      seed: config.seed,
+      order: describeOrder(config.shuffle, typedCommand(invocation.env, invocation.argv).files),
+      commands: { reproduce: seedLine.slice(seedLine.indexOf('Reproduce: ') + 'Reproduce: '.length), ...ended.nextSteps },
+      startedAt: run.startedAt,
       endedAt: Date.now(),
-      workers: run.workers.filter((worker) => worker.sequence.length > 0).map((worker) => ({ workerId: worker.workerId, files: worker.sequence })),
-      leaks: run.leaks,
-      dropped: run.dropped,
-      lost: run.lost,
-      ...(run.counter === undefined ? {} : { failureDetails: run.counter.details, failureCount: run.counter.failed + run.counter.hooksFailed }),
-      shard: shardOfRun(config.shard),
+      workers: ended.workers.filter((worker) => worker.sequence.length > 0).map((worker) => ({ workerId: worker.workerId, files: worker.sequence })),
+      leaks: ended.leaks,
+      dropped: ended.dropped,
+      lost: ended.lost,
+      ...(ended.counter === undefined ? {} : { failureDetails: ended.counter.details, failureCount: ended.counter.failed + ended.counter.hooksFailed }),
+      shard: shardOfRun(run),
     });
-    print(`mocha-isolation: run report: ${path.relative(process.cwd(), written.file)} (${Math.round(written.bytes / 1024)} KB; ${ENV.report}=off skips it)`);
+    print(`mocha-isolation: run report: ${path.relative(invocation.cwd, written.file)} (${Math.round(written.bytes / 1024)} KB; ${ENV.report}=off skips it)`);
   } catch (error) {
     print(`mocha-isolation: could not write the run report "${file}" (${(error as NodeJS.ErrnoException).code ?? error}). Point ${ENV.report} at a writable file, or set it to off.`);
   }
 }
 
 /** Writes the run record and returns its path; undefined when there was nothing to record or it failed. */
-function recordRun(config: IsolationConfig, workers: readonly WorkerStats[], outcome: RunOutcome): string | undefined {
-  const seed = Number(process.env[ENV.seed]);
-  if (!Number.isInteger(seed) || workers.every((worker) => worker.sequence.length === 0)) return undefined;
-  const file = runRecordFile(config.durations, process.cwd());
+function recordRun(run: MainRun, workers: readonly WorkerStats[], outcome: RunOutcome): string | undefined {
+  const { config, invocation } = run;
+  if (workers.every((worker) => worker.sequence.length === 0)) return undefined;
+  const file = runRecordFile(config.durations, invocation.cwd);
   try {
-    writeRunRecord(file, buildRunRecord(seed, config.shuffle, typedCommand(process.env, process.argv), workers, currentRunSetup()?.startup, outcome));
+    writeRunRecord(file, buildRunRecord(config.seed, config.shuffle, typedCommand(invocation.env, invocation.argv), workers, run.startup, outcome));
     return file;
   } catch (error) {
     print(`mocha-isolation: could not write the run record "${file}" (${(error as NodeJS.ErrnoException).code ?? error}); replay and bisect need it.`);
@@ -109,37 +112,37 @@ function recordRun(config: IsolationConfig, workers: readonly WorkerStats[], out
   }
 }
 
-function reportRunStats(runDir: string, counter: TestCounter | undefined): void {
-  const { config } = parseConfig(process.env);
-  const stats = readRunStats(runDir);
+function reportRunStats(run: MainRun): void {
+  const { config, invocation, counter } = run;
+  const stats = readRunStats(config.runDir);
   for (const line of formatMemoryLines(stats.workers)) print(line);
   if (counter !== undefined && counter.dropped.size > 0) {
     const total = [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
     const reasons = [...counter.dropped].map(([message, n]) => `  - ${n} test${n === 1 ? '' : 's'}: ${message.slice(DROPPED_PREFIX.length)}`);
     print(`mocha-isolation: ${total} test${total === 1 ? '' : 's'} did not run because a hook failed (reported as failed):\n${reasons.join('\n')}`);
   }
-  const leaks = reportLeaks(config, stats.workers);
+  const leaks = reportLeaks(run, stats.workers);
   const dropped = counter === undefined ? 0 : [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
   const missing = counter === undefined ? [] : missingTests(stats.loaded, counter.reported);
-  const shard = config.shard === undefined ? undefined : readShardPlan(shardPlanFile(config.durations, process.cwd(), config.shard));
-  const record = recordRun(config, stats.workers, {
-    startedAt: currentRunSetup()?.startedAt ?? Date.now(),
+  const shard = config.shard === undefined ? undefined : readShardPlan(shardPlanFile(config.durations, invocation.cwd, config.shard));
+  const record = recordRun(run, stats.workers, {
+    startedAt: run.startedAt,
     endedAt: Date.now(),
     failures: counter?.details ?? [],
     failureCount: counter === undefined ? 0 : counter.failed + counter.hooksFailed,
     leaks,
     dropped,
     lost: missing,
-    commit: commitUnderTest(process.env, process.cwd()),
+    commit: commitUnderTest(invocation.env, invocation.cwd),
     ...(shard === undefined ? {} : { shard }),
   });
   let nextSteps: { replay: string; bisect?: string } | undefined;
   if (record !== undefined && counter !== undefined && counter.failed + counter.hooksFailed > 0) {
-    const named = record === runRecordFile(undefined, process.cwd()) ? '' : ` --record ${shellQuote(record)}`;
+    const named = record === runRecordFile(undefined, invocation.cwd) ? '' : ` --record ${shellQuote(record)}`;
     nextSteps = { replay: `npx mocha-isolation replay${named}` };
     if (counter.firstFailure !== undefined) nextSteps.bisect = `npx mocha-isolation bisect${named} --test ${shellQuote(counter.firstFailure)}`;
     print(
-      `mocha-isolation: ${failedLine(counter.failed, counter.hooksFailed)} (seed ${process.env[ENV.seed]}). Next steps:\n` +
+      `mocha-isolation: ${failedLine(counter.failed, counter.hooksFailed)} (seed ${config.seed}). Next steps:\n` +
         `  run it again exactly:         ${nextSteps.replay}` +
         (nextSteps.bisect === undefined
           ? '\n  (nothing for bisect: each failure is a test\'s own doing, a file that failed to load, or a failed hook and the tests it kept from running)'
@@ -152,14 +155,14 @@ function reportRunStats(runDir: string, counter: TestCounter | undefined): void 
   }
   if (config.report !== undefined) {
     // By default beside the run record (which follows the duration cache); a path given in ISOLATION_REPORT as is.
-    const file = config.report === DEFAULT_REPORT_FILE ? path.join(path.dirname(runRecordFile(config.durations, process.cwd())), 'report.html') : config.report;
-    writeReport(config, file, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps, counter });
+    const file = config.report === DEFAULT_REPORT_FILE ? path.join(path.dirname(runRecordFile(config.durations, invocation.cwd)), 'report.html') : config.report;
+    writeReport(run, file, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps, counter });
   }
   if (config.durations === undefined || stats.durations.size === 0) return;
-  const cache = path.resolve(config.durations);
+  const cache = path.resolve(invocation.cwd, config.durations);
   const cacheFile = config.shard === undefined ? cache : shardDurationsFile(cache, config.shard);
   try {
-    updateDurations(cacheFile, stats.durations, process.cwd());
+    updateDurations(cacheFile, stats.durations, invocation.cwd);
   } catch (error) {
     // The cache only plans the next run; failing to write it must not fail this one.
     print(`mocha-isolation: could not update the duration cache "${cacheFile}" (${(error as NodeJS.ErrnoException).code ?? error}). Point ${ENV.durations} at a writable file, or set it to off.`);

@@ -258,6 +258,11 @@ describe('the plugin package', () => {
     }
   });
 
+  it('ends a run from what its owner kept: the teardown reads no process.env and parses no config', () => {
+    const teardown = fs.readFileSync(path.join(REPO, 'hooks/main/run-teardown.ts'), 'utf8');
+    expect(teardown.match(/process\.env|parseConfig\(/g) ?? []).to.deep.equal([]);
+  });
+
   it('has no side effects on import: no env, no files, no listeners', () => {
     const before = { env: { ...process.env }, exit: process.listenerCount('exit'), sigint: process.listenerCount('SIGINT') };
     require('../../hooks');
