@@ -10,10 +10,5 @@ import { workerState } from '../worker/current';
 export function setEnv(values: Readonly<Record<string, string | number | boolean | undefined>>): void {
   const state = workerState('setEnv');
   state.currentScope('setEnv');
-  state.leaks.notedSetEnv(Object.keys(values));
-  const env = process.env;
-  for (const [name, value] of Object.entries(values)) {
-    if (value === undefined) delete env[name];
-    else env[name] = String(value);
-  }
+  state.setEnv(Object.fromEntries(Object.entries(values).map(([name, value]) => [name, value === undefined ? undefined : String(value)])));
 }

@@ -11,6 +11,8 @@
 // `process.env` in it are undone at the file's end instead (README, "Environment").
 
 type Env = NodeJS.ProcessEnv;
+import type { Leftovers, TestTeardown } from './leaks/leftovers';
+
 export type EnvSnapshot = Readonly<Record<string, string>>;
 /** Variables a file's module code set (a string) or deleted (undefined) while it loaded. */
 export type EnvWrites = Readonly<Record<string, string | undefined>>;
@@ -25,9 +27,13 @@ export interface EnvSandbox {
   takeLoadWrites(): EnvWrites;
   /** A file starts: its own load-time writes are applied on top of the baseline. */
   fileStarted(loadWrites: EnvWrites | undefined): void;
-  testStarted(): void;
-  /** Puts back what the running test changed; returns the names of the variables it changed. */
-  testEnded(): string[];
+  /**
+   * A test starts. Its teardown puts back what the test changed and returns the names of the variables it
+   * changed, but for those setEnv() wrote: undoing them is setEnv()'s contract, not a leftover.
+   */
+  sandboxTest(): TestTeardown;
+  /** setEnv(): writes the variables (undefined deletes one), undone like any other write. */
+  set(values: Readonly<Record<string, string | undefined>>): void;
   /** The file ends: everything is back to the baseline, and the real object is process.env again. */
   fileEnded(): string[];
 }
@@ -68,6 +74,8 @@ export function createEnvSandbox(initial: Readonly<Record<string, string>> = {},
   let fileObject: Env = real;
   let inTest = false;
   let testSnapshot: EnvSnapshot | undefined;
+  /** The names setEnv() wrote in the running test. */
+  let setByHelper: Set<string> | undefined;
 
   // The environment as last read or put back by the sandbox: a test's first touch reuses it instead of reading
   // the whole environment again. Anything outside a test that touches process.env may change it: forgotten then.
@@ -90,6 +98,19 @@ export function createEnvSandbox(initial: Readonly<Record<string, string>> = {},
     },
   });
 
+  const testEnded = (): Leftovers => {
+    inTest = false;
+    current = fileObject;
+    const snapshot = testSnapshot;
+    testSnapshot = undefined;
+    if (snapshot === undefined) return {};
+    const changed = restoreEnv(real, snapshot);
+    known = snapshot;
+    const named = setByHelper;
+    setByHelper = undefined;
+    return { envKeys: named === undefined ? changed : changed.filter((key) => !named.has(key)) };
+  };
+
   return {
     baseline,
     takeLoadWrites() {
@@ -108,22 +129,24 @@ export function createEnvSandbox(initial: Readonly<Record<string, string>> = {},
         else real[key] = value;
       }
     },
-    testStarted() {
+    sandboxTest() {
       inTest = true;
+      setByHelper = undefined;
       testSnapshot = strict ? snapshotEnv(real) : undefined;
+      return testEnded;
     },
-    testEnded() {
-      inTest = false;
-      current = fileObject;
-      const snapshot = testSnapshot;
-      testSnapshot = undefined;
-      if (snapshot === undefined) return [];
-      const changed = restoreEnv(real, snapshot);
-      known = snapshot;
-      return changed;
+    set(values) {
+      if (inTest) setByHelper ??= new Set();
+      const env = process.env;
+      for (const [name, value] of Object.entries(values)) {
+        setByHelper?.add(name);
+        if (value === undefined) delete env[name];
+        else env[name] = value;
+      }
     },
     fileEnded() {
       inTest = false;
+      setByHelper = undefined;
       testSnapshot = undefined;
       current = fileObject = real;
       const changed = restoreEnv(real, baseline);

@@ -6,6 +6,7 @@
 
 import type Sinon from 'sinon';
 import { watchDefaultSandbox } from './leaks/fake-leaks';
+import type { Leftovers, TestTeardown } from './leaks/leftovers';
 
 type SinonModule = typeof Sinon;
 type Sandbox = Sinon.SinonSandbox;
@@ -73,6 +74,11 @@ export function createFakes(sinon: SinonModule): Fakes {
 }
 
 export interface ProjectFakes {
+  /**
+   * A test starts: the fakes of the project's sinon, if it has loaded sinon, start the test. The teardown restores
+   * what the test made and returns the fakes it left in place (sinon may have been loaded during the test).
+   */
+  sandboxTest(): TestTeardown;
   /** The fakes of the project's sinon, loading sinon now if needed; undefined when the project has none. */
   load(): Fakes | undefined;
   /** The same, but only once the project has loaded sinon itself: before that it cannot have made any fakes. */
@@ -88,8 +94,14 @@ export function projectFakes(cwd: string): ProjectFakes {
     if (fakes === undefined && sinonPath !== undefined) fakes = createFakes(require(sinonPath) as SinonModule);
     return fakes;
   };
+  const tracked = (): Fakes | undefined => (fakes === undefined && sinonPath !== undefined && require.cache[sinonPath] !== undefined ? load() : fakes);
+  const testEnded = (): Leftovers => ({ fakes: tracked()?.testEnded() ?? [] });
   return {
     load,
-    tracked: () => (fakes === undefined && sinonPath !== undefined && require.cache[sinonPath] !== undefined ? load() : fakes),
+    sandboxTest() {
+      tracked()?.testStarted();
+      return testEnded;
+    },
+    tracked,
   };
 }

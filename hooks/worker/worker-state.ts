@@ -21,7 +21,8 @@ import { type ExitGuard, guardProcessExit } from './exit-guard';
 import { lateRejectionLine, type RejectionWatch, unhandledRejectionError, watchRejections } from './leaks/rejection-watch';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './mocha/outcome-gate';
-import { createLeakChecks, type LeakChecks } from './leaks/leak-checks';
+import { createLeakChecks, type LeakChecks, type TestLeakCheck } from './leaks/leak-checks';
+import { joinLeftovers, type Leftovers, type TestTeardown } from './leaks/leftovers';
 import { ModuleIsolation } from './modules/module-isolation';
 import { projectWiring } from './project-wiring';
 import { asTestError, Scope } from './scope';
@@ -31,6 +32,15 @@ import { followSerialRunner } from './mocha/serial-runner';
 import { TestSelection } from './mocha/test-selection';
 import { createStatsRecorder, type StatsRecorder } from './worker-stats';
 import { createWorkerDatabase, type WorkerDatabase } from './database/worker-database';
+
+/** The test running now: its scope (what helpers set up), and the per-test concerns' teardowns in setup order. */
+interface RunningTest {
+  scope: Scope;
+  info: TestInfo;
+  serial: boolean;
+  concerns: readonly TestTeardown[];
+  leakCheck: TestLeakCheck | undefined;
+}
 
 export class WorkerState {
   readonly config: IsolationConfig;
@@ -47,7 +57,7 @@ export class WorkerState {
   /** What each file's module code wrote to the environment while it loaded (seen through the plugin's interface). */
   private readonly loadWrites = new Map<string, EnvWrites>();
   private file: { path: string; key: string; scope: Scope } | undefined;
-  private test: { scope: Scope; info: TestInfo; serial: boolean } | undefined;
+  private test: RunningTest | undefined;
   /** Set once the runner's suite events mark file boundaries (serial mode); root hooks do it otherwise. */
   private fileEvents = false;
   /** The describe of the last test that started: a new one may have run before() hooks since. */
@@ -189,16 +199,16 @@ export class WorkerState {
     // Tests at a file's top level (not in a describe) come before every suite serially: their file starts here.
     if (test.file !== undefined && test.file !== this.file?.path) this.fileStarted(test.file);
     const serial = info.serial && this.config.workerId !== undefined;
-    this.test = {
-      scope: new Scope('test', info),
-      info,
-      serial,
-    };
-    this.env.testStarted();
     const suiteChanged = test.parent !== this.lastSuite;
     this.lastSuite = test.parent;
-    this.leaks.testStarted(suiteChanged);
-    this.fakes.tracked()?.testStarted();
+    // The per-test concerns, each set up now and torn down (in reverse) when the test ends: each teardown returns
+    // what the test left behind, for the leak check.
+    const leakCheck = this.leaks.testStarted(suiteChanged);
+    const concerns: TestTeardown[] = [];
+    if (leakCheck !== undefined) concerns.push(leakCheck.closeServers);
+    concerns.push(this.env.sandboxTest(), this.fakes.sandboxTest());
+    if (this.database !== undefined) concerns.push(this.database.sandboxTest(this.config.leaks.rows !== 'off'));
+    this.test = { scope: new Scope('test', info), info, serial, concerns, leakCheck };
     this.marker?.testStarted(info);
     this.exitGuard.takeCall();
     this.stats.testStarting(info.file);
@@ -214,11 +224,11 @@ export class WorkerState {
     const ending = this.test;
     this.test = undefined;
     if (ending === undefined) return undefined;
-    const { scope, info } = ending;
+    const { scope, info, concerns, leakCheck } = ending;
     // Runs in this order: the test's own teardowns (its temp folders, :memory: databases), the project's resets in
-    // the order registered, the database reset, the sinon fakes and the environment, the servers left listening,
-    // the leak check over all of it, and last the @serial lock, held until everything else is back. A Scope runs
-    // what it was given last first.
+    // the order registered, the per-test concerns (the database reset, the sinon fakes, the environment, the
+    // servers left listening), the leak check over what they returned, and last the @serial lock, held until
+    // everything else is back. A Scope runs what it was given last first.
     const cleanup = new Scope('test', info);
     // A test that caught the guard's error still called process.exit: it fails all the same.
     const exitCall = this.exitGuard.takeCall();
@@ -235,16 +245,12 @@ export class WorkerState {
       else throw error;
     });
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
-    const leaks = this.leaks;
-    if (leaks.enabled) {
+    const leftovers: Leftovers[] = [];
+    if (leakCheck !== undefined) {
       const file = info.file === undefined ? 'unknown file' : specKey(info.file, this.cwd);
-      cleanup.defer(() => leaks.testEnded(info, file));
-      cleanup.defer(() => leaks.closeServers());
+      cleanup.defer(() => leakCheck.check(info, file, joinLeftovers(leftovers)));
     }
-    cleanup.defer(() => leaks.envRestored(this.env.testEnded()));
-    cleanup.defer(() => leaks.fakesRestored(this.fakes.tracked()?.testEnded() ?? []));
-    const countRows = this.config.leaks.rows !== 'off';
-    cleanup.defer(() => leaks.rowsLeft(this.database?.resetIfDirty(countRows) ?? []));
+    for (const teardown of concerns) cleanup.defer(() => void leftovers.push(teardown()));
     for (const reset of [...projectWiring.resets].reverse()) cleanup.defer(reset);
     cleanup.defer(() => scope.close());
     const settle = (error: unknown): Error | undefined => this.settle(test, info, error);
@@ -255,6 +261,11 @@ export class WorkerState {
     } catch (error) {
       return settle(error);
     }
+  }
+
+  /** setEnv(): written through the environment sandbox, which knows not to name these as the test's leftovers. */
+  setEnv(values: Readonly<Record<string, string | undefined>>): void {
+    this.env.set(values);
   }
 
   /** The scope a helper called now belongs to: the running test's, or the running file's (before/after hooks). */

@@ -3,7 +3,8 @@
 // that never touches process.env, one that reads a variable, and one that writes one.
 
 import sinon from 'sinon';
-import { createEnvSandbox } from '../../hooks/worker/env-sandbox';
+import { createEnvSandbox, type EnvSandbox } from '../../hooks/worker/env-sandbox';
+import type { TestTeardown } from '../../hooks/worker/leaks/leftovers';
 import { createEnvSandbox as createLegacyEnvSandbox } from './legacy-env-sandbox';
 
 export interface EnvCost {
@@ -21,6 +22,12 @@ const BODIES: Record<'untouched' | 'read' | 'write', TestBody> = {
   read: () => void process.env.PATH,
   write: () => void (process.env.BENCH_ENV_WRITE = 'x'),
 };
+
+/** One test of a sandbox's own: its setup, the body, its teardown. */
+function sandboxed(sandbox: EnvSandbox): [() => void, () => void] {
+  let teardown: TestTeardown | undefined;
+  return [() => void (teardown = sandbox.sandboxTest()), () => void teardown?.()];
+}
 
 function perTest(start: () => void, end: () => void, body: TestBody, tests: number): number {
   const rounds: number[] = [];
@@ -43,9 +50,9 @@ export function measureEnvCost(tests = 20_000): EnvCost {
     const current = createEnvSandbox();
     current.fileStarted(undefined);
     cost.current = {
-      untouched: perTest(current.testStarted, () => current.testEnded(), BODIES.untouched, tests),
-      read: perTest(current.testStarted, () => current.testEnded(), BODIES.read, tests / 10),
-      write: perTest(current.testStarted, () => current.testEnded(), BODIES.write, tests / 10),
+      untouched: perTest(...sandboxed(current), BODIES.untouched, tests),
+      read: perTest(...sandboxed(current), BODIES.read, tests / 10),
+      write: perTest(...sandboxed(current), BODIES.write, tests / 10),
     };
     current.fileEnded();
   } finally {
@@ -55,9 +62,9 @@ export function measureEnvCost(tests = 20_000): EnvCost {
     const strict = createEnvSandbox({}, true);
     strict.fileStarted(undefined);
     cost.strict = {
-      untouched: perTest(strict.testStarted, () => strict.testEnded(), BODIES.untouched, tests / 10),
-      read: perTest(strict.testStarted, () => strict.testEnded(), BODIES.read, tests / 10),
-      write: perTest(strict.testStarted, () => strict.testEnded(), BODIES.write, tests / 10),
+      untouched: perTest(...sandboxed(strict), BODIES.untouched, tests / 10),
+      read: perTest(...sandboxed(strict), BODIES.read, tests / 10),
+      write: perTest(...sandboxed(strict), BODIES.write, tests / 10),
     };
     strict.fileEnded();
   } finally {

@@ -6,6 +6,7 @@ import { buildTemplateDatabase } from '../../hooks/main/template-database';
 import { runLayout } from '../../hooks/shared/run-layout';
 import { openDatabase, type Database } from '../../hooks/shared/sqlite';
 import { createWorkerDatabase, type WorkerDatabase } from '../../hooks/worker/database/worker-database';
+import { RESET_TRANSITIONS, type ResetEvent, type ResetState, ResetStates, stateOnHandOut, stateOnReset, stateOnSharePath } from '../../hooks/worker/database/reset-states';
 
 // The worker database on a real file: how a test's writes are undone in each reset mode. "Another
 // connection" stands for the app under test opening the file by its path.
@@ -129,5 +130,40 @@ describe('the worker database reset (unit)', () => {
     expect(count(other)).to.equal(0);
     expect(worker.connectionForTest().prepare("INSERT INTO items (name) VALUES ('b')").run().lastInsertRowid).to.equal(1);
     worker.resetIfDirty();
+  });
+});
+
+describe('the worker database reset states', () => {
+  it('goes through the states a test that writes, shares the path and ends takes', () => {
+    const states = new ResetStates('private');
+    const path: ResetState[] = [];
+    const step = (event: ResetEvent, next: ResetState): void => {
+      states.move(event, next);
+      path.push(states.state);
+    };
+    step('hand-out', stateOnHandOut(states.state, true));
+    step('share-path', stateOnSharePath(states.state));
+    step('reset', stateOnReset(states.state));
+    step('hand-out', stateOnHandOut(states.state, true));
+    step('reset', stateOnReset(states.state));
+    expect(path).to.deep.equal(['savepoint', 'committed', 'shared', 'shared', 'shared']);
+  });
+
+  it('gives a test a savepoint again after an earlier test kept the connection, but never once the path is shared', () => {
+    expect(stateOnHandOut(stateOnReset('savepoint'), true)).to.equal('savepoint');
+    expect(stateOnHandOut('handed-out', false)).to.equal('handed-out');
+    expect(stateOnHandOut('shared', true)).to.equal('shared');
+  });
+
+  it('refuses any transition the table does not list, naming the states and the allowed ones', () => {
+    expect(() => new ResetStates('committed').move('reset', 'private')).to.throw('cannot go from "committed" to "private" on "reset" (allowed: shared)');
+    expect(() => new ResetStates('shared').move('hand-out', 'savepoint')).to.throw('(allowed: shared)');
+    // Every state the transition functions compute is in the table, from every state.
+    for (const from of Object.keys(RESET_TRANSITIONS) as ResetState[]) {
+      const states = (): ResetStates => new ResetStates(from);
+      for (const savepoint of [true, false]) expect(states().allows('hand-out', stateOnHandOut(from, savepoint)), `${from} hand-out`).to.equal(true);
+      expect(states().allows('share-path', stateOnSharePath(from)), `${from} share-path`).to.equal(true);
+      expect(states().allows('reset', stateOnReset(from)), `${from} reset`).to.equal(true);
+    }
   });
 });

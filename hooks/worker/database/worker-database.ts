@@ -3,7 +3,7 @@
 // with empty tables after each test.
 // Runs in: worker (or the one process of a --no-parallel run).
 //
-// Two ways back to empty, cheapest first:
+// Two ways back to empty, cheapest first (reset-states.ts has the states between them and their transitions):
 // - rollback: while no other connection can see the file (its path is in no variable and was never handed
 //   out), a test's first workerDb() opens a savepoint on the plugin's connection, and the test's end rolls it
 //   back (no commit ever reaches the file). Handing out the path during the test commits it first, so the
@@ -19,7 +19,9 @@ import type { DbResetMode } from '../../config';
 import type { RunLayout } from '../../shared/run-layout';
 import { type Database, openDatabase } from '../../shared/sqlite';
 import { explainNestedBegin } from './nested-begin-hint';
+import type { Leftovers, TestTeardown } from '../leaks/leftovers';
 import { prepareDeletes, prepareRowCounts, readTemplateSchema, rebuildFromTemplate } from './schema-repair';
+import { ResetStates, stateOnHandOut, stateOnReset, stateOnSharePath } from './reset-states';
 
 export interface WorkerDatabase {
   readonly path: string;
@@ -36,6 +38,8 @@ export interface WorkerDatabase {
    * now on. Until then only its own change counter needs checking.
    */
   markPathShared(): void;
+  /** A test starts: its teardown puts the file back and returns the rows it left (`table ×count`), if `countLeft`. */
+  sandboxTest(countLeft: boolean): TestTeardown;
   close(): void;
 }
 
@@ -71,19 +75,25 @@ export function createWorkerDatabase(layout: RunLayout, workerId: string | undef
     }
     return open;
   };
+  const resetIfDirty = (countLeft: boolean): string[] => {
+    // Nobody but the plugin can reach the file yet: nothing to reset.
+    if (open === undefined && !pathShared) return [];
+    return connection().resetIfDirty(countLeft);
+  };
+  const resetCountingRows = (): Leftovers => ({ rows: resetIfDirty(true) });
+  const resetQuietly = (): Leftovers => ({ rows: resetIfDirty(false) });
   return {
     get path() {
       return copy();
     },
     connectionForTest: () => connection().connectionForTest(),
-    resetIfDirty(countLeft) {
-      // Nobody but the plugin can reach the file yet: nothing to reset.
-      if (open === undefined && !pathShared) return [];
-      return connection().resetIfDirty(countLeft);
-    },
+    resetIfDirty: (countLeft = false) => resetIfDirty(countLeft),
     markPathShared() {
       pathShared = true;
       open?.markPathShared();
+    },
+    sandboxTest(countLeft) {
+      return countLeft ? resetCountingRows : resetQuietly;
     },
     close() {
       open?.close();
@@ -91,20 +101,20 @@ export function createWorkerDatabase(layout: RunLayout, workerId: string | undef
   };
 }
 
-interface OpenWorkerDatabase extends WorkerDatabase {
+interface OpenWorkerDatabase extends Omit<WorkerDatabase, 'sandboxTest'> {
   /** The next check treats the file as written by another connection (its data version unknown until now). */
   assumeWritten(): void;
 }
 
 function openWorkerDatabase(file: string, options: WorkerDatabaseOptions): OpenWorkerDatabase {
-  const { mode } = options;
   const db = openDatabase(file);
   const schema = readTemplateSchema(db);
   const schemaVersion = db.prepare('PRAGMA schema_version').pluck();
-  const templateSchemaVersion = schemaVersion.get();
+  let expectedSchemaVersion: unknown = schemaVersion.get();
   let deletes = prepareDeletes(db);
   let countRows = prepareRowCounts(db);
   // data_version changes when another connection (the app under test) commits; total_changes counts our own.
+  // PRAGMA data_version takes a file lock and a stat (~2.5 µs); counting our own changes takes no system call.
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
   const emptyAll = db.transaction(() => {
@@ -117,31 +127,22 @@ function openWorkerDatabase(file: string, options: WorkerDatabaseOptions): OpenW
     countRows = prepareRowCounts(db);
     expectedSchemaVersion = schemaVersion.get();
   };
-  let expectedSchemaVersion = templateSchemaVersion;
-  // The test asked for the plugin's connection: it may have changed the schema through it (DDL changes no rows).
-  let usedInTest = false;
-  // Until the connection is handed out or the path shared, nothing but the plugin can write to the file, and a
-  // test's reset is free (a suite that never uses the worker database pays nothing per test).
-  let handedOut = false;
   const openSavepoint = db.prepare(`SAVEPOINT ${SAVEPOINT}`);
   const rollBackSavepoint = db.prepare(`ROLLBACK TO ${SAVEPOINT}`);
   const releaseSavepoint = db.prepare(`RELEASE ${SAVEPOINT}`);
   const rollBack = db.prepare('ROLLBACK');
-  explainNestedBegin(db, () => savepointOpen);
 
+  const states = new ResetStates(options.pathInEnv ? 'shared' : 'private');
+  explainNestedBegin(db, () => states.state === 'savepoint');
   let seenVersion: unknown = dataVersion.get();
   let seenChanges = totalChanges.get();
-  // PRAGMA data_version takes a file lock and a stat (~2.5 µs); counting our own changes takes no system call.
-  let pathShared = options.pathInEnv;
-  let savepointOpen = false;
-  // The test's savepoint was committed (its path was handed out mid-test): its rows must be deleted.
-  let committedSavepoint = false;
   // Own writes made before the savepoint opened (through a connection kept from an earlier test) are not undone.
   let changesAtSavepoint: unknown = 0;
+  // The test asked for the plugin's connection: it may have changed the schema through it (DDL changes no rows).
+  let usedInTest = false;
 
   /** True if everything since the savepoint was undone; false if the test already ended it (COMMIT, ROLLBACK). */
   function rollBackTest(): boolean {
-    savepointOpen = false;
     try {
       // ROLLBACK TO fails if the savepoint is gone. Then ROLLBACK rather than RELEASE: our savepoint is the
       // outermost, and releasing it would commit an empty write transaction (another commit for the app to see).
@@ -157,26 +158,28 @@ function openWorkerDatabase(file: string, options: WorkerDatabaseOptions): OpenW
     path: file,
     connectionForTest() {
       usedInTest = true;
-      handedOut = true;
-      if (mode === 'auto' && !pathShared && !savepointOpen && !db.inTransaction) {
+      const from = states.state;
+      const next = stateOnHandOut(from, options.mode === 'auto' && !db.inTransaction);
+      states.move('hand-out', next);
+      if (next === 'savepoint' && from !== 'savepoint') {
         changesAtSavepoint = totalChanges.get();
         openSavepoint.run();
-        savepointOpen = true;
       }
       return db;
     },
     resetIfDirty(countLeft = false) {
-      if (!handedOut && !pathShared) return [];
+      const from = states.state;
+      if (from === 'private') return [];
       // Inside the test's savepoint its rows are still visible: counted before they are rolled back.
-      let left = countLeft && savepointOpen && totalChanges.get() !== changesAtSavepoint ? countRows() : [];
-      const undone = savepointOpen && rollBackTest();
+      let left = countLeft && from === 'savepoint' && totalChanges.get() !== changesAtSavepoint ? countRows() : [];
+      const undone = from === 'savepoint' && rollBackTest();
+      states.move('reset', stateOnReset(from));
       if (db.inTransaction) db.exec('ROLLBACK');
       const changes = totalChanges.get();
       // Rolled-back rows still count in total_changes, so a clean rollback is taken as its own proof.
-      const ownWrites = committedSavepoint || (undone ? changesAtSavepoint !== seenChanges : changes !== seenChanges);
+      const ownWrites = from === 'committed' || (undone ? changesAtSavepoint !== seenChanges : changes !== seenChanges);
       seenChanges = changes;
-      committedSavepoint = false;
-      const othersWrote = pathShared && dataVersion.get() !== seenVersion;
+      const othersWrote = (from === 'shared' || from === 'committed') && dataVersion.get() !== seenVersion;
       const mayHaveChangedSchema = usedInTest || othersWrote;
       usedInTest = false;
       if (mayHaveChangedSchema && schemaVersion.get() !== expectedSchemaVersion) {
@@ -193,13 +196,10 @@ function openWorkerDatabase(file: string, options: WorkerDatabaseOptions): OpenW
       seenVersion = undefined;
     },
     markPathShared() {
-      pathShared = true;
+      const from = states.state;
+      states.move('share-path', stateOnSharePath(from));
       // From now on another connection may read the file: what the test wrote so far must be committed.
-      if (savepointOpen) {
-        savepointOpen = false;
-        releaseSavepoint.run();
-        committedSavepoint = true;
-      }
+      if (from === 'savepoint') releaseSavepoint.run();
     },
     close() {
       if (db.open) db.close();

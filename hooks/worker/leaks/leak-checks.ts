@@ -5,31 +5,28 @@
 import { IsolationError } from '../../errors';
 import { checksLeaks } from '../../config';
 import type { Leak, LeakPolicies } from '../../shared/leak-report';
-import { createLeakWatch, NOTHING_ROLLED_BACK, type RolledBack } from './leak-watch';
+import { createLeakWatch } from './leak-watch';
+import { NOTHING_ROLLED_BACK, type RolledBack, type TestTeardown } from './leftovers';
 import { MODULE_LOAD_TITLE } from '../../shared/leak-report';
 import { createServerWatch } from './open-servers';
 import { type OpenHandles, trackOpenHandles } from './open-handles';
 import type { TestInfo } from '../mocha/test-titles';
 
-export interface LeakChecks {
-  /** False when every category is off: then nothing below is called per test. */
-  readonly enabled: boolean;
-  testStarted(suiteChanged: boolean): void;
-  /** setEnv() is the plugin's own way to change a variable for one test: undoing it is its contract, not a leak. */
-  notedSetEnv(names: readonly string[]): void;
-  /** The variables the environment sandbox put back after the test. */
-  envRestored(keys: readonly string[]): void;
-  /** The sinon fakes the test left in place (restored since). */
-  fakesRestored(names: readonly string[]): void;
-  /** The rows the test left in the worker database (emptied since), as `table ×count`. */
-  rowsLeft(tables: readonly string[]): void;
-  /** Closes the servers the test left listening (before the check, so they are gone whatever the policy). */
-  closeServers(): void;
+/** One test's leak check, from its start: closes the servers it left, then names everything it left. */
+export interface TestLeakCheck {
+  /** A per-test concern of its own: closes the servers the test left listening and returns their names. */
+  readonly closeServers: TestTeardown;
   /**
-   * Reports or, with `fail`, throws what the test left behind; `file` is its spec key. Asynchronous only when
-   * handles seem left open: they are looked at again once the handles being closed have closed.
+   * Reports or, with `fail`, throws what the test left behind, given what the per-test concerns put back; `file`
+   * is its spec key. Asynchronous only when handles seem left open: they are looked at again once the handles
+   * being closed have closed.
    */
-  testEnded(test: TestInfo, file: string): void | Promise<void>;
+  check(test: TestInfo, file: string, rolledBack: RolledBack): void | Promise<void>;
+}
+
+export interface LeakChecks {
+  /** The check of a test that starts now; undefined when every category is off (nothing is looked at then). */
+  testStarted(suiteChanged: boolean): TestLeakCheck | undefined;
   fileStarted(): void;
   /** A spec file's module code is about to run (with fresh modules: it runs again for every file). */
   loadStarted(): void;
@@ -54,12 +51,9 @@ export function createLeakChecks(
   const watch = createLeakWatch(policies, options.tempFolder);
   const servers = createServerWatch();
   const handles: OpenHandles | undefined = options.serial && policies.handles !== 'off' ? trackOpenHandles() : undefined;
-  let viaSetEnv: Set<string> | undefined;
-  let rolledBack: RolledBack = { envKeys: [], fakes: [], rows: [], servers: [] };
   // The process's resource list, read once at a test's start and once at its end for both the server and the
   // handle checks (measured: each read is most of what either check costs).
   const readResources = policies.servers !== 'off' || policies.handles !== 'off';
-  let resourcesAtEnd: string[] | undefined;
   const conclude = (test: TestInfo, file: string, leaks: readonly Leak[]): void => {
     if (leaks.length === 0) return;
     for (const leak of leaks) if (leak.category === 'handles') handles?.leftOpen(leak);
@@ -73,47 +67,35 @@ export function createLeakChecks(
       { test: test.title, file, leaks: failing },
     );
   };
+  const noServers = (): { servers: readonly string[] } => ({ servers: [] });
   return {
-    enabled,
     testStarted(suiteChanged) {
-      viaSetEnv = undefined;
-      rolledBack = { envKeys: [], fakes: [], rows: [], servers: [] };
-      resourcesAtEnd = undefined;
-      if (!enabled) return;
+      if (!enabled) return undefined;
       const resources = readResources ? process.getActiveResourcesInfo() : undefined;
       if (policies.servers !== 'off') servers.testStarted(resources);
       watch.testStarted(suiteChanged, resources);
-    },
-    notedSetEnv(names) {
-      viaSetEnv ??= new Set();
-      for (const name of names) viaSetEnv.add(name);
-    },
-    envRestored(keys) {
-      rolledBack.envKeys = keys.filter((key) => viaSetEnv?.has(key) !== true);
-    },
-    fakesRestored(names) {
-      rolledBack.fakes = names;
-    },
-    rowsLeft(tables) {
-      rolledBack.rows = tables;
-    },
-    closeServers() {
-      if (policies.servers === 'off') return;
-      resourcesAtEnd = process.getActiveResourcesInfo();
-      rolledBack.servers = servers.testEnded(resourcesAtEnd);
-    },
-    testEnded(test, file) {
-      if (!enabled) return;
-      const leaks = watch.testEnded(test, file, rolledBack, resourcesAtEnd);
-      if (leaks.length === 0) return;
-      const handlesAt = leaks.findIndex((leak) => leak.category === 'handles');
-      if (handlesAt === -1) return conclude(test, file, leaks);
-      // A child process killed and awaited, or a socket that emitted 'close', stays in the resource list until
-      // libuv's close callbacks have run: two turns of the event loop later. Only then is an open handle a leak.
-      return afterCloseCallbacks().then(() => {
-        const stillOpen = watch.handlesStillOpen(leaks[handlesAt] as Leak);
-        conclude(test, file, leaks.flatMap((leak, i) => (i !== handlesAt ? [leak] : stillOpen === undefined ? [] : [stillOpen])));
-      });
+      let resourcesAtEnd: string[] | undefined;
+      return {
+        closeServers:
+          policies.servers === 'off'
+            ? noServers
+            : () => {
+                resourcesAtEnd = process.getActiveResourcesInfo();
+                return { servers: servers.testEnded(resourcesAtEnd) };
+              },
+        check(test, file, rolledBack) {
+          const leaks = watch.testEnded(test, file, rolledBack, resourcesAtEnd);
+          if (leaks.length === 0) return;
+          const handlesAt = leaks.findIndex((leak) => leak.category === 'handles');
+          if (handlesAt === -1) return conclude(test, file, leaks);
+          // A child process killed and awaited, or a socket that emitted 'close', stays in the resource list until
+          // libuv's close callbacks have run: two turns of the event loop later. Only then is an open handle a leak.
+          return afterCloseCallbacks().then(() => {
+            const stillOpen = watch.handlesStillOpen(leaks[handlesAt] as Leak);
+            conclude(test, file, leaks.flatMap((leak, i) => (i !== handlesAt ? [leak] : stillOpen === undefined ? [] : [stillOpen])));
+          });
+        },
+      };
     },
     fileStarted() {
       if (enabled) watch.fileStarted();

@@ -9,16 +9,7 @@ import { FILE_HOOKS_TITLE } from '../../shared/leak-report';
 import { createNameWatch, type NameWatch } from './name-watch';
 import { folderSource, globalsSource, prototypesSource } from './leftover-sources';
 import type { TestInfo } from '../mocha/test-titles';
-
-/** Everything the worker already knows at a test's end, found while rolling back. */
-export interface RolledBack {
-  envKeys: readonly string[];
-  fakes: readonly string[];
-  rows: readonly string[];
-  servers: readonly string[];
-}
-
-export const NOTHING_ROLLED_BACK: RolledBack = { envKeys: [], fakes: [], rows: [], servers: [] };
+import type { RolledBack } from './leftovers';
 
 // stdio, file system requests in flight, and servers (checked and closed separately) are not a test's leftovers.
 const IGNORED_RESOURCES: ReadonlySet<string> = new Set(['PipeWrap', 'TTYWrap', 'FSReqCallback', 'FSReqPromise', 'TCPServerWrap', 'PipeServerWrap']);

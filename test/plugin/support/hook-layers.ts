@@ -18,7 +18,7 @@ export const DEPS: Record<string, readonly string[]> = {
   cli: ['shared', 'main', 'main/invocation', 'main/scheduling', 'main/report'],
   'worker/mocha': ['shared'],
   'worker/leaks': ['shared', 'worker/mocha'],
-  'worker/database': ['shared'],
+  'worker/database': ['shared', 'worker/leaks'],
   'worker/modules': ['shared'],
   worker: ['shared', 'worker/mocha', 'worker/leaks', 'worker/database', 'worker/modules'],
   helpers: ['shared', 'worker', 'worker/leaks', 'worker/database'],
