@@ -25,6 +25,8 @@ export const ENV = {
   keepModules: 'ISOLATION_KEEP_MODULES',
   env: 'ISOLATION_ENV',
   rejections: 'ISOLATION_REJECTIONS',
+  /** packed (default): workers send the events the main process listens to, passing tests packed; mocha: mocha's own stream. */
+  workerStream: 'ISOLATION_WORKER_STREAM',
   /** Set by the config helper in the first process: the command the user typed (for the reproduce line). */
   command: 'ISOLATION_COMMAND',
   /** Set by the config helper: the interface the project asked for (bdd unless set), which the plugin wraps. */
@@ -89,6 +91,8 @@ export interface IsolationConfig {
   workerId: string | undefined;
   /** The runner events a worker sends to the main process; undefined: every event, as mocha does. */
   workerEvents: ReadonlySet<string> | undefined;
+  /** mocha: the workers' events go mocha's own way, unchanged (a way around the packed stream, an internal). */
+  workerStream: 'packed' | 'mocha';
 }
 
 export interface Shard {
@@ -201,6 +205,11 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
     problems.push(`"${ENV.shard}" must be "index/total" with 1 <= index <= total, such as 1/4, got "${rawShard}". Give each CI job one index from 1 to the same total.`);
   }
 
+  const workerStream = read(ENV.workerStream)?.toLowerCase() ?? 'packed';
+  if (workerStream !== 'packed' && workerStream !== 'mocha') {
+    problems.push(`"${ENV.workerStream}" must be packed or mocha, got "${read(ENV.workerStream)}". Use mocha to have workers send their events as mocha alone does.`);
+  }
+
   const workerEvents = read(ENV.workerEvents);
   return {
     config: {
@@ -221,6 +230,7 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       shard,
       workerId: read('MOCHA_WORKER_ID'),
       workerEvents: workerEvents === undefined ? undefined : new Set(workerEvents.split(',')),
+      workerStream: workerStream === 'mocha' ? 'mocha' : 'packed',
     },
     problems,
   };

@@ -43,7 +43,7 @@ export function globalSetup(this: RunRunner | undefined): void {
   run.watch({ counter, deaths });
   lostTests().accountForLostTests(runner, config.runDir, invocation.cwd, String(config.seed), deaths.exitOf);
   // Last: it counts the listeners everything above attached.
-  pairedEvents().leanWorkerStream(runner, invocation.env);
+  pairedEvents().leanWorkerStream(runner, process.env, config.workerStream);
 }
 
 export function globalTeardown(): void {

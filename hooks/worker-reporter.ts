@@ -17,6 +17,7 @@ import { PACKED_EVENT, PACKED_OUTCOMES, type PackableTest, PackedTests, sameAsMo
 import { ownPerTestHooks } from './worker/mocha/own-hooks';
 import { existingWorkerState } from './worker/state-registry';
 import { requireMochaLib } from './shared/mocha-internals';
+import { patchMocha } from './shared/mocha-patches';
 
 type Runnable = { fn?: unknown } | undefined;
 type Listener = (runnable: Runnable, error?: unknown) => void;
@@ -57,8 +58,10 @@ class IsolationWorkerReporter extends Base {
 
   override createListener(eventName: string): Listener {
     // Called by mocha's constructor, before this class's fields exist: read the worker state here.
-    const sent = existingWorkerState()?.config.workerEvents;
+    const config = existingWorkerState()?.config;
     const listener = super.createListener(eventName);
+    if (config?.workerStream === 'mocha' || !this.canReshapeStream()) return listener;
+    const sent = config?.workerEvents;
     // Everything mocha's way goes after the tests packed before it, so the order of events is kept.
     const forward: Listener = (runnable, error) => {
       this.sendPacked();
@@ -91,6 +94,13 @@ class IsolationWorkerReporter extends Base {
     // mocha removes its listeners by what this map holds, so it must hold the one registered.
     this.listeners.set(eventName, inOrder);
     return inOrder;
+  }
+
+  /** Whether this mocha's buffered reporter keeps its events and listeners where the packed stream needs them. */
+  private canReshapeStream(): boolean {
+    return patchMocha('workerStream', () =>
+      Array.isArray(this.events) && this.listeners instanceof Map ? undefined : 'its buffered reporter keeps no events array and listeners map',
+    );
   }
 
   override done(failures: number, callback: (result: unknown) => void): void {

@@ -6,6 +6,7 @@ import { workerState } from '../worker/current';
 import { projectWiring, type Reset } from '../worker/project-wiring';
 import { existingWorkerState } from '../worker/state-registry';
 import { loadedMocha } from '../shared/mocha-module';
+import { patchMocha } from '../shared/mocha-patches';
 
 export interface IsolationDefinition<S extends object> {
   /** Builds a fresh settings object; gets this test's sandboxed process.env. */
@@ -73,10 +74,16 @@ function applyOverrides(settings: object, overrides: object, testTitle: string):
 
 /** `this.settings` in `function` tests: a getter on mocha's Context, so nothing is copied per test. */
 function exposeOnMochaContext(): void {
-  const { Context } = loadedMocha();
-  if (Object.prototype.hasOwnProperty.call(Context.prototype, 'settings')) return;
-  Object.defineProperty(Context.prototype, 'settings', {
-    configurable: true,
-    get: () => (existingWorkerState()?.hasScope() ? testSettings(undefined) : undefined),
+  patchMocha('contextSettings', () => {
+    const { Context } = loadedMocha();
+    const existing = Object.getOwnPropertyDescriptor(Context.prototype, 'settings');
+    if (existing?.get === settingsOfRunningTest) return undefined;
+    if (existing !== undefined) return 'Context.prototype already has a "settings" property';
+    Object.defineProperty(Context.prototype, 'settings', { configurable: true, get: settingsOfRunningTest });
+    return undefined;
   });
+}
+
+function settingsOfRunningTest(): unknown {
+  return existingWorkerState()?.hasScope() ? testSettings(undefined) : undefined;
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { removeWork, runFixture, type FixtureResult } from './support/run-fixture';
+import { removeWork, runFixture, titles, type FixtureResult } from './support/run-fixture';
 
 async function run(options: Parameters<typeof runFixture>[1]): Promise<FixtureResult> {
   const result = await runFixture('order', options);
@@ -112,6 +112,26 @@ describe('the plugin’s own hooks in parallel mode (fixtures/order)', () => {
     expect(seen.filter((title) => /hook: (beforeEach|afterEach)\b/.test(title))).to.deep.equal([]);
     // The once-per-file hooks are kept: they cost nothing per test.
     expect(seen.filter((title) => title.startsWith('"before all" hook: beforeAll'))).to.have.length(3);
+  });
+
+  it('sends every event mocha\'s own way with ISOLATION_WORKER_STREAM=mocha, with the same results', async () => {
+    const packed = await runFixture('order', { mode: 'parallel', seed: 5 });
+    const own = await runFixture('order', { mode: 'parallel', seed: 5, env: { ISOLATION_WORKER_STREAM: 'mocha' } });
+    const ownHooks = await runFixture('order', { mode: 'parallel', seed: 5, env: { ISOLATION_WORKER_STREAM: 'mocha' }, reporter: './hook-events-reporter.cjs' });
+    const seen = JSON.parse(fs.readFileSync(path.join(ownHooks.outDir, 'hooks.json'), 'utf8')) as string[];
+    for (const result of [packed, own, ownHooks]) removeWork(result);
+    expect(own.code).to.equal(0);
+    expect(titles(own.passes).sort()).to.deep.equal(titles(packed.passes).sort());
+    expect(own.passes).to.have.length(packed.passes.length);
+    // mocha's way: the plugin's per-test hooks reach the main process like any other hook.
+    expect(seen.filter((title) => /hook: (beforeEach|afterEach)\b/.test(title)).length).to.be.greaterThan(0);
+  });
+
+  it('refuses another ISOLATION_WORKER_STREAM, naming the value and the two it takes', async () => {
+    const result = await runFixture('order', { mode: 'parallel', env: { ISOLATION_WORKER_STREAM: 'fast' } });
+    removeWork(result);
+    expect(result.code).to.not.equal(0);
+    expect(result.stderr).to.include('"ISOLATION_WORKER_STREAM" must be packed or mocha, got "fast"');
   });
 });
 

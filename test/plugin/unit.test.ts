@@ -14,6 +14,7 @@ import { Scope } from '../../hooks/worker/scope';
 import { REPO, fixtureDir } from './support/run-fixture';
 import { hookImports, listHookFiles, wrongWayImports } from './support/hook-layers';
 import { shellCommand, shellQuote } from '../../hooks/shared/shell-quote';
+import { MOCHA_PATCHES, patchMocha } from '../../hooks/shared/mocha-patches';
 import { spawnSync } from 'node:child_process';
 
 describe('shuffle', () => {
@@ -68,7 +69,7 @@ describe('parseConfig', () => {
     expect(parseConfig({})).to.deep.equal({
       config: {
         seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: parseLeakPolicies('report').policies, dbReset: 'auto', env: 'touched', rejections: 'fail', modules: 'worker', keepModules: [], runDir: undefined,
-        durations: '.mocha-isolation/durations.json', report: '.mocha-isolation/report.html', shard: undefined, workerId: undefined, workerEvents: undefined,
+        durations: '.mocha-isolation/durations.json', report: '.mocha-isolation/report.html', shard: undefined, workerId: undefined, workerEvents: undefined, workerStream: 'packed',
       },
       problems: [],
     });
@@ -289,5 +290,26 @@ describe('how a rejection reason reads (describeReason)', () => {
     expect(describeReason(new Error())).to.equal('Error (with no message)');
     expect(describeReason(undefined)).to.equal('undefined (rejected with no reason)');
     expect(describeReason('text')).to.equal('text');
+  });
+});
+
+describe('patches to mocha (shared/mocha-patches.ts)', () => {
+  it('says once per process, in one line, which patch cannot apply, why, and what the run does without it', () => {
+    const lines: string[] = [];
+    const print = (line: string) => lines.push(line);
+    expect(patchMocha('poolExitTime', () => 'its workerpool has no pool()', print)).to.equal(false);
+    expect(patchMocha('poolExitTime', () => 'its workerpool has no pool()', print)).to.equal(false);
+    expect(patchMocha('runnerUncaught', () => { throw new Error('boom'); }, print)).to.equal(false);
+    expect(patchMocha('loadFailures', () => undefined, print)).to.equal(true);
+    expect(lines).to.have.length(2);
+    expect(lines[0]).to.match(/^mocha-isolation: cannot use workerpool's pool\(\) as mocha requires it on mocha \d+\.\d+\.\d+\S* \(its workerpool has no pool\(\)\), so a worker under coverage gets a minute to write its coverage before it is killed is off: workerpool kills/);
+    expect(lines[1]).to.include('cannot use Runner#uncaught').and.to.include('(boom)');
+  });
+
+  it('has a purpose and a fallback for every patch', () => {
+    for (const [name, patch] of Object.entries(MOCHA_PATCHES)) {
+      expect(patch.purpose.length, name).to.be.greaterThan(10);
+      expect(patch.without.length, name).to.be.greaterThan(10);
+    }
   });
 });

@@ -11,6 +11,7 @@ import { readLeftoverMarkers } from './dead-workers';
 import type { FailureDetail } from '../report/report-model';
 import { loadedMocha } from '../../shared/mocha-module';
 import { requireMochaLib } from '../../shared/mocha-internals';
+import { patchMocha } from '../../shared/mocha-patches';
 import { describeExit } from './idle-worker-deaths';
 import { fileCommand } from '../invocation/seed-line';
 import type { WorkerExit } from './worker-exits';
@@ -83,7 +84,7 @@ export function countReportedTests(runner: Runner, cwd: string): TestCounter {
 
 export function accountForLostTests(runner: Runner, runDir: string, cwd: string, seed: string | undefined, exitOf: (pid: number) => WorkerExit | undefined = () => undefined): void {
   const target = runner as FailingRunner;
-  if (typeof target.uncaught !== 'function') return;
+  if (!patchMocha('runnerUncaught', () => (typeof target.uncaught === 'function' ? undefined : 'its runner has no uncaught()'))) return;
   nameFileOnWorkerErrors();
   const uncaught = target.uncaught.bind(target);
   target.uncaught = (error: unknown) => {
@@ -113,13 +114,12 @@ const NAMED = Symbol.for('mocha-isolation.pool-errors-name-file');
  */
 function nameFileOnWorkerErrors(): void {
   type PoolClass = { prototype: { run: PoolRun; [NAMED]?: true } };
-  let pool: PoolClass;
-  try {
-    pool = requireMochaLib<{ BufferedWorkerPool: PoolClass }>('nodejs/buffered-worker-pool').BufferedWorkerPool;
-  } catch {
-    return;
-  }
-  if (typeof pool.prototype?.run !== 'function' || pool.prototype[NAMED] === true) return;
+  let pool: PoolClass | undefined;
+  patchMocha('poolErrorFile', () => {
+    pool = requireMochaLib<{ BufferedWorkerPool?: PoolClass }>('nodejs/buffered-worker-pool').BufferedWorkerPool;
+    return typeof pool?.prototype?.run === 'function' ? undefined : 'it has no BufferedWorkerPool#run';
+  });
+  if (pool === undefined || typeof pool.prototype?.run !== 'function' || pool.prototype[NAMED] === true) return;
   const run = pool.prototype.run;
   pool.prototype.run = async function runNamingFile(this: unknown, file: string, options?: unknown): Promise<unknown> {
     try {

@@ -12,6 +12,7 @@
 
 import path from 'node:path';
 import { mochaDir } from '../../shared/mocha-internals';
+import { patchMocha } from '../../shared/mocha-patches';
 import type { ChildProcess, fork as forkFunction } from 'node:child_process';
 
 export interface WorkerExit {
@@ -62,13 +63,16 @@ export function watchWorkerExits(onExit: (exit: WorkerExit) => void): WorkerExit
   childProcess.fork = watched;
   const workerpool = mochasWorkerpool();
   const createPool = workerpool?.pool;
-  if (workerpool !== undefined && typeof createPool === 'function') {
+  patchMocha('poolExitTime', () => {
+    if (workerpool === undefined) return "its workerpool cannot be found";
+    if (typeof createPool !== 'function') return 'its workerpool has no pool()';
     workerpool.pool = function watchedPool(this: unknown, ...args: unknown[]): Pool {
       const pool = createPool.apply(this, withCoverageExitTime(args, process.env));
       pools.push(pool);
       return pool;
     };
-  }
+    return undefined;
+  });
   return {
     stop() {
       if (childProcess.fork === watched) childProcess.fork = fork;

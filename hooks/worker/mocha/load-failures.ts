@@ -8,6 +8,7 @@
 
 import type { Suite } from 'mocha';
 import { loadedMocha } from '../../shared/mocha-module';
+import { patchMocha } from '../../shared/mocha-patches';
 import { specKey } from '../../shared/run-layout';
 import { shellQuote } from '../../shared/shell-quote';
 import { describeReason } from '../../errors';
@@ -22,12 +23,20 @@ type LoadFilesAsync = (this: LoadingMocha, ...args: unknown[]) => Promise<unknow
 const INSTALLED = Symbol.for('mocha-isolation.load-failures');
 
 export function reportLoadFailuresAsTests(): void {
-  const mocha = loadedMocha() as unknown as { prototype: { loadFilesAsync?: LoadFilesAsync; [INSTALLED]?: true } };
-  const proto = mocha.prototype;
-  const original = proto.loadFilesAsync;
-  if (typeof original !== 'function' || proto[INSTALLED] === true) return;
-  proto[INSTALLED] = true;
-  proto.loadFilesAsync = async function loadFilesOneByOne(this: LoadingMocha, ...args: unknown[]): Promise<void> {
+  patchMocha('loadFailures', () => {
+    const mocha = loadedMocha() as unknown as { prototype: { loadFilesAsync?: LoadFilesAsync; [INSTALLED]?: true } };
+    const proto = mocha.prototype;
+    const original = proto.loadFilesAsync;
+    if (proto[INSTALLED] === true) return undefined;
+    if (typeof original !== 'function') return 'it has no Mocha#loadFilesAsync';
+    proto[INSTALLED] = true;
+    proto.loadFilesAsync = loadingOneByOne(original);
+    return undefined;
+  });
+}
+
+function loadingOneByOne(original: LoadFilesAsync): LoadFilesAsync {
+  return async function loadFilesOneByOne(this: LoadingMocha, ...args: unknown[]): Promise<void> {
     const files = this.files;
     try {
       for (const file of files) {
