@@ -32,7 +32,7 @@ export function loadBundle(bundleFile: string, contentHash: string, cacheDir: st
   } catch {
     compiled = undefined;
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle by its path, when its code cache cannot be used
   if (compiled === undefined) return require(bundleFile);
 
   const bundle = new Module(bundleFile, module);

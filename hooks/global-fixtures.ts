@@ -24,7 +24,10 @@ const idleDeaths = (): typeof import('./main/workers/idle-worker-deaths') => req
 type RunRunner = Runner & { isParallelMode?(): boolean; workerReporter(reporter: string): Runner };
 
 export function globalSetup(this: RunRunner | undefined): void {
-  const runner = this;
+  setUp(this);
+}
+
+function setUp(runner: RunRunner | undefined): void {
   const parallel = typeof runner?.isParallelMode === 'function' && runner.isParallelMode();
   if (!parallel) {
     // Serially the run was set up when the first spec file loaded, with this process's worker state.

@@ -25,7 +25,7 @@ function isolationInterface(suite: Suite): void {
 
 function bindProjectInterface(suite: Suite, name: string): void {
   const mocha = loadedMocha() as unknown as { interfaces: Record<string, BindInterface> };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an interface named by the project, as mocha itself requires it
   const found = mocha.interfaces[name] ?? (require(name) as BindInterface | { default: BindInterface });
   (typeof found === 'function' ? found : found.default)(suite);
 }

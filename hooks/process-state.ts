@@ -21,8 +21,8 @@ export function ensureProcessState(): WorkerState {
   if (problems.length > 0) throw configError(problems);
   // Serially the tests run in the main process, which sets the run up itself. A worker never does: it is
   // refused by the worker state if the main process did not (see WorkerState's constructor).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- main-process code, loaded only in the process that sets the run up
   const runConfig = config.workerId === undefined ? { ...config, ...(require('./main/run-setup') as RunSetupModule).setUpRun().config } : config;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- worker code, loaded only in a process that runs tests
   return registerWorkerState(new (require('./worker/worker-state') as WorkerStateModule).WorkerState(runConfig));
 }

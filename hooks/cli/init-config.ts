@@ -42,7 +42,7 @@ export function initConfig(options: InitOptions): number {
   }
 
   let extendsFile: string | undefined;
-  let literal: Record<string, unknown> = {};
+  let literal: Record<string, unknown>;
   let from: string;
   const packageJson = path.join(cwd, 'package.json');
   const packageOptions = fs.existsSync(packageJson) ? (JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { mocha?: Record<string, unknown> }).mocha : undefined;

@@ -87,7 +87,7 @@ export function runMochaReport(cwd: string, args: readonly string[], env: Record
 }
 
 // The run's own next steps name files in its folder, which is gone once it ends: the command gives its own.
-const OWN_NEXT_STEPS = /^mocha-isolation: \d+ (tests? )?failed(: [^(]*)? \(seed \d+\)\. Next steps:$|^  \(nothing for bisect: /;
+const OWN_NEXT_STEPS = /^mocha-isolation: \d+ (tests? )?failed(: [^(]*)? \(seed \d+\)\. Next steps:$|^ {2}\(nothing for bisect: /;
 
 function forwardStderr(child: ReturnType<typeof spawn>, folder: string): void {
   let pending = '';

@@ -3,8 +3,7 @@
 // `mocha-isolation replay` and `bisect`. Runs in: main process (global teardown) and the plugin's commands.
 
 import fs from 'node:fs';
-import path from 'node:path';
-import { DEFAULT_DURATIONS_FILE, type ShuffleLevel } from '../config';
+import type { ShuffleLevel } from '../config';
 import type { Leak } from '../shared/leak-report';
 import type { ProcessStartup, RecordedFile, WorkerStats } from '../shared/run-layout';
 import type { FailureDetail } from './report/report-model';
@@ -80,7 +79,7 @@ export function readRunRecord(file: string): RunRecord {
     record = JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new Error(`the run record "${file}" could not be read (${reason}). Run the suite once (npx mocha) to write one, or name a record file.`);
+    throw new Error(`the run record "${file}" could not be read (${reason}). Run the suite once (npx mocha) to write one, or name a record file.`, { cause: error });
   }
   if (record.version !== RECORD_VERSION || !Array.isArray(record.workers)) {
     throw new Error(`"${file}" is not a run record of this version of mocha-isolation. Run the suite again to write a new one.`);

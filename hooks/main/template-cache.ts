@@ -74,7 +74,6 @@ export function templateCache(sql: string, cacheDir: string = path.resolve(PROJE
 /** better-sqlite3's version, read without loading it; undefined if it is not installed (the build then says so). */
 function sqliteVersion(): string | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const manifest = require.resolve('better-sqlite3/package.json');
     return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version?: string }).version;
   } catch {

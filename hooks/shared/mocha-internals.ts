@@ -45,7 +45,7 @@ export function mochaLibFile(relative: string): string {
 }
 
 export function requireMochaLib<T>(relative: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file of the running mocha, found at run time
   return require(mochaLibFile(relative)) as T;
 }
 
@@ -65,13 +65,13 @@ export function parseMochaArgs(args: string[]): ParsedMochaArgs {
 
 function loadParser(): ArgsParser {
   const modern = path.join(mochaDir(), 'lib', 'cli', 'parse-args.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file of the running mocha, found at run time
   if (fs.existsSync(modern)) return (require(modern) as { parseMochaArgs: ArgsParser }).parseMochaArgs;
   // mocha 10 and 11: their options.js's parse, with the settings it exports and the yargs-parser it depends on.
   const { YARGS_PARSER_CONFIG } = requireMochaLib<{ YARGS_PARSER_CONFIG: Record<string, unknown> }>('cli/options');
   const { types, aliases } = requireMochaLib<{ types: Record<'array' | 'boolean' | 'number' | 'string', string[]>; aliases: Record<string, string[]> }>('cli/run-option-metadata');
   const { isNodeFlag } = requireMochaLib<{ isNodeFlag: (flag: string, bareword?: boolean) => boolean }>('cli/node-flags');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- mocha's own yargs-parser, found from its folder
   const yargsParser = require(require.resolve('yargs-parser', { paths: [mochaDir()] })) as {
     detailed: (args: string[], options: Record<string, unknown>) => { argv: ParsedMochaArgs & Record<string, unknown> };
   };

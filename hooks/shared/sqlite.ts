@@ -6,7 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 export type Database = BetterSqlite3.Database;
 
 export function openDatabase(file: string): Database {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use: projects without a database need not install it
   const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
   const db = new Sqlite(file);
   if (file !== ':memory:') {

@@ -57,7 +57,7 @@ let ownDb: Database.Database | undefined;
 
 function database(): Database.Database {
   if (process.env.BENCH_PLUGIN === 'on') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin entry the bench run names, at run time
     return require(process.env.BENCH_PLUGIN_ENTRY as string).workerDb();
   }
   if (ownDb === undefined) {
@@ -210,7 +210,7 @@ export function installPlugin(dir: string, repo: string): string {
 
 /** The floor: the same sources compiled once to JavaScript (with swc, as the register hook would). */
 export function precompile(suite: SyntheticSuite): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the bench precompiles
   const swc = require('@swc/core') as typeof import('@swc/core');
   const options = JSON.parse(fs.readFileSync(path.join(suite.dir, '.swcrc'), 'utf8')) as import('@swc/core').Options;
   for (const sub of ['spec', 'support', 'trivial']) {

@@ -14,7 +14,7 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
   let env: NodeJS.ProcessEnv;
 
   before(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fixture's generator, by its path
     (require(path.join(cwd, 'generate.cjs')) as () => string)();
   });
   after(() => fs.rmSync(path.join(cwd, 'generated'), { recursive: true, force: true }));
@@ -67,7 +67,7 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
   });
 
   it('finds two polluters that are only guilty together', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fixture's generator, by its path
     (require(path.join(cwd, 'generate.cjs')) as (kind: string) => string)('pair');
     try {
       const ranBefore = (file: string): boolean => {
@@ -88,7 +88,7 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
       expect(lines).to.include('  polluter: "f23 f23 test 3 switches to cent rounding" (generated/f23.spec.ts)');
       expect(lines.filter((line) => line.startsWith('  it left: globals'))).to.have.length(2);
     } finally {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the fixture's generator, by its path
       (require(path.join(cwd, 'generate.cjs')) as () => string)();
     }
   });

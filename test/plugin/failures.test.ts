@@ -135,7 +135,7 @@ describe('leaks the plugin cannot roll back are named (fixtures/server-leak-fail
     const result = await runFixture('server-leak-fail', { mode: 'parallel' });
     removeWork(result);
     expect(result.failures).to.deep.equal([]);
-    expect(result.stderr).to.match(/servers: 1 test\(s\) left servers listening \(the plugin closed them\)\n    - "servers leaves a server listening" \(leak\.spec\.ts, worker \d+\): 127\.0\.0\.1:\d+/);
+    expect(result.stderr).to.match(/servers: 1 test\(s\) left servers listening \(the plugin closed them\)\n {4}- "servers leaves a server listening" \(leak\.spec\.ts, worker \d+\): 127\.0\.0\.1:\d+/);
   });
 
   it('reports nothing when the check is off', async () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { removeWork, runFixture, titles } from './support/run-fixture';
 
@@ -22,7 +23,7 @@ const EXPECTED = [
 describe('the leak report (fixtures/leaks)', () => {
   for (const mode of ['serial', 'parallel'] as const) {
     it(`names every leaking test by category, and no clean one (${mode})`, async () => {
-      const cache = path.join(fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'leaks-')), 'durations.json');
+      const cache = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'leaks-')), 'durations.json');
       const result = await runFixture('leaks', { mode, env: { ISOLATION_DURATIONS: cache } });
       removeWork(result);
       expect(result.failures).to.deep.equal([]);
@@ -67,7 +68,7 @@ describe('the leak report (fixtures/leaks)', () => {
     removeWork(result);
     expect(titles(result.failures)).to.deep.equal(['adds a global']);
     expect(result.stderr).to.contain('9 test(s) left something behind'); // 11 less the row (off) and the global (failed instead)
-    expect(result.stderr).not.to.match(/^  rows:/m);
+    expect(result.stderr).not.to.match(/^ {2}rows:/m);
   });
 
   it('refuses an unknown category or policy, naming it', async () => {

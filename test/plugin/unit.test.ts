@@ -266,6 +266,7 @@ describe('the plugin package', () => {
 
   it('has no side effects on import: no env, no files, no listeners', () => {
     const before = { env: { ...process.env }, exit: process.listenerCount('exit'), sigint: process.listenerCount('SIGINT') };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here, between the two looks, to see what loading it does
     require('../../hooks');
     expect({ env: { ...process.env }, exit: process.listenerCount('exit'), sigint: process.listenerCount('SIGINT') }).to.deep.equal(before);
   });

@@ -11,7 +11,7 @@ interface SerializerModule {
   SerializableEvent: { create(name: string, data: unknown): { serialize(): unknown } };
   SerializableWorkerResult: { create(events: unknown[], failures: number): { serialize(): unknown }; deserialize(value: unknown): { events: Array<{ data: Record<string, unknown> }> } };
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- mocha's serializer, which its package does not export
 const serializer = require(path.join(REPO, 'node_modules/mocha/lib/nodejs/serializer.js')) as SerializerModule;
 
 /** What the main process gets for `data` sent as one event: serialized in the worker, JSON over IPC, deserialized. */

@@ -44,7 +44,7 @@ export function reportDeadWorkers(runDir: string, seed: string | undefined, prin
 /** The outcomes a worker appended before it died; a line cut short by the death is left out. */
 function readOutcomes(journal: string): Record<string, Outcome> {
   const outcomes: Record<string, Outcome> = {};
-  let text = '';
+  let text: string;
   try {
     text = fs.readFileSync(journal, 'utf8');
   } catch {

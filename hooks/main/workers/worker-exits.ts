@@ -46,7 +46,7 @@ export function watchWorkerExits(onExit: (exit: WorkerExit) => void): WorkerExit
     for (const pool of pools) if (pool.stats().pendingTasks > 0) pool.exec('methods').catch(() => undefined);
   };
   // The module object itself (workerpool reads `require('child_process').fork` when it forks), not a copy.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, whose fork() mocha's pool calls
   const childProcess = require('node:child_process') as typeof import('node:child_process');
   const fork = childProcess.fork;
   const watched = function watchedFork(this: unknown, ...args: ForkArgs): ChildProcess {
@@ -99,7 +99,7 @@ function withCoverageExitTime(args: unknown[], env: Readonly<Record<string, stri
 /** The workerpool module mocha's pool requires (its own dependency, wherever npm put it). */
 function mochasWorkerpool(): WorkerpoolModule | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- mocha's own workerpool, found from its folder
     return require(require.resolve('workerpool', { paths: [mochaDir()] })) as WorkerpoolModule;
   } catch {
     return undefined;

@@ -28,7 +28,7 @@ export class ModuleIsolation {
     this.fresh = config.modules === 'file' ? createFreshModules(cwd, config.keepModules, (found) => this.warnAdopted(found)) : undefined;
   }
 
-  loadStarted(context: Record<string, unknown>, root: Suite, file: string): void {
+  loadStarted(context: Record<string, unknown>, root: Suite, _file: string): void {
     this.root = root;
     this.fresh?.loading();
     this.support.watch(context, root);

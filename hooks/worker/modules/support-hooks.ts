@@ -12,7 +12,6 @@
 import type { Hook, Runner, Suite } from 'mocha';
 
 type Kind = '_beforeAll' | '_afterAll' | '_beforeEach' | '_afterEach';
-const KINDS: readonly Kind[] = ['_beforeAll', '_afterAll', '_beforeEach', '_afterEach'];
 type HookLists = Record<Kind, Hook[]>;
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 

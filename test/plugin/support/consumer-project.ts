@@ -52,7 +52,7 @@ function withPackLock<T>(pack: () => T): T {
       } catch {
         // Released between the two calls: try again.
       }
-      if (Date.now() > deadline) throw new Error(`waited 10 minutes for another npm pack of this repository (${PACK_LOCK})`);
+      if (Date.now() > deadline) throw new Error(`waited 10 minutes for another npm pack of this repository (${PACK_LOCK})`, { cause: error });
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
   }
