@@ -51,7 +51,9 @@ export function loadBundle(bundleFile: string, contentHash: string, cacheDir: st
   // Said once per run (by the main process): the key covers the bundle, Node and its options, so a refusal means
   // the file was damaged. It costs only this run's compile time.
   if (compiled.refused && process.env.MOCHA_WORKER_ID === undefined) {
-    process.stderr.write(`mocha-isolation: the code cache "${path.relative(process.cwd(), compiled.cacheFile)}" was refused by V8 (damaged): the plugin loaded without it, and rewrites it.\n`);
+    process.stderr.write(
+      `mocha-isolation: the code cache "${path.relative(process.cwd(), compiled.cacheFile)}" was refused by V8 (damaged): the plugin loaded without it, and rewrites it.\n`,
+    );
   }
   if (compiled.stale) process.once('exit', () => writeCodeCache(compiled.script, compiled.cacheFile));
   return bundle.exports;
@@ -95,5 +97,10 @@ function writeCodeCache(script: vm.Script, cacheFile: string): void {
   const name = path.basename(cacheFile);
   const kind = name.slice(0, name.lastIndexOf('-') + 1);
   // The code cache folder sits in the project's cache folder, which a run creates.
-  writeCacheFile(path.dirname(path.dirname(cacheFile)), cacheFile, (temporary) => fs.writeFileSync(temporary, script.createCachedData()), (other) => other.startsWith(kind) && other.endsWith('.bin'));
+  writeCacheFile(
+    path.dirname(path.dirname(cacheFile)),
+    cacheFile,
+    (temporary) => fs.writeFileSync(temporary, script.createCachedData()),
+    (other) => other.startsWith(kind) && other.endsWith('.bin'),
+  );
 }

@@ -147,7 +147,9 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
   const rawSeed = read(ENV.seed);
   const seed = rawSeed === undefined ? undefined : parseSeed(rawSeed);
   if (rawSeed !== undefined && seed === undefined) {
-    problems.push(`"${ENV.seed}" must be a whole number from 0 to ${MAX_SEED}, got "${rawSeed}". Copy the seed from a printed seed line, or unset it for a random one.`);
+    problems.push(
+      `"${ENV.seed}" must be a whole number from 0 to ${MAX_SEED}, got "${rawSeed}". Copy the seed from a printed seed line, or unset it for a random one.`,
+    );
   }
 
   const rawShuffle = read(ENV.shuffle)?.toLowerCase();
@@ -190,24 +192,38 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
 
   const modules = (read(ENV.modules)?.toLowerCase() ?? 'worker') as ModuleScope;
   if (modules !== 'worker' && modules !== 'file') {
-    problems.push(`"${ENV.modules}" (isolation.modules) must be file or worker, got "${read(ENV.modules)}". Use file to load the project's modules fresh for every spec file.`);
+    problems.push(
+      `"${ENV.modules}" (isolation.modules) must be file or worker, got "${read(ENV.modules)}". Use file to load the project's modules fresh for every spec file.`,
+    );
   }
 
   const rawDurations = read(ENV.durations);
-  const durations = rawDurations === undefined ? DEFAULT_DURATIONS_FILE : SWITCH_VALUES[rawDurations.toLowerCase()] === false ? undefined : rawDurations;
+  const durations =
+    rawDurations === undefined ? DEFAULT_DURATIONS_FILE : SWITCH_VALUES[rawDurations.toLowerCase()] === false ? undefined : rawDurations;
 
   const rawReport = read(ENV.report);
-  const report = rawReport === undefined ? DEFAULT_REPORT_FILE : SWITCH_VALUES[rawReport.toLowerCase()] === false ? undefined : SWITCH_VALUES[rawReport.toLowerCase()] === true ? DEFAULT_REPORT_FILE : rawReport;
+  const report =
+    rawReport === undefined
+      ? DEFAULT_REPORT_FILE
+      : SWITCH_VALUES[rawReport.toLowerCase()] === false
+        ? undefined
+        : SWITCH_VALUES[rawReport.toLowerCase()] === true
+          ? DEFAULT_REPORT_FILE
+          : rawReport;
 
   const rawShard = read(ENV.shard);
   const shard = rawShard === undefined ? undefined : parseShard(rawShard);
   if (rawShard !== undefined && shard === undefined) {
-    problems.push(`"${ENV.shard}" must be "index/total" with 1 <= index <= total, such as 1/4, got "${rawShard}". Give each CI job one index from 1 to the same total.`);
+    problems.push(
+      `"${ENV.shard}" must be "index/total" with 1 <= index <= total, such as 1/4, got "${rawShard}". Give each CI job one index from 1 to the same total.`,
+    );
   }
 
   const workerStream = read(ENV.workerStream)?.toLowerCase() ?? 'packed';
   if (workerStream !== 'packed' && workerStream !== 'mocha') {
-    problems.push(`"${ENV.workerStream}" must be packed or mocha, got "${read(ENV.workerStream)}". Use mocha to have workers send their events as mocha alone does.`);
+    problems.push(
+      `"${ENV.workerStream}" must be packed or mocha, got "${read(ENV.workerStream)}". Use mocha to have workers send their events as mocha alone does.`,
+    );
   }
 
   const workerEvents = read(ENV.workerEvents);
@@ -223,7 +239,10 @@ export function parseConfig(env: Env): { config: IsolationConfig; problems: stri
       env: envMode === 'strict' ? 'strict' : 'touched',
       rejections: rejections === 'report' ? 'report' : 'fail',
       modules: modules === 'file' ? 'file' : 'worker',
-      keepModules: (read(ENV.keepModules) ?? '').split(',').map((glob) => glob.trim()).filter((glob) => glob !== ''),
+      keepModules: (read(ENV.keepModules) ?? '')
+        .split(',')
+        .map((glob) => glob.trim())
+        .filter((glob) => glob !== ''),
       runDir: read(ENV.runDir),
       durations,
       report,

@@ -3,11 +3,12 @@
 
 export const ERROR_CODES = {
   ERR_ISOLATION_CONFIG: 'A plugin environment variable or option has a bad value',
-  ERR_ISOLATION_UNKNOWN_OPTION: 'defineIsolation() got an option it does not know (unknown ISOLATION_* variables and isolation.* options are ERR_ISOLATION_CONFIG)',
+  ERR_ISOLATION_UNKNOWN_OPTION:
+    'defineIsolation() got an option it does not know (unknown ISOLATION_* variables and isolation.* options are ERR_ISOLATION_CONFIG)',
   ERR_ISOLATION_UNKNOWN_SETTING: 'A per-test settings override names a key the settings object does not have',
   ERR_ISOLATION_SCHEMA: 'The database schema failed to apply',
   ERR_ISOLATION_RUN_FOLDER: 'The run folder could not be created or written',
-  ERR_ISOLATION_OUTSIDE_TEST: 'A per-test helper was called outside a test and outside a file\'s hooks',
+  ERR_ISOLATION_OUTSIDE_TEST: "A per-test helper was called outside a test and outside a file's hooks",
   ERR_ISOLATION_NOT_DEFINED: 'settings() was used but no project wiring called defineIsolation()',
   ERR_ISOLATION_LEAK: 'With ISOLATION_LEAKS=fail, a test left something behind (variables, servers, handles, listeners)',
   ERR_ISOLATION_DB_TRANSACTION: 'A test ran BEGIN on workerDb() inside the savepoint the plugin rolls back',

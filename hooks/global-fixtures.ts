@@ -8,18 +8,14 @@ import { WORKER_REPORTER_FILE } from './plugin-files';
 
 // Main-process modules, required when global setup runs: a worker loads this file too (it is part of the plugin's
 // entry) and never needs them (test/plugin/process-boundaries.test.ts).
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
-const lostTests = (): typeof import('./main/workers/lost-tests') => require('./main/workers/lost-tests') as typeof import('./main/workers/lost-tests');
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
-const runSetup = (): typeof import('./main/run-setup') => require('./main/run-setup') as typeof import('./main/run-setup');
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
-const runState = (): typeof import('./main/run-state') => require('./main/run-state') as typeof import('./main/run-state');
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
-const runTeardown = (): typeof import('./main/run-teardown') => require('./main/run-teardown') as typeof import('./main/run-teardown');
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
-const pairedEvents = (): typeof import('./main/workers/paired-events') => require('./main/workers/paired-events') as typeof import('./main/workers/paired-events');
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- required lazily, see above
-const idleDeaths = (): typeof import('./main/workers/idle-worker-deaths') => require('./main/workers/idle-worker-deaths') as typeof import('./main/workers/idle-worker-deaths');
+/* eslint-disable @typescript-eslint/no-require-imports -- required lazily, see above */
+const lostTests = (): typeof import('./main/workers/lost-tests') => require('./main/workers/lost-tests');
+const runSetup = (): typeof import('./main/run-setup') => require('./main/run-setup');
+const runState = (): typeof import('./main/run-state') => require('./main/run-state');
+const runTeardown = (): typeof import('./main/run-teardown') => require('./main/run-teardown');
+const pairedEvents = (): typeof import('./main/workers/paired-events') => require('./main/workers/paired-events');
+const idleDeaths = (): typeof import('./main/workers/idle-worker-deaths') => require('./main/workers/idle-worker-deaths');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 type RunRunner = Runner & { isParallelMode?(): boolean; workerReporter(reporter: string): Runner };
 
@@ -34,7 +30,9 @@ function setUp(runner: RunRunner | undefined): void {
     const state = ensureProcessState();
     if (runner === undefined || typeof runner.on !== 'function') return;
     state.attachRunner(runner, true);
-    runState().currentRun()?.watch({ counter: lostTests().countReportedTests(runner, process.cwd()) });
+    runState()
+      .currentRun()
+      ?.watch({ counter: lostTests().countReportedTests(runner, process.cwd()) });
     return;
   }
   const run = runSetup().setUpRun();

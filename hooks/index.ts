@@ -26,7 +26,10 @@ export function sandbox(): import('sinon').SinonSandbox {
   const scope = state.currentScope('sandbox');
   const fakes = state.fakes.load();
   if (fakes === undefined) {
-    throw new IsolationError('ERR_ISOLATION_CONFIG', '"sandbox()" needs sinon, but the project has none. Install it: npm install --save-dev sinon.');
+    throw new IsolationError(
+      'ERR_ISOLATION_CONFIG',
+      '"sandbox()" needs sinon, but the project has none. Install it: npm install --save-dev sinon.',
+    );
   }
   return fakes.sandbox(scope.kind === 'test');
 }

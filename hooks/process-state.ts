@@ -21,8 +21,10 @@ export function ensureProcessState(): WorkerState {
   if (problems.length > 0) throw configError(problems);
   // Serially the tests run in the main process, which sets the run up itself. A worker never does: it is
   // refused by the worker state if the main process did not (see WorkerState's constructor).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- main-process code, loaded only in the process that sets the run up
-  const runConfig = config.workerId === undefined ? { ...config, ...(require('./main/run-setup') as RunSetupModule).setUpRun().config } : config;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- worker code, loaded only in a process that runs tests
-  return registerWorkerState(new (require('./worker/worker-state') as WorkerStateModule).WorkerState(runConfig));
+  /* eslint-disable @typescript-eslint/no-require-imports -- each side's code loads only in the process that needs it (see above) */
+  const setUpRun = (): RunSetupModule['setUpRun'] => (require('./main/run-setup') as RunSetupModule).setUpRun;
+  const { WorkerState } = require('./worker/worker-state') as WorkerStateModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const runConfig = config.workerId === undefined ? { ...config, ...setUpRun()().config } : config;
+  return registerWorkerState(new WorkerState(runConfig));
 }

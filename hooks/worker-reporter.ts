@@ -99,7 +99,9 @@ class IsolationWorkerReporter extends Base {
   /** Whether this mocha's buffered reporter keeps its events and listeners where the packed stream needs them. */
   private canReshapeStream(): boolean {
     return patchMocha('workerStream', () =>
-      Array.isArray(this.events) && this.listeners instanceof Map ? undefined : 'its buffered reporter keeps no events array and listeners map',
+      Array.isArray(this.events) && this.listeners instanceof Map
+        ? undefined
+        : 'its buffered reporter keeps no events array and listeners map',
     );
   }
 

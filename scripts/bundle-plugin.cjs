@@ -25,12 +25,17 @@ const ENTRIES = {
 
 // Getters, so that a module runs only when its entry is required, as it did from its own file.
 const entrySource = Object.entries(ENTRIES)
-  .map(([key, file]) => `Object.defineProperty(exports, ${JSON.stringify(key)}, { enumerable: true, get: () => require(${JSON.stringify(`./${file}`)}) });`)
+  .map(
+    ([key, file]) =>
+      `Object.defineProperty(exports, ${JSON.stringify(key)}, { enumerable: true, get: () => require(${JSON.stringify(`./${file}`)}) });`,
+  )
   .join('\n');
 
 // The entry's export names, read before it is replaced (importing it has no side effects): Node finds a
 // CommonJS module's names for an ESM `import { x }` only in code of this shape.
-const indexNames = Object.keys(require(path.join(DIST, ENTRIES.index))).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== '__esModule');
+const indexNames = Object.keys(require(path.join(DIST, ENTRIES.index))).filter(
+  (name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== '__esModule',
+);
 
 esbuild.buildSync({
   stdin: { contents: entrySource, resolveDir: DIST, sourcefile: 'bundle-entry.js', loader: 'js' },
@@ -44,7 +49,11 @@ esbuild.buildSync({
 });
 
 // The loader keys its code cache by this (it cannot hash the bundle itself without loading node:crypto).
-const bundleHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(DIST, BUNDLE))).digest('hex').slice(0, 32);
+const bundleHash = crypto
+  .createHash('sha256')
+  .update(fs.readFileSync(path.join(DIST, BUNDLE)))
+  .digest('hex')
+  .slice(0, 32);
 
 for (const [key, file] of Object.entries(ENTRIES)) {
   const target = path.join(DIST, file);

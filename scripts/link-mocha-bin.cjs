@@ -5,7 +5,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const bin = path.join(__dirname, '..', 'node_modules', '.bin');
-for (const [name, target] of [['mocha', '../mocha/bin/mocha.js'], ['_mocha', '../mocha/bin/_mocha']]) {
+for (const [name, target] of [
+  ['mocha', '../mocha/bin/mocha.js'],
+  ['_mocha', '../mocha/bin/_mocha'],
+]) {
   const link = path.join(bin, name);
   if (!fs.existsSync(path.join(bin, target))) continue;
   let current;

@@ -29,7 +29,8 @@ export function buildApp({ settings, db, now = Date.now, logStream }: AppOptions
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
     // fastify's own logger; BMTC_LOG_LEVEL=silent keeps a test run quiet (the suite's settings say so).
-    logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel, ...(logStream === undefined ? {} : { stream: logStream }) },
+    logger:
+      settings.logLevel === 'silent' ? false : { level: settings.logLevel, ...(logStream === undefined ? {} : { stream: logStream }) },
     // JSON bodies keep their types: "12" is not a travel time (fastify coerces by default, for query strings).
     ajv: { customOptions: { coerceTypes: false } },
   });

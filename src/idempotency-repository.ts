@@ -13,7 +13,9 @@ export function createIdempotencyRepository(db: Database) {
   const find = db.prepare<[string, string], { body_hash: string; status: number; response: string }>(
     'SELECT body_hash, status, response FROM idempotency_keys WHERE client_id = ? AND key = ?',
   );
-  const save = db.prepare('INSERT INTO idempotency_keys (client_id, key, body_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const save = db.prepare(
+    'INSERT INTO idempotency_keys (client_id, key, body_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const forget = db.prepare('DELETE FROM idempotency_keys WHERE created_at <= ?');
   return {
     find(clientId: string, key: string): StoredResponse | undefined {

@@ -38,9 +38,12 @@ export function canonicalJson(value: unknown): string {
 function toObservations(body: ObservationBatch, maxClockSkewS: number, now: number): Observation[] {
   return body.observations.map((item, i) => {
     const observedAt = Date.parse(item.observed_at);
-    if (Number.isNaN(observedAt)) throw new ValidationError(`observations[${i}].observed_at must be an ISO 8601 timestamp with a zone, such as 2026-06-01T12:00:00Z`);
+    if (Number.isNaN(observedAt))
+      throw new ValidationError(`observations[${i}].observed_at must be an ISO 8601 timestamp with a zone, such as 2026-06-01T12:00:00Z`);
     if (observedAt > now + maxClockSkewS * 1000) {
-      throw new ValidationError(`observations[${i}].observed_at is more than ${maxClockSkewS} s after the server's clock: an observation cannot come from the future`);
+      throw new ValidationError(
+        `observations[${i}].observed_at is more than ${maxClockSkewS} s after the server's clock: an observation cannot come from the future`,
+      );
     }
     return { segmentId: item.segment_id, travelTimeS: item.travel_time_s, observedAt, confidence: item.confidence };
   });

@@ -22,7 +22,9 @@ export function createObservationRepository(db: Database) {
   const means = db.prepare<[], { segment_id: string; mean_s: number }>('SELECT segment_id, sum_s / n AS mean_s FROM segment_totals');
   const totalsThreshold = db.prepare<[], { min_conf: number }>('SELECT min_conf FROM aggregate_state WHERE id = 1');
   const rebuildTotals = db.transaction((minConf: number) => {
-    db.prepare('INSERT INTO aggregate_state (id, min_conf) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET min_conf = excluded.min_conf').run(minConf);
+    db.prepare('INSERT INTO aggregate_state (id, min_conf) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET min_conf = excluded.min_conf').run(
+      minConf,
+    );
     db.prepare('DELETE FROM segment_totals').run();
     db.prepare(
       'INSERT INTO segment_totals (segment_id, sum_s, n) SELECT segment_id, SUM(travel_time_s), COUNT(*) FROM observations WHERE confidence >= ? GROUP BY segment_id',

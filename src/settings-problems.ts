@@ -12,7 +12,11 @@ interface VariableSchema {
   description?: string;
 }
 
-export function settingsProblems(schema: { properties: Record<string, VariableSchema> }, errors: readonly ErrorObject[], given: Readonly<Record<string, string>>): string[] {
+export function settingsProblems(
+  schema: { properties: Record<string, VariableSchema> },
+  errors: readonly ErrorObject[],
+  given: Readonly<Record<string, string>>,
+): string[] {
   const problems = new Map<string, string>();
   for (const error of errors) {
     const name = error.instancePath.split('/')[1];

@@ -115,9 +115,12 @@ function parseClients(list: string, defaultToken: string): Record<string, string
   for (const entry of list === '' ? [] : list.split(',')) {
     const [name, token] = entry.split(/=(.*)/s) as [string, string];
     if (name === DEFAULT_CLIENT || name in clients) {
-      throw new SettingsError([`BMTC_API_CLIENTS names the client "${name}" twice (the client "${DEFAULT_CLIENT}" is BMTC_API_KEY's): give each client one entry.`]);
+      throw new SettingsError([
+        `BMTC_API_CLIENTS names the client "${name}" twice (the client "${DEFAULT_CLIENT}" is BMTC_API_KEY's): give each client one entry.`,
+      ]);
     }
-    if (tokens.has(token)) throw new SettingsError([`BMTC_API_CLIENTS gives the client "${name}" a token another client has: give each client its own token.`]);
+    if (tokens.has(token))
+      throw new SettingsError([`BMTC_API_CLIENTS gives the client "${name}" a token another client has: give each client its own token.`]);
     tokens.add(token);
     clients[name] = token;
   }

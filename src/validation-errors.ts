@@ -18,9 +18,12 @@ export function describeValidationError(schemas: Partial<Record<'body' | 'header
   return (errors: FastifySchemaValidationError[], dataVar: string): Error => {
     const error = errors[0] as FastifySchemaValidationError;
     const missing = (error.params as { missingProperty?: string }).missingProperty;
-    const segments = [...error.instancePath.split('/').slice(1), ...(missing === undefined ? [] : [missing])].map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments = [...error.instancePath.split('/').slice(1), ...(missing === undefined ? [] : [missing])].map((s) =>
+      s.replace(/~1/g, '/').replace(/~0/g, '~'),
+    );
     let schema = schemas[dataVar as keyof typeof schemas] as DescribedSchema | undefined;
-    for (const segment of segments) schema = /^\d+$/.test(segment) && schema?.items !== undefined ? schema.items : schema?.properties?.[segment];
+    for (const segment of segments)
+      schema = /^\d+$/.test(segment) && schema?.items !== undefined ? schema.items : schema?.properties?.[segment];
     const description = schema?.description ?? error.message ?? 'valid';
     // A header names itself in its description; a body field by its path.
     if (dataVar === 'headers') return new ValidationError(`${description} is required`);

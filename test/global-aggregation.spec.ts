@@ -68,7 +68,7 @@ describe('global aggregation', () => {
       expect(reply.body).to.deep.equal({ segments: 0, mean_s: null, rejected: [] });
     });
 
-    it('aggregates ingested segments with this test\'s outlier_sigma', async () => {
+    it("aggregates ingested segments with this test's outlier_sigma", async () => {
       ({ app, client } = await startApp(isolation.settings({ outlierSigma: 2 }), workerDb()));
       const observations = [...TYPICAL, 400].map((t, i) => observation(`seg-${i}`, t));
       const headers = { authorization: `Bearer ${isolation.settings().apiKey}`, 'idempotency-key': 'aggregate-batch' };

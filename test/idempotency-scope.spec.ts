@@ -11,7 +11,8 @@ import { createClient, observation, TEST_NOW } from './support/client';
 
 const FLEET = 'fleet-token-0001';
 const OPS = 'ops-token-00002';
-const batches = (): number => (workerDb().prepare('SELECT COUNT(DISTINCT client_id || batch_key) AS n FROM observations').get() as { n: number }).n;
+const batches = (): number =>
+  (workerDb().prepare('SELECT COUNT(DISTINCT client_id || batch_key) AS n FROM observations').get() as { n: number }).n;
 
 describe('idempotency keys per client, for a time', () => {
   let app: FastifyInstance | undefined;
@@ -20,7 +21,11 @@ describe('idempotency keys per client, for a time', () => {
 
   beforeEach(async () => {
     clock = TEST_NOW;
-    app = buildApp({ settings: isolation.settings({ apiKey: 'default-key-01', clients: { fleet: FLEET, ops: OPS }, idempotencyTtlS: 3600 }), db: workerDb(), now: () => clock });
+    app = buildApp({
+      settings: isolation.settings({ apiKey: 'default-key-01', clients: { fleet: FLEET, ops: OPS }, idempotencyTtlS: 3600 }),
+      db: workerDb(),
+      now: () => clock,
+    });
     const port = await freePort();
     await app.listen({ port, host: '127.0.0.1' });
     client = createClient(`http://127.0.0.1:${port}`);
@@ -30,9 +35,13 @@ describe('idempotency keys per client, for a time', () => {
     app = undefined;
   });
   const send = (token: string, key: string, travelTimeS: number) =>
-    client.post('/observations', { observations: [observation('seg-k', travelTimeS)] }, { authorization: `Bearer ${token}`, 'idempotency-key': key });
+    client.post(
+      '/observations',
+      { observations: [observation('seg-k', travelTimeS)] },
+      { authorization: `Bearer ${token}`, 'idempotency-key': key },
+    );
 
-  it('keeps one client\'s key from answering another client\'s request', async () => {
+  it("keeps one client's key from answering another client's request", async () => {
     const fleet = await send(FLEET, 'shared-key-01', 100);
     const ops = await send(OPS, 'shared-key-01', 200);
     expect([fleet.status, ops.status]).to.deep.equal([201, 201]);
@@ -86,9 +95,13 @@ describe('one key sent to two server processes at once', () => {
   it('stores exactly one batch and answers every request with it', async function () {
     this.timeout(20_000);
     const replicas = await Promise.all([startReplica(), startReplica()]);
-    const body = { observations: Array.from({ length: 200 }, (_, i) => observation(`seg-${i}`, 60 + i, { observed_at: '2026-01-01T00:00:00Z' })) };
+    const body = {
+      observations: Array.from({ length: 200 }, (_, i) => observation(`seg-${i}`, 60 + i, { observed_at: '2026-01-01T00:00:00Z' })),
+    };
     const headers = { authorization: 'Bearer replica-key-01', 'idempotency-key': 'race-key-0001' };
-    const replies = await Promise.all(Array.from({ length: 16 }, (_, i) => (replicas[i % 2] as ReturnType<typeof createClient>).post('/observations', body, headers)));
+    const replies = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => (replicas[i % 2] as ReturnType<typeof createClient>).post('/observations', body, headers)),
+    );
     expect(replies.map((r) => r.status)).to.deep.equal(replies.map(() => 201));
     expect(replies.filter((r) => r.headers.get('idempotent-replayed') === null)).to.have.length(1);
     expect(batches()).to.equal(1);

@@ -53,17 +53,25 @@ describe('idempotency', () => {
 
   it('writes a batch with one invalid observation not at all', async () => {
     await start();
-    const reply = await client.post('/observations', { observations: [observation('seg-r', 100), observation('seg-r', 100, { confidence: 7 })] }, headers('partial-key1'));
+    const reply = await client.post(
+      '/observations',
+      { observations: [observation('seg-r', 100), observation('seg-r', 100, { confidence: 7 })] },
+      headers('partial-key1'),
+    );
     expect(reply.status).to.equal(400);
     expect(reply.body.error).to.equal('observations[1].confidence must be a number from 0 to 1');
     expect(count('observations') + count('idempotency_keys')).to.equal(0);
   });
 
-  it('accepts the token of this test\'s settings and refuses the default one', async () => {
+  it("accepts the token of this test's settings and refuses the default one", async () => {
     isolation.settings({ apiKey: 'rotated-key-42' });
     await start();
     const old = await client.post('/observations', { observations: [observation('seg-r', 1)] }, headers('token-key-01'));
-    const rotated = await client.post('/observations', { observations: [observation('seg-r', 1)] }, headers('token-key-01', 'rotated-key-42'));
+    const rotated = await client.post(
+      '/observations',
+      { observations: [observation('seg-r', 1)] },
+      headers('token-key-01', 'rotated-key-42'),
+    );
     expect([old.status, rotated.status]).to.deep.equal([401, 201]);
   });
 

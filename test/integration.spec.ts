@@ -36,14 +36,22 @@ describe('integration: the server started from the environment', () => {
 
   it('stores a batch in the worker database named by BMTC_DB_PATH', async () => {
     expect(process.env.BMTC_DB_PATH).to.equal(workerDbPath());
-    const reply = await client.post('/observations', { observations: [observation('seg-a', 90), observation('seg-a', 110)] }, { ...auth, 'idempotency-key': 'batch-int-01' });
+    const reply = await client.post(
+      '/observations',
+      { observations: [observation('seg-a', 90), observation('seg-a', 110)] },
+      { ...auth, 'idempotency-key': 'batch-int-01' },
+    );
     expect(reply.status).to.equal(201);
     expect(reply.body).to.deep.equal({ accepted: 2 });
     expect(workerDb().prepare('SELECT COUNT(*) AS n FROM observations').get()).to.deep.equal({ n: 2 });
   });
 
   it('estimates a segment from what was ingested', async () => {
-    await client.post('/observations', { observations: [observation('seg-b', 100), observation('seg-c', 300)] }, { ...auth, 'idempotency-key': 'batch-int-02' });
+    await client.post(
+      '/observations',
+      { observations: [observation('seg-b', 100), observation('seg-c', 300)] },
+      { ...auth, 'idempotency-key': 'batch-int-02' },
+    );
     const reply = await client.get('/segments/seg-b/estimate');
     expect(reply.status).to.equal(200);
     expect(reply.body.observations_used).to.equal(1);
@@ -58,7 +66,11 @@ describe('integration: the server started from the environment', () => {
   });
 
   it('refuses the key of another environment with 401', async () => {
-    const reply = await client.post('/observations', { observations: [observation('seg-a', 90)] }, { authorization: 'Bearer some-other-key', 'idempotency-key': 'batch-int-04' });
+    const reply = await client.post(
+      '/observations',
+      { observations: [observation('seg-a', 90)] },
+      { authorization: 'Bearer some-other-key', 'idempotency-key': 'batch-int-04' },
+    );
     expect(reply.status).to.equal(401);
   });
 
@@ -69,7 +81,11 @@ describe('integration: the server started from the environment', () => {
   });
 
   it('answers a malformed observation with 400 naming the field, and stores nothing', async () => {
-    const reply = await client.post('/observations', { observations: [observation('seg-a', -5)] }, { ...auth, 'idempotency-key': 'batch-int-05' });
+    const reply = await client.post(
+      '/observations',
+      { observations: [observation('seg-a', -5)] },
+      { ...auth, 'idempotency-key': 'batch-int-05' },
+    );
     expect(reply.status).to.equal(400);
     expect(reply.body.error).to.equal('observations[0].travel_time_s must be a number of seconds greater than 0 and at most 86400');
     expect(workerDb().prepare('SELECT COUNT(*) AS n FROM idempotency_keys').get()).to.deep.equal({ n: 0 });
@@ -77,7 +93,11 @@ describe('integration: the server started from the environment', () => {
 
   it('refuses a body over the size limit with 413', async () => {
     const padding = 'x'.repeat(BODY_LIMIT_BYTES);
-    const reply = await client.post('/observations', { observations: [observation('seg-a', 90, { note: padding })] }, { ...auth, 'idempotency-key': 'batch-int-06' });
+    const reply = await client.post(
+      '/observations',
+      { observations: [observation('seg-a', 90, { note: padding })] },
+      { ...auth, 'idempotency-key': 'batch-int-06' },
+    );
     expect(reply.status).to.equal(413);
   });
 });

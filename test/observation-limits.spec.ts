@@ -27,14 +27,34 @@ describe('observation limits and canonical bodies', () => {
   });
 
   for (const [what, overrides, message] of [
-    ['a timestamp that is only a number', { observed_at: '1' }, 'observations[0].observed_at must be an ISO 8601 timestamp with a zone, such as 2026-06-01T12:00:00Z'],
-    ['a timestamp without a zone', { observed_at: '2026-06-01T11:00:00' }, 'observations[0].observed_at must be an ISO 8601 timestamp with a zone, such as 2026-06-01T12:00:00Z'],
-    ['a timestamp from the future', { observed_at: new Date(TEST_NOW + 61_000).toISOString() }, "observations[0].observed_at is more than 60 s after the server's clock: an observation cannot come from the future"],
-    ['a travel time no trip takes', { travel_time_s: 1e308 }, 'observations[0].travel_time_s must be a number of seconds greater than 0 and at most 3600'],
+    [
+      'a timestamp that is only a number',
+      { observed_at: '1' },
+      'observations[0].observed_at must be an ISO 8601 timestamp with a zone, such as 2026-06-01T12:00:00Z',
+    ],
+    [
+      'a timestamp without a zone',
+      { observed_at: '2026-06-01T11:00:00' },
+      'observations[0].observed_at must be an ISO 8601 timestamp with a zone, such as 2026-06-01T12:00:00Z',
+    ],
+    [
+      'a timestamp from the future',
+      { observed_at: new Date(TEST_NOW + 61_000).toISOString() },
+      "observations[0].observed_at is more than 60 s after the server's clock: an observation cannot come from the future",
+    ],
+    [
+      'a travel time no trip takes',
+      { travel_time_s: 1e308 },
+      'observations[0].travel_time_s must be a number of seconds greater than 0 and at most 3600',
+    ],
     ['a confidence above 1', { confidence: 1.5 }, 'observations[0].confidence must be a number from 0 to 1'],
   ] as const) {
     it(`refuses ${what} with 400 naming the field, and stores nothing`, async () => {
-      const reply = await client.post('/observations', { observations: [observation('seg-l', 120, overrides)] }, headers(`limits-${what.replace(/\W+/g, '-')}`));
+      const reply = await client.post(
+        '/observations',
+        { observations: [observation('seg-l', 120, overrides)] },
+        headers(`limits-${what.replace(/\W+/g, '-')}`),
+      );
       expect(reply.status).to.equal(400);
       expect((reply.body as { error: string }).error).to.equal(message);
       expect(stored()).to.equal(0);

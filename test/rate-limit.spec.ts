@@ -27,7 +27,7 @@ describe('rate limit', () => {
   // A read behind nothing but the limit: cheap, and counted like any other request.
   const aggregateAs = (token?: string) => client.get('/aggregate', token === undefined ? {} : { authorization: `Bearer ${token}` });
 
-  it('answers the request after the limit with 429, Retry-After and the service\'s error body', async () => {
+  it("answers the request after the limit with 429, Retry-After and the service's error body", async () => {
     await start({ rateLimitPerMinute: 3 });
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await aggregateAs(FLEET)).status);
@@ -49,7 +49,7 @@ describe('rate limit', () => {
     expect((await aggregateAs()).status).to.equal(429);
   });
 
-  it('counts a client\'s requests on every route together, and starts again a minute later on the app\'s clock', async () => {
+  it("counts a client's requests on every route together, and starts again a minute later on the app's clock", async () => {
     await start({ rateLimitPerMinute: 2 });
     await aggregateAs(FLEET);
     await client.get('/segments/seg-1/estimate', { authorization: `Bearer ${FLEET}` });

@@ -24,7 +24,9 @@ describe('the token, before the body', () => {
     const status = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(port, '127.0.0.1', () => {
         // Only the headers: the body never comes. A server that read it first would wait until the timeout.
-        socket.write(`POST /observations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${BODY_LIMIT_BYTES}\r\nIdempotency-Key: guard-key-1\r\n\r\n`);
+        socket.write(
+          `POST /observations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${BODY_LIMIT_BYTES}\r\nIdempotency-Key: guard-key-1\r\n\r\n`,
+        );
       });
       const timer = setTimeout(() => {
         socket.destroy();

@@ -28,13 +28,33 @@ describe('request schemas', () => {
   for (const [what, body, message] of [
     ['a segment id with a space', { observations: [observation('seg a', 60)] }, `observations[0].segment_id must be ${SEGMENT}`],
     ['a segment id of 65 characters', { observations: [observation('s'.repeat(65), 60)] }, `observations[0].segment_id must be ${SEGMENT}`],
-    ['a travel time sent as a string', { observations: [observation('seg-s', 60, { travel_time_s: '60' })] }, 'observations[0].travel_time_s must be a number of seconds greater than 0 and at most 86400'],
-    ['a travel time of 0', { observations: [observation('seg-s', 0)] }, 'observations[0].travel_time_s must be a number of seconds greater than 0 and at most 86400'],
-    ['a missing confidence', { observations: [observation('seg-s', 60, { confidence: undefined })] }, 'observations[0].confidence must be a number from 0 to 1'],
-    ['a timestamp sent as a number', { observations: [observation('seg-s', 60, { observed_at: 1_780_000_000 })] }, 'observations[0].observed_at must be an ISO 8601 timestamp with a zone, such as 2026-06-01T12:00:00Z'],
+    [
+      'a travel time sent as a string',
+      { observations: [observation('seg-s', 60, { travel_time_s: '60' })] },
+      'observations[0].travel_time_s must be a number of seconds greater than 0 and at most 86400',
+    ],
+    [
+      'a travel time of 0',
+      { observations: [observation('seg-s', 0)] },
+      'observations[0].travel_time_s must be a number of seconds greater than 0 and at most 86400',
+    ],
+    [
+      'a missing confidence',
+      { observations: [observation('seg-s', 60, { confidence: undefined })] },
+      'observations[0].confidence must be a number from 0 to 1',
+    ],
+    [
+      'a timestamp sent as a number',
+      { observations: [observation('seg-s', 60, { observed_at: 1_780_000_000 })] },
+      'observations[0].observed_at must be an ISO 8601 timestamp with a zone, such as 2026-06-01T12:00:00Z',
+    ],
     ['an observation that is not an object', { observations: [observation('seg-s', 60), 7] }, 'observations[1] must be an object'],
     ['an empty batch', { observations: [] }, `observations must be an array of 1 to ${MAX_BATCH} items`],
-    ['a batch over the limit', { observations: Array.from({ length: MAX_BATCH + 1 }, () => observation('seg-s', 60)) }, `observations must be an array of 1 to ${MAX_BATCH} items`],
+    [
+      'a batch over the limit',
+      { observations: Array.from({ length: MAX_BATCH + 1 }, () => observation('seg-s', 60)) },
+      `observations must be an array of 1 to ${MAX_BATCH} items`,
+    ],
     ['a body without observations', { readings: [] }, 'observations must be an array of 1 to 1000 items'],
     ['a body that is not an object', '[1, 2]', 'body must be a JSON object with "observations"'],
   ] as const) {
@@ -47,7 +67,11 @@ describe('request schemas', () => {
   }
 
   it('refuses a malformed Idempotency-Key through the header schema', async () => {
-    const reply = await client.post('/observations', { observations: [observation('seg-s', 60)] }, { ...headers, 'idempotency-key': 'short' });
+    const reply = await client.post(
+      '/observations',
+      { observations: [observation('seg-s', 60)] },
+      { ...headers, 'idempotency-key': 'short' },
+    );
     expect(reply.status).to.equal(400);
     expect(reply.body).to.deep.equal({ error: 'Idempotency-Key header of 8-128 letters, digits, "_" or "-" is required' });
   });

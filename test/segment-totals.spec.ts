@@ -6,7 +6,9 @@ import { memoryDb } from '../hooks';
 import { createObservationRepository } from '../src/observation-repository';
 
 function fullPass(db: Database, minConf: number): Map<string, number> {
-  const rows = db.prepare('SELECT segment_id, AVG(travel_time_s) AS mean FROM observations WHERE confidence >= ? GROUP BY segment_id').all(minConf) as { segment_id: string; mean: number }[];
+  const rows = db
+    .prepare('SELECT segment_id, AVG(travel_time_s) AS mean FROM observations WHERE confidence >= ? GROUP BY segment_id')
+    .all(minConf) as { segment_id: string; mean: number }[];
   return new Map(rows.map((r) => [r.segment_id, r.mean]));
 }
 
@@ -20,7 +22,13 @@ describe('segment totals', () => {
     repository.addMany([seen('a', 100), seen('a', 120), seen('b', 300, 0.3)], 'default', 'batch-1');
     expect(repository.segmentMeans(0.6)).to.deep.equal(fullPass(db, 0.6));
     repository.addMany([seen('b', 200), seen('c', 50, 0.6)], 'default', 'batch-2');
-    expect(repository.segmentMeans(0.6)).to.deep.equal(new Map([['a', 110], ['b', 200], ['c', 50]]));
+    expect(repository.segmentMeans(0.6)).to.deep.equal(
+      new Map([
+        ['a', 110],
+        ['b', 200],
+        ['c', 50],
+      ]),
+    );
   });
 
   it('are rebuilt once for another threshold, including rows stored before any read', () => {

@@ -34,16 +34,30 @@ describe('settings schema', () => {
 
   it('reads blank variables as unset and fills in every default', () => {
     const settings = loadSettings({ ...KEY, PORT: '', BMTC_N0: '  ' });
-    expect(settings).to.deep.include({ port: 8080, n0: 5, host: '127.0.0.1', idempotencyTtlS: 86_400, rateLimitPerMinute: 600, clients: {} });
+    expect(settings).to.deep.include({
+      port: 8080,
+      n0: 5,
+      host: '127.0.0.1',
+      idempotencyTtlS: 86_400,
+      rateLimitPerMinute: 600,
+      clients: {},
+    });
   });
 
   it('reads clients as name=token pairs, a token may contain "="', () => {
-    expect(loadSettings({ ...KEY, BMTC_API_CLIENTS: 'fleet=token-fleet-1,ops=tok=en-ops-2' }).clients).to.deep.equal({ fleet: 'token-fleet-1', ops: 'tok=en-ops-2' });
+    expect(loadSettings({ ...KEY, BMTC_API_CLIENTS: 'fleet=token-fleet-1,ops=tok=en-ops-2' }).clients).to.deep.equal({
+      fleet: 'token-fleet-1',
+      ops: 'tok=en-ops-2',
+    });
   });
 
   it('refuses a client named twice, named "default", or given another client\'s token', () => {
-    expect(problemsOf({ ...KEY, BMTC_API_CLIENTS: 'fleet=token-fleet-1,fleet=token-fleet-2' })[0]).to.contain('names the client "fleet" twice');
+    expect(problemsOf({ ...KEY, BMTC_API_CLIENTS: 'fleet=token-fleet-1,fleet=token-fleet-2' })[0]).to.contain(
+      'names the client "fleet" twice',
+    );
     expect(problemsOf({ ...KEY, BMTC_API_CLIENTS: 'default=token-fleet-1' })[0]).to.contain('names the client "default" twice');
-    expect(problemsOf({ ...KEY, BMTC_API_CLIENTS: `fleet=${KEY.BMTC_API_KEY}` })[0]).to.contain('gives the client "fleet" a token another client has');
+    expect(problemsOf({ ...KEY, BMTC_API_CLIENTS: `fleet=${KEY.BMTC_API_KEY}` })[0]).to.contain(
+      'gives the client "fleet" a token another client has',
+    );
   });
 });

@@ -35,7 +35,11 @@ export interface BisectResult {
  * from both halves: each half is then searched with the other kept. One polluter costs log2(candidates) runs;
  * each further one about as many again.
  */
-export async function smallestFailingSet<T>(candidates: readonly T[], required: readonly T[], fails: (items: readonly T[]) => Promise<boolean>): Promise<T[]> {
+export async function smallestFailingSet<T>(
+  candidates: readonly T[],
+  required: readonly T[],
+  fails: (items: readonly T[]) => Promise<boolean>,
+): Promise<T[]> {
   if (candidates.length <= 1) return [...candidates];
   const half = Math.ceil(candidates.length / 2);
   const first = candidates.slice(0, half);
@@ -69,7 +73,13 @@ export type BisectMode = 'polluter' | 'predecessor';
  * log2(tests) runs, plus four to check and confirm. When that culprit alone does not confirm, several tests do it
  * only together: they are searched again without that assumption (smallestFailingSet).
  */
-export async function bisect(record: RunRecord, cwd: string, victimTitle: string | undefined, print: Print, mode: BisectMode = 'polluter'): Promise<BisectResult> {
+export async function bisect(
+  record: RunRecord,
+  cwd: string,
+  victimTitle: string | undefined,
+  print: Print,
+  mode: BisectMode = 'polluter',
+): Promise<BisectResult> {
   const target = mode === 'polluter' ? failedTest(record, victimTitle) : passedTest(record, victimTitle as string);
   const worker = record.workers[target.worker] as RunRecord['workers'][number];
   const victimFile = worker.files[target.file]?.file as string;
@@ -84,18 +94,37 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
   // Whether the victim ends as sought (fails, or passes for a predecessor) after these files and tests.
   const victimAsSought = async (files: readonly string[], grep: string | undefined, what: string): Promise<boolean> => {
     runs += 1;
-    const report = await runMochaReport(cwd, ['--no-parallel', ...extra, ...(grep === undefined ? [] : ['--grep', grep]), ...new Set(files)], env, false, limitMs, record.command.launcher);
+    const report = await runMochaReport(
+      cwd,
+      ['--no-parallel', ...extra, ...(grep === undefined ? [] : ['--grep', grep]), ...new Set(files)],
+      env,
+      false,
+      limitMs,
+      record.command.launcher,
+    );
     lastLeaks = report.leaks;
     const failed = report.failures.some((f) => f.fullTitle === victim);
-    const stopped = report.stopped ? ` (mocha had not exited ${Math.round(limitMs / 1000)} s after it started: something a test left open kept it alive; it was stopped${report.reported ? ', and its results used' : ', before it reported: counted as passing'})` : '';
+    const stopped = report.stopped
+      ? ` (mocha had not exited ${Math.round(limitMs / 1000)} s after it started: something a test left open kept it alive; it was stopped${report.reported ? ', and its results used' : ', before it reported: counted as passing'})`
+      : '';
     print(`mocha-isolation bisect: run ${runs}: ${what}: the victim ${failed ? 'fails' : 'passes'}${stopped}`);
     return mode === 'polluter' ? failed : !failed && report.passes.some((p) => p.fullTitle === victim);
   };
   const only = (titles: readonly string[]): string => `^(${titles.map(escapeRegExp).join('|')})$`;
-  const nothing = (verdict: BisectResult['verdict']): BisectResult => ({ victim, polluters: [], files: [victimFile], polluterFiles: {}, runs, verdict, polluterLeaks: [] });
+  const nothing = (verdict: BisectResult['verdict']): BisectResult => ({
+    victim,
+    polluters: [],
+    files: [victimFile],
+    polluterFiles: {},
+    runs,
+    verdict,
+    polluterLeaks: [],
+  });
 
   const where = `${record.parallel ? `worker ${worker.workerId}` : 'the serial run'} after ${target.file} other files`;
-  print(`mocha-isolation bisect: ${mode === 'polluter' ? `victim "${victim}" (${victimFile}), which failed in ${where}` : `"${victim}" (${victimFile}), which passed in ${where}: which of them does it need?`}`);
+  print(
+    `mocha-isolation bisect: ${mode === 'polluter' ? `victim "${victim}" (${victimFile}), which failed in ${where}` : `"${victim}" (${victimFile}), which passed in ${where}: which of them does it need?`}`,
+  );
   if (await victimAsSought([victimFile], only([victim]), 'alone')) return nothing(mode === 'polluter' ? 'fails-alone' : 'passes-alone');
 
   // The files the worker ran before the victim's, in its order; the victim's own file if its earlier tests suffice.
@@ -103,7 +132,11 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
   const inOrder = (files: readonly string[]): string[] => fileOrder.filter((file) => files.includes(file));
   const candidates = fileOrder.slice(0, -1);
   const ownFile = await victimAsSought([victimFile], undefined, 'with the rest of its own file');
-  if (!ownFile && (candidates.length === 0 || !(await victimAsSought([...candidates, victimFile], undefined, `after all ${candidates.length} files its worker ran before it`)))) {
+  if (
+    !ownFile &&
+    (candidates.length === 0 ||
+      !(await victimAsSought([...candidates, victimFile], undefined, `after all ${candidates.length} files its worker ran before it`)))
+  ) {
     return nothing('does-not-reproduce');
   }
   const filesFail = (files: readonly string[]): Promise<boolean> =>
@@ -121,11 +154,23 @@ export async function bisect(record: RunRecord, cwd: string, victimTitle: string
       }
     }
     const runFiles = [...inOrder(guiltyFiles), victimFile];
-    return { tests, fail: (some) => victimAsSought(runFiles, only([...some, victim]), `after ${some.length} of ${tests.length} candidate tests in ${guiltyFiles.join(', ')}`) };
+    return {
+      tests,
+      fail: (some) =>
+        victimAsSought(
+          runFiles,
+          only([...some, victim]),
+          `after ${some.length} of ${tests.length} candidate tests in ${guiltyFiles.join(', ')}`,
+        ),
+    };
   };
   const confirm = (polluters: readonly string[]): Promise<boolean> => {
     const files = [...inOrder(polluters.map((title) => fileOf[title] as string)), victimFile];
-    return victimAsSought(files, only([...polluters, victim]), `after the ${polluters.length === 1 ? culprit : `${polluters.length} ${culprit}s`} alone (confirmation)`);
+    return victimAsSought(
+      files,
+      only([...polluters, victim]),
+      `after the ${polluters.length === 1 ? culprit : `${polluters.length} ${culprit}s`} alone (confirmation)`,
+    );
   };
 
   // Usually one test is to blame: plain halving, log2 runs per level, checked once at the end.
@@ -157,7 +202,11 @@ function failedTest(record: RunRecord, title: string | undefined): { worker: num
   const failures = recordedFailures(record);
   const target = title === undefined ? failures[0] : failures.find((f) => f.title === title);
   if (target === undefined) {
-    throw new Error(title === undefined ? 'the recorded run had no failing test: nothing to bisect.' : `"${title}" did not fail in the recorded run. Name a test that failed, or run the suite again.`);
+    throw new Error(
+      title === undefined
+        ? 'the recorded run had no failing test: nothing to bisect.'
+        : `"${title}" did not fail in the recorded run. Name a test that failed, or run the suite again.`,
+    );
   }
   return target;
 }
@@ -173,15 +222,21 @@ function passedTest(record: RunRecord, title: string): { worker: number; file: n
 
 export function formatBisect(result: BisectResult, record: RunRecord): string[] {
   if (result.verdict === 'fails-alone') {
-    return [`mocha-isolation bisect: "${result.victim}" fails alone, so no other test is to blame: ${replayCommand(record, result.files, `^${escapeRegExp(result.victim)}$`)} (${result.runs} runs)`];
+    return [
+      `mocha-isolation bisect: "${result.victim}" fails alone, so no other test is to blame: ${replayCommand(record, result.files, `^${escapeRegExp(result.victim)}$`)} (${result.runs} runs)`,
+    ];
   }
   if (result.verdict === 'does-not-reproduce' || result.polluters.length === 0) {
-    return [`mocha-isolation bisect: "${result.victim}" passes alone and did not fail again when its worker's files were replayed serially (timing, not order?). ${result.runs} runs.`];
+    return [
+      `mocha-isolation bisect: "${result.victim}" passes alone and did not fail again when its worker's files were replayed serially (timing, not order?). ${result.runs} runs.`,
+    ];
   }
   const several = result.polluters.length > 1;
   const left = (test: string): string => {
     const leaks = result.polluterLeaks.filter((leak) => leak.test === test);
-    return leaks.length === 0 ? 'nothing the leak report watches (look for module state: a cache, a singleton, a registry it filled)' : leaks.map((leak) => `${leak.category} (${leak.detail})`).join('; ');
+    return leaks.length === 0
+      ? 'nothing the leak report watches (look for module state: a cache, a singleton, a registry it filled)'
+      : leaks.map((leak) => `${leak.category} (${leak.detail})`).join('; ');
   };
   return [
     `mocha-isolation bisect: found in ${result.runs} runs${several ? `: the victim fails only after all ${result.polluters.length} of these` : ''}.`,

@@ -53,7 +53,11 @@ const print = (line: string): void => void process.stderr.write(`${line}\n`);
 function mergeDurations(file: string | undefined): number {
   const cache = path.resolve(file ?? process.env[ENV.durations] ?? DEFAULT_DURATIONS_FILE);
   const merged = mergeShardDurations(cache, process.cwd(), print);
-  print(merged.length === 0 ? `mocha-isolation: no shard durations next to ${cache}; nothing to merge.` : `mocha-isolation: merged ${merged.length} shard file(s) into ${cache}.`);
+  print(
+    merged.length === 0
+      ? `mocha-isolation: no shard durations next to ${cache}; nothing to merge.`
+      : `mocha-isolation: merged ${merged.length} shard file(s) into ${cache}.`,
+  );
   return 0;
 }
 
@@ -74,7 +78,13 @@ function mergeShards(args: string[]): number {
       return 2;
     } else inputs.push(arg);
   }
-  return mergeCommand({ inputs, out: given['--out'] ?? DEFAULT_MERGE_DIR, cwd: process.cwd(), print, ...(given['--durations'] === undefined ? {} : { durations: given['--durations'] }) });
+  return mergeCommand({
+    inputs,
+    out: given['--out'] ?? DEFAULT_MERGE_DIR,
+    cwd: process.cwd(),
+    print,
+    ...(given['--durations'] === undefined ? {} : { durations: given['--durations'] }),
+  });
 }
 
 async function repeatSuite(args: string[]): Promise<number> {
@@ -92,7 +102,9 @@ async function repeatSuite(args: string[]): Promise<number> {
   const bad = [
     Number.isInteger(runs) && runs >= 1 ? undefined : `"--runs" must be a whole number of at least 1, got "${own['--runs']}".`,
     Number.isInteger(alone) && alone >= 1 ? undefined : `"--alone" must be a whole number of at least 1, got "${own['--alone']}".`,
-    seeds.every((seed) => Number.isInteger(seed) && seed >= 0) ? undefined : `"--seeds" must be whole numbers separated by commas, got "${own['--seeds']}".`,
+    seeds.every((seed) => Number.isInteger(seed) && seed >= 0)
+      ? undefined
+      : `"--seeds" must be whole numbers separated by commas, got "${own['--seeds']}".`,
   ].filter((problem): problem is string => problem !== undefined);
   if (bad.length > 0) {
     for (const problem of bad) print(`mocha-isolation repeat: ${problem}`);
@@ -100,7 +112,15 @@ async function repeatSuite(args: string[]): Promise<number> {
   }
   const launcher = repeatLauncher(own['--launcher']);
   const variables = commandVariables(typingShell());
-  const result = await repeat({ seeds, mochaArgs, aloneRuns: alone, cwd: process.cwd(), print, variables, ...(launcher === undefined ? {} : { launcher }) });
+  const result = await repeat({
+    seeds,
+    mochaArgs,
+    aloneRuns: alone,
+    cwd: process.cwd(),
+    print,
+    variables,
+    ...(launcher === undefined ? {} : { launcher }),
+  });
   for (const line of formatRepeat(result, mochaArgs, launcher, variables)) print(line);
   return result.failing.length === 0 ? 0 : 1;
 }
@@ -113,7 +133,8 @@ function repeatLauncher(given: string | undefined): string[] | undefined {
   if (given !== undefined) return shellSplit(given);
   try {
     const launcher = readRunRecord(runRecordFile(parseConfig(process.env).config.durations, process.cwd())).command.launcher;
-    if (launcher !== undefined) print(`mocha-isolation repeat: starting mocha as the last run did: ${launcher.map(shellQuote).join(' ')} (--launcher to change it)`);
+    if (launcher !== undefined)
+      print(`mocha-isolation repeat: starting mocha as the last run did: ${launcher.map(shellQuote).join(' ')} (--launcher to change it)`);
     return launcher;
   } catch {
     return undefined;
@@ -125,7 +146,8 @@ function options(args: readonly string[], names: readonly string[]): Record<stri
   const found: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (!names.includes(arg) || args[i + 1] === undefined) throw new Error(`"${arg}" is not an option here. Use ${names.join(', ')}, each with a value.`);
+    if (!names.includes(arg) || args[i + 1] === undefined)
+      throw new Error(`"${arg}" is not an option here. Use ${names.join(', ')}, each with a value.`);
     found[arg] = args[++i] as string;
   }
   return found;
@@ -134,7 +156,8 @@ function options(args: readonly string[], names: readonly string[]): Record<stri
 async function replayOrBisect(command: 'replay' | 'bisect', args: string[]): Promise<number> {
   // `replay last` and `replay FILE` read as `replay` and `replay --record FILE`.
   const [first] = args;
-  if (command === 'replay' && first !== undefined && !first.startsWith('--')) args = first === 'last' ? args.slice(1) : ['--record', ...args];
+  if (command === 'replay' && first !== undefined && !first.startsWith('--'))
+    args = first === 'last' ? args.slice(1) : ['--record', ...args];
   const given = options(args, command === 'replay' ? ['--record'] : ['--record', '--test']);
   // Where the run wrote it: beside the duration cache, or in the default folder when the cache is off.
   const record = readRunRecord(path.resolve(given['--record'] ?? runRecordFile(parseConfig(process.env).config.durations, process.cwd())));
@@ -151,8 +174,16 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'repeat') return repeatSuite(rest);
   if (command === 'init') {
     try {
-      const given = options(rest.filter((arg) => arg !== '--dry-run'), ['--config']);
-      return initConfig({ cwd: process.cwd(), dryRun: rest.includes('--dry-run'), print, ...(given['--config'] === undefined ? {} : { config: given['--config'] }) });
+      const given = options(
+        rest.filter((arg) => arg !== '--dry-run'),
+        ['--config'],
+      );
+      return initConfig({
+        cwd: process.cwd(),
+        dryRun: rest.includes('--dry-run'),
+        print,
+        ...(given['--config'] === undefined ? {} : { config: given['--config'] }),
+      });
     } catch (error) {
       print(`mocha-isolation init: ${(error as Error).message}`);
       return 2;

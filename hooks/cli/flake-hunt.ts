@@ -66,7 +66,9 @@ export async function repeat(options: RepeatOptions): Promise<RepeatResult> {
     const report = await runMochaReport(cwd, mochaArgs, { ISOLATION_SEED: String(seed) }, false, undefined, launcher);
     const failures = report.reported ? report.failures : [{ fullTitle: 'the run itself (it wrote no report)', file: '' }];
     if (report.record !== undefined) runRecords.set(seed, report.record);
-    print(`mocha-isolation repeat: run ${index + 1}/${seeds.length}, seed ${seed}: ${failures.length === 0 ? 'passed' : `${failures.length} failed`}`);
+    print(
+      `mocha-isolation repeat: run ${index + 1}/${seeds.length}, seed ${seed}: ${failures.length === 0 ? 'passed' : `${failures.length} failed`}`,
+    );
     for (const failure of failures) {
       const key = `${failure.file}\0${failure.fullTitle}`;
       const record = records.get(key) ?? { ...failure, seeds: [] };
@@ -84,14 +86,27 @@ export async function repeat(options: RepeatOptions): Promise<RepeatResult> {
     let aloneFailures = 0;
     let aloneSeed: number | undefined;
     for (const seed of aloneSeeds.slice(0, options.aloneRuns)) {
-      const alone = await runMochaReport(cwd, ['--no-parallel', '--grep', `^${escapeRegExp(record.fullTitle)}$`, record.file], { ISOLATION_SEED: String(seed) }, false, undefined, launcher);
+      const alone = await runMochaReport(
+        cwd,
+        ['--no-parallel', '--grep', `^${escapeRegExp(record.fullTitle)}$`, record.file],
+        { ISOLATION_SEED: String(seed) },
+        false,
+        undefined,
+        launcher,
+      );
       if (!alone.reported || alone.failures.some((f) => f.fullTitle === record.fullTitle)) {
         aloneFailures += 1;
         aloneSeed ??= seed;
       }
     }
     const verdict: RepeatVerdict =
-      aloneFailures === 0 ? 'polluted' : aloneFailures < options.aloneRuns ? 'flaky' : passedWith.length > 0 ? 'needs-predecessor' : 'broken';
+      aloneFailures === 0
+        ? 'polluted'
+        : aloneFailures < options.aloneRuns
+          ? 'flaky'
+          : passedWith.length > 0
+            ? 'needs-predecessor'
+            : 'broken';
     const failure: RepeatedFailure = { ...record, verdict, aloneFailures, aloneRuns: options.aloneRuns, aloneSeed };
     if (verdict === 'needs-predecessor') failure.predecessor = await findPredecessor(record.fullTitle, passedWith, runRecords, options);
     failing.push(failure);
@@ -100,26 +115,53 @@ export async function repeat(options: RepeatOptions): Promise<RepeatResult> {
 }
 
 /** In the first run where the test passed, the tests it needs to have run before it (bisect's predecessor mode). */
-async function findPredecessor(title: string, passedWith: readonly number[], runRecords: ReadonlyMap<number, RunRecord>, options: RepeatOptions): Promise<RepeatedFailure['predecessor']> {
-  const seed = passedWith.find((candidate) => runRecords.get(candidate)?.workers.some((worker) => worker.files.some((file) => file.tests.some(([test, outcome]) => test === title && outcome === 'passed'))));
+async function findPredecessor(
+  title: string,
+  passedWith: readonly number[],
+  runRecords: ReadonlyMap<number, RunRecord>,
+  options: RepeatOptions,
+): Promise<RepeatedFailure['predecessor']> {
+  const seed = passedWith.find((candidate) =>
+    runRecords
+      .get(candidate)
+      ?.workers.some((worker) => worker.files.some((file) => file.tests.some(([test, outcome]) => test === title && outcome === 'passed'))),
+  );
   const recorded = seed === undefined ? undefined : runRecords.get(seed);
   if (recorded === undefined) return undefined;
   // As repeat ran it: its arguments and launcher, the run's seed, no duration cache.
   const { values = {}, secrets = [] } = options.variables ?? {};
   const launcher = options.launcher === undefined ? {} : { launcher: options.launcher };
-  const record: RunRecord = { ...recorded, command: { args: options.mochaArgs, env: values, ...launcher, ...(secrets.length === 0 ? {} : { secrets }) } };
-  options.print(`mocha-isolation repeat: "${title}" fails alone every time but passed with seed ${seed}: looking for the test it needs to run first`);
+  const record: RunRecord = {
+    ...recorded,
+    command: { args: options.mochaArgs, env: values, ...launcher, ...(secrets.length === 0 ? {} : { secrets }) },
+  };
+  options.print(
+    `mocha-isolation repeat: "${title}" fails alone every time but passed with seed ${seed}: looking for the test it needs to run first`,
+  );
   const result = await bisect(record, options.cwd, title, options.print, 'predecessor');
   return { result, record };
 }
 
-export function formatRepeat(result: RepeatResult, mochaArgs: readonly string[], launcher: readonly string[] = DEFAULT_LAUNCHER, variables: PrintedVariables = { values: {}, secrets: [] }): string[] {
+export function formatRepeat(
+  result: RepeatResult,
+  mochaArgs: readonly string[],
+  launcher: readonly string[] = DEFAULT_LAUNCHER,
+  variables: PrintedVariables = { values: {}, secrets: [] },
+): string[] {
   if (result.failing.length === 0) return [`mocha-isolation repeat: ${result.runs === 1 ? 'the run' : `all ${result.runs} runs`} passed.`];
-  const command = (env: Record<string, string>, words: readonly string[]): string => shellCommand({ ...variables.values, ...env }, [...launcher, ...words], variables.secrets);
-  const lines = [`mocha-isolation repeat: ${result.failing.length} test${result.failing.length === 1 ? '' : 's'} failed in some of ${result.runs} runs:`];
+  const command = (env: Record<string, string>, words: readonly string[]): string =>
+    shellCommand({ ...variables.values, ...env }, [...launcher, ...words], variables.secrets);
+  const lines = [
+    `mocha-isolation repeat: ${result.failing.length} test${result.failing.length === 1 ? '' : 's'} failed in some of ${result.runs} runs:`,
+  ];
   for (const test of result.failing) {
     const head = `  "${test.fullTitle}" (${test.file}): failed ${test.seeds.length} of ${result.runs} runs (seeds ${test.seeds.join(', ')})`;
-    const alone = command({ ISOLATION_SEED: String(test.aloneSeed) }, ['--no-parallel', test.file, '--grep', `^${escapeRegExp(test.fullTitle)}$`]);
+    const alone = command({ ISOLATION_SEED: String(test.aloneSeed) }, [
+      '--no-parallel',
+      test.file,
+      '--grep',
+      `^${escapeRegExp(test.fullTitle)}$`,
+    ]);
     const aloneCount = `${test.aloneFailures} of ${test.aloneRuns} runs alone`;
     if (test.verdict === 'flaky') {
       lines.push(`${head}; it fails alone too (${aloneCount}): a flake of its own. Alone: ${alone}`);
@@ -130,7 +172,9 @@ export function formatRepeat(result: RepeatResult, mochaArgs: readonly string[],
     } else {
       // As repeat ran it: its runs plan without the project's duration cache, which would change a parallel order.
       const reproduce = command({ ISOLATION_SEED: String(test.seeds[0]), ISOLATION_DURATIONS: 'off' }, mochaArgs);
-      lines.push(`${head}; it passes alone, so another test pollutes it. Reproduce: ${reproduce}, then find the polluter: ${shellCommand({}, ['npx', 'mocha-isolation', 'bisect', '--test', test.fullTitle])}`);
+      lines.push(
+        `${head}; it passes alone, so another test pollutes it. Reproduce: ${reproduce}, then find the polluter: ${shellCommand({}, ['npx', 'mocha-isolation', 'bisect', '--test', test.fullTitle])}`,
+      );
     }
   }
   return lines;
@@ -140,8 +184,10 @@ function formatPredecessor(test: RepeatedFailure, aloneCount: string): string {
   const found = test.predecessor?.result;
   const record = test.predecessor?.record;
   const passed = `it fails alone every time (${aloneCount}) and passed in the other runs, after other tests`;
-  if (found === undefined || record === undefined) return `${passed}: it depends on a test having run before it (no record of a passing run to find which).`;
-  if (found.verdict !== 'polluted') return `${passed}, but no test run before it made it pass when its worker's files were replayed serially (timing, not order?).`;
+  if (found === undefined || record === undefined)
+    return `${passed}: it depends on a test having run before it (no record of a passing run to find which).`;
+  if (found.verdict !== 'polluted')
+    return `${passed}, but no test run before it made it pass when its worker's files were replayed serially (timing, not order?).`;
   const needed = found.polluters.map((title) => `"${title}" (${found.polluterFiles[title]})`).join(' and ');
   const grep = `^(${[...found.polluters, found.victim].map(escapeRegExp).join('|')})$`;
   return `${passed}: it depends on ${needed} having run first (found in ${found.runs} runs). Passes after it: ${replayCommand(record, found.files, grep)}.`;

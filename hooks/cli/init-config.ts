@@ -37,7 +37,9 @@ export function initConfig(options: InitOptions): number {
   const pluginFile = path.join(cwd, PLUGIN_CONFIG);
   if (existing === PLUGIN_CONFIG && fs.readFileSync(pluginFile, 'utf8').includes('mocha-isolation/hooks/mocharc')) {
     ensureGitignore(cwd, dryRun, steps);
-    print(`mocha-isolation init: ${PLUGIN_CONFIG} already uses the plugin; ${steps.length === 0 ? 'nothing to do.' : steps.join('; ') + '.'}`);
+    print(
+      `mocha-isolation init: ${PLUGIN_CONFIG} already uses the plugin; ${steps.length === 0 ? 'nothing to do.' : steps.join('; ') + '.'}`,
+    );
     return 0;
   }
 
@@ -45,10 +47,14 @@ export function initConfig(options: InitOptions): number {
   let literal: Record<string, unknown>;
   let from: string;
   const packageJson = path.join(cwd, 'package.json');
-  const packageOptions = fs.existsSync(packageJson) ? (JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { mocha?: Record<string, unknown> }).mocha : undefined;
+  const packageOptions = fs.existsSync(packageJson)
+    ? (JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { mocha?: Record<string, unknown> }).mocha
+    : undefined;
   if (existing !== undefined) {
     if (!fs.existsSync(path.resolve(cwd, existing))) {
-      print(`mocha-isolation init: ${existing} does not exist in ${cwd}. Name the config file mocha reads (--config FILE), or run init where it is.`);
+      print(
+        `mocha-isolation init: ${existing} does not exist in ${cwd}. Name the config file mocha reads (--config FILE), or run init where it is.`,
+      );
       return 2;
     }
     const options = readConfigFile(existing, cwd);
@@ -77,7 +83,8 @@ export function initConfig(options: InitOptions): number {
   const text = pluginConfigText(from, extendsFile, literal);
   write(PLUGIN_CONFIG, text, `wrote ${PLUGIN_CONFIG}`);
   ensureGitignore(cwd, dryRun, steps);
-  if (options.config !== undefined) steps.push(`run mocha without --config ${options.config} (it would read that file only), or with --config ${PLUGIN_CONFIG}`);
+  if (options.config !== undefined)
+    steps.push(`run mocha without --config ${options.config} (it would read that file only), or with --config ${PLUGIN_CONFIG}`);
   if (dryRun) {
     print(`mocha-isolation init --dry-run: would write ${PLUGIN_CONFIG}:\n${text}`);
     for (const step of steps) print(`  would have: ${step}`);
@@ -108,7 +115,12 @@ function pluginConfigText(from: string, extendsFile: string | undefined, literal
 function ensureGitignore(cwd: string, dryRun: boolean, steps: string[]): void {
   const file = path.join(cwd, '.gitignore');
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  if (text.split('\n').some((line) => ['.mocha-isolation', '.mocha-isolation/', '/.mocha-isolation', '/.mocha-isolation/'].includes(line.trim()))) return;
+  if (
+    text
+      .split('\n')
+      .some((line) => ['.mocha-isolation', '.mocha-isolation/', '/.mocha-isolation', '/.mocha-isolation/'].includes(line.trim()))
+  )
+    return;
   steps.push(`added ${CACHE_FOLDER} to .gitignore (the plugin's cache and run records)`);
   if (!dryRun) fs.writeFileSync(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${CACHE_FOLDER}\n`);
 }

@@ -23,7 +23,10 @@ export interface JunitCounts {
   skipped: number;
 }
 
-export function renderJunit(record: RunRecord, missing: ReadonlyArray<{ index: number; files: string[] }>): { text: string; counts: JunitCounts } {
+export function renderJunit(
+  record: RunRecord,
+  missing: ReadonlyArray<{ index: number; files: string[] }>,
+): { text: string; counts: JunitCounts } {
   const details = new Map<string, FailureDetail>();
   for (const detail of record.outcome?.failures ?? []) details.set(`${detail.file}\n${detail.title}`, detail);
   const counts: JunitCounts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
@@ -41,7 +44,7 @@ export function renderJunit(record: RunRecord, missing: ReadonlyArray<{ index: n
         if (outcome === 'passed') return `${head}/>`;
         failures += 1;
         const detail = details.get(`${entry.file}\n${title}`);
-        const message = detail?.message ?? 'failed (its error is not in the record: a record keeps the first 100 failures\' errors)';
+        const message = detail?.message ?? "failed (its error is not in the record: a record keeps the first 100 failures' errors)";
         const diff = detail?.expected === undefined ? '' : `\n+ expected - actual\n-${detail.actual ?? ''}\n+${detail.expected}`;
         return `${head}><failure message="${xml(message.split('\n')[0] ?? '')}">${xml(`${message}${diff}${detail?.stack === undefined ? '' : `\n${detail.stack}`}`)}</failure></testcase>`;
       });

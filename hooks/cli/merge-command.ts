@@ -34,7 +34,10 @@ export interface MergeOptions {
  */
 export function recordFiles(input: string, cwd: string): string[] {
   const full = path.resolve(cwd, input);
-  if (!fs.existsSync(full)) throw new MergeRefused(`"${input}" does not exist: name the shard jobs' downloaded .mocha-isolation folders or their last-run.json files.`);
+  if (!fs.existsSync(full))
+    throw new MergeRefused(
+      `"${input}" does not exist: name the shard jobs' downloaded .mocha-isolation folders or their last-run.json files.`,
+    );
   if (fs.statSync(full).isFile()) return [full];
   const found: string[] = [];
   const visit = (dir: string, depth: number): void => {
@@ -48,7 +51,10 @@ export function recordFiles(input: string, cwd: string): string[] {
     }
   };
   visit(full, 0);
-  if (found.length === 0) throw new MergeRefused(`"${input}" holds no ${RECORD} (in it or its subfolders): a shard job writes it into .mocha-isolation/; upload that folder.`);
+  if (found.length === 0)
+    throw new MergeRefused(
+      `"${input}" holds no ${RECORD} (in it or its subfolders): a shard job writes it into .mocha-isolation/; upload that folder.`,
+    );
   return found;
 }
 
@@ -85,14 +91,21 @@ export function mergeCommand(options: MergeOptions): number {
   const relativeRecord = path.relative(cwd, recordFile);
   const replay = shellCommand({}, ['npx', 'mocha-isolation', 'replay', relativeRecord]);
   const firstFailure = outcome?.failures.find((failure) => !failure.title.endsWith(' failed to load'))?.title;
-  const bisect = firstFailure === undefined ? undefined : shellCommand({}, ['npx', 'mocha-isolation', 'bisect', '--record', relativeRecord, '--test', firstFailure]);
+  const bisect =
+    firstFailure === undefined
+      ? undefined
+      : shellCommand({}, ['npx', 'mocha-isolation', 'bisect', '--record', relativeRecord, '--test', firstFailure]);
   writeRunReport(path.join(out, 'report.html'), {
     seed: merged.record.seed,
     order: `${merged.jobs.length} shards merged; ${describeOrder(merged.record.shuffle, merged.record.command.files)}`,
     commands: { reproduce: replay, ...(junit.counts.failures > 0 ? { replay, ...(bisect === undefined ? {} : { bisect }) } : {}) },
     startedAt: outcome?.startedAt ?? Date.now(),
     endedAt: outcome?.endedAt ?? Date.now(),
-    workers: merged.record.workers.map((worker) => ({ workerId: worker.workerId, files: worker.files, label: laneLabel(worker) ?? 'serial' })),
+    workers: merged.record.workers.map((worker) => ({
+      workerId: worker.workerId,
+      files: worker.files,
+      label: laneLabel(worker) ?? 'serial',
+    })),
     leaks: outcome?.leaks ?? [],
     dropped: outcome?.dropped ?? 0,
     lost: [...(outcome?.lost ?? []), ...merged.unrun.map((file) => `${file}: planned, and no shard ran it`)],
@@ -103,16 +116,27 @@ export function mergeCommand(options: MergeOptions): number {
 
   const { counts } = junit;
   const passed = counts.tests - counts.failures - counts.errors - counts.skipped;
-  print(`mocha-isolation merge: ${merged.jobs.length} shard records, seed ${merged.record.seed}: ${passed} passed, ${counts.failures} failed, ${counts.skipped} pending${counts.errors > 0 ? `, ${counts.errors} files did not run` : ''}.`);
+  print(
+    `mocha-isolation merge: ${merged.jobs.length} shard records, seed ${merged.record.seed}: ${passed} passed, ${counts.failures} failed, ${counts.skipped} pending${counts.errors > 0 ? `, ${counts.errors} files did not run` : ''}.`,
+  );
   const walls = merged.jobs.map((job) => job.wallMs);
   const mean = walls.reduce((sum, ms) => sum + ms, 0) / walls.length;
-  print(`  shard balance: the slowest job took ${(Math.max(...walls) / mean).toFixed(2)}× the mean (${(Math.max(...walls) / 1000).toFixed(1)} s against ${(mean / 1000).toFixed(1)} s).`);
+  print(
+    `  shard balance: the slowest job took ${(Math.max(...walls) / mean).toFixed(2)}× the mean (${(Math.max(...walls) / 1000).toFixed(1)} s against ${(mean / 1000).toFixed(1)} s).`,
+  );
   for (const shard of merged.missing) {
-    print(`  shard ${shard.index} never reported (its job was cancelled or crashed, or its record was not uploaded); its ${shard.files.length} files did not run: ${shard.files.join(', ')}`);
+    print(
+      `  shard ${shard.index} never reported (its job was cancelled or crashed, or its record was not uploaded); its ${shard.files.length} files did not run: ${shard.files.join(', ')}`,
+    );
   }
   if (merged.unrun.length > 0) print(`  planned and run by no shard: ${merged.unrun.join(', ')}`);
-  if (counts.failures > 0) print(`  run a failed shard's tests again exactly: ${replay}${bisect === undefined ? '' : `\n  find a test that polluted the first: ${bisect}`}`);
-  print(`  wrote ${path.relative(cwd, out) || out}/: report.html, junit.xml, ${RECORD}, leaks.json${durations === undefined ? '' : ', durations.json (the cache for the next run)'}`);
+  if (counts.failures > 0)
+    print(
+      `  run a failed shard's tests again exactly: ${replay}${bisect === undefined ? '' : `\n  find a test that polluted the first: ${bisect}`}`,
+    );
+  print(
+    `  wrote ${path.relative(cwd, out) || out}/: report.html, junit.xml, ${RECORD}, leaks.json${durations === undefined ? '' : ', durations.json (the cache for the next run)'}`,
+  );
   return merged.missing.length > 0 || merged.unrun.length > 0 || counts.failures > 0 || (outcome?.lost.length ?? 0) > 0 ? 1 : 0;
 }
 
@@ -122,7 +146,8 @@ export function mergeCommand(options: MergeOptions): number {
  * else the project's cache (ISOLATION_DURATIONS or the default), when there is one.
  */
 function writeDurations(options: MergeOptions, inputs: readonly ShardInput[], merged: MergedRun, out: string): string | undefined {
-  const besideFirst = inputs[0] === undefined ? undefined : path.join(path.dirname(path.resolve(options.cwd, inputs[0].source)), 'durations.json');
+  const besideFirst =
+    inputs[0] === undefined ? undefined : path.join(path.dirname(path.resolve(options.cwd, inputs[0].source)), 'durations.json');
   const setting = process.env[ENV.durations];
   const projectCache = setting === 'off' ? undefined : path.resolve(options.cwd, setting ?? DEFAULT_DURATIONS_FILE);
   const base = options.durations ?? [besideFirst, projectCache].find((file) => file !== undefined && fs.existsSync(file));

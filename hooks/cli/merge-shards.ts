@@ -30,9 +30,13 @@ const named = (input: ShardInput): string => {
 };
 
 export function mergeShardRecords(inputs: readonly ShardInput[]): MergedRun {
-  if (inputs.length === 0) throw new MergeRefused('no run records to merge: name the shard jobs\' .mocha-isolation folders or their last-run.json files.');
+  if (inputs.length === 0)
+    throw new MergeRefused("no run records to merge: name the shard jobs' .mocha-isolation folders or their last-run.json files.");
   const outcomes = inputs.map((input) => {
-    if (input.record.outcome === undefined) throw new MergeRefused(`${input.source} was written by an older mocha-isolation, without what a merge needs: run that shard again with this version.`);
+    if (input.record.outcome === undefined)
+      throw new MergeRefused(
+        `${input.source} was written by an older mocha-isolation, without what a merge needs: run that shard again with this version.`,
+      );
     return input.record.outcome;
   });
   const first = inputs[0] as ShardInput;
@@ -41,18 +45,28 @@ export function mergeShardRecords(inputs: readonly ShardInput[]): MergedRun {
   for (const [i, input] of inputs.entries()) {
     const outcome = outcomes[i] as RunOutcome;
     if (input.record.seed !== first.record.seed) {
-      refusals.push(`${named(input)} ran with seed ${input.record.seed}, ${named(first)} with ${first.record.seed}: the shards of one run share a seed (set ISOLATION_SEED the same in every job, or run them in one CI run, whose id gives the seed).`);
+      refusals.push(
+        `${named(input)} ran with seed ${input.record.seed}, ${named(first)} with ${first.record.seed}: the shards of one run share a seed (set ISOLATION_SEED the same in every job, or run them in one CI run, whose id gives the seed).`,
+      );
     }
     if (outcome.commit !== undefined && firstOutcome.commit !== undefined && outcome.commit !== firstOutcome.commit) {
-      refusals.push(`${named(input)} tested commit ${outcome.commit.slice(0, 12)}, ${named(first)} ${firstOutcome.commit.slice(0, 12)}: merge the shards of one commit.`);
+      refusals.push(
+        `${named(input)} tested commit ${outcome.commit.slice(0, 12)}, ${named(first)} ${firstOutcome.commit.slice(0, 12)}: merge the shards of one commit.`,
+      );
     }
     if ((outcome.shard === undefined) !== (firstOutcome.shard === undefined)) {
-      refusals.push(`${named(input)} and ${named(first)}: one is a shard (ISOLATION_SHARD) and the other a whole run; merge the shards of one run.`);
+      refusals.push(
+        `${named(input)} and ${named(first)}: one is a shard (ISOLATION_SHARD) and the other a whole run; merge the shards of one run.`,
+      );
     } else if (outcome.shard !== undefined && firstOutcome.shard !== undefined) {
       if (outcome.shard.total !== firstOutcome.shard.total) {
-        refusals.push(`${named(input)} is one of ${outcome.shard.total} shards, ${named(first)} one of ${firstOutcome.shard.total}: merge the shards of one run.`);
+        refusals.push(
+          `${named(input)} is one of ${outcome.shard.total} shards, ${named(first)} one of ${firstOutcome.shard.total}: merge the shards of one run.`,
+        );
       } else if (JSON.stringify(outcome.shard.plan) !== JSON.stringify(firstOutcome.shard.plan)) {
-        refusals.push(`${named(input)} planned other files per shard than ${named(first)}: every job must plan from the same spec files and duration cache (restore the same cache in every job).`);
+        refusals.push(
+          `${named(input)} planned other files per shard than ${named(first)}: every job must plan from the same spec files and duration cache (restore the same cache in every job).`,
+        );
       }
     }
   }
@@ -78,14 +92,25 @@ export function mergeShardRecords(inputs: readonly ShardInput[]): MergedRun {
     // Jobs run on their own machines and clocks: each one's lanes start where the merged run starts.
     const shift = base - outcome.startedAt;
     for (const worker of input.record.workers) {
-      workers.push({ ...worker, shard: index, files: worker.files.map((file) => ({ ...file, ...(file.startedAt === undefined ? {} : { startedAt: file.startedAt + shift }) })) });
+      workers.push({
+        ...worker,
+        shard: index,
+        files: worker.files.map((file) => ({ ...file, ...(file.startedAt === undefined ? {} : { startedAt: file.startedAt + shift }) })),
+      });
       for (const file of worker.files) recorded.add(file.file);
     }
     const expectedMs = outcome.shard?.expectedMs[index - 1];
     jobs.push({ index, wallMs: outcome.endedAt - outcome.startedAt, ...(expectedMs === undefined ? {} : { expectedMs }) });
   }
-  const missing = plan === undefined ? [] : plan.plan.map((files, i) => ({ index: i + 1, files })).filter((shard) => !seen.has(shard.index));
-  const unrun = plan === undefined ? [] : plan.plan.filter((_, i) => seen.has(i + 1)).flat().filter((file) => !recorded.has(file));
+  const missing =
+    plan === undefined ? [] : plan.plan.map((files, i) => ({ index: i + 1, files })).filter((shard) => !seen.has(shard.index));
+  const unrun =
+    plan === undefined
+      ? []
+      : plan.plan
+          .filter((_, i) => seen.has(i + 1))
+          .flat()
+          .filter((file) => !recorded.has(file));
 
   const label = (input: ShardInput, worker: string): string => `shard ${input.record.outcome?.shard?.index ?? '?'} ${worker}`;
   const { ISOLATION_SHARD: _shard, ...env } = first.record.command.env;
@@ -102,7 +127,9 @@ export function mergeShardRecords(inputs: readonly ShardInput[]): MergedRun {
       endedAt: base + Math.max(...jobs.map((job) => job.wallMs)),
       failures: ordered.flatMap((input) => input.record.outcome?.failures ?? []),
       failureCount: outcomes.reduce((sum, outcome) => sum + outcome.failureCount, 0),
-      leaks: ordered.flatMap((input) => (input.record.outcome?.leaks ?? []).map((leak) => ({ ...leak, worker: label(input, leak.worker) }))),
+      leaks: ordered.flatMap((input) =>
+        (input.record.outcome?.leaks ?? []).map((leak) => ({ ...leak, worker: label(input, leak.worker) })),
+      ),
       dropped: outcomes.reduce((sum, outcome) => sum + outcome.dropped, 0),
       lost: ordered.flatMap((input) => input.record.outcome?.lost ?? []),
       ...(firstOutcome.commit === undefined ? {} : { commit: firstOutcome.commit }),

@@ -36,7 +36,14 @@ export interface MochaReport {
  * the project's last run, which the next replay or bisect reads. `limitMs`: a run that has not exited by then (a
  * timer or socket a test left keeps mocha alive) is stopped, and what it reported is used; `stopped` says so.
  */
-export function runMochaReport(cwd: string, args: readonly string[], env: Record<string, string>, inherit = false, limitMs?: number, launcher?: readonly string[]): Promise<MochaReport> {
+export function runMochaReport(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  inherit = false,
+  limitMs?: number,
+  launcher?: readonly string[],
+): Promise<MochaReport> {
   // Listening before the folder exists: a signal that came between the two would end the command and leave it.
   listenForInterrupts();
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'isolation-command-'));
@@ -76,7 +83,14 @@ export function runMochaReport(cwd: string, args: readonly string[], env: Record
       try {
         const parsed = JSON.parse(fs.readFileSync(report, 'utf8')) as { passes: Entry[]; failures: Entry[] };
         const record = readJson<RunRecord>(path.join(folder, 'last-run.json'));
-        resolve({ passes: parsed.passes.map(toTest), failures: parsed.failures.map(toTest), reported: true, leaks: readLeaks(path.join(folder, 'leaks.json')), stopped, ...(record === undefined ? {} : { record }) });
+        resolve({
+          passes: parsed.passes.map(toTest),
+          failures: parsed.failures.map(toTest),
+          reported: true,
+          leaks: readLeaks(path.join(folder, 'leaks.json')),
+          stopped,
+          ...(record === undefined ? {} : { record }),
+        });
       } catch {
         resolve({ passes: [], failures: [], reported: false, leaks: [], stopped });
       } finally {
@@ -129,7 +143,9 @@ function readLeaks(file: string): Leak[] {
   if (!fs.existsSync(file)) return [];
   const leaks = readJson<{ leaks?: unknown }>(file)?.leaks;
   if (Array.isArray(leaks)) return leaks as Leak[];
-  process.stderr.write(`mocha-isolation: the run's leak report ${file} could not be read (cut short or not a leak report); what its tests left behind is not shown for this run.\n`);
+  process.stderr.write(
+    `mocha-isolation: the run's leak report ${file} could not be read (cut short or not a leak report); what its tests left behind is not shown for this run.\n`,
+  );
   return [];
 }
 

@@ -30,7 +30,10 @@ export function replayArguments(args: readonly string[]): string[] {
  * The recorded run's variables for a run of its tests. A secret set for the recorded command is not stored: it
  * must be set for this command too, else the run would not be the recorded one.
  */
-export function replayEnvironment(record: RunRecord, env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
+export function replayEnvironment(
+  record: RunRecord,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, string> {
   const missing = (record.command.secrets ?? []).filter((name) => env[name] === undefined);
   if (missing.length > 0) {
     const names = missing.join(', ');
@@ -49,7 +52,13 @@ function recordedVariables(record: RunRecord): Record<string, string> {
 
 /** The serial mocha command for these files (and tests): printed, so every word is quoted for the shell. */
 export function replayCommand(record: RunRecord, files: readonly string[], grep: string | undefined): string {
-  const words = [...(record.command.launcher ?? DEFAULT_LAUNCHER), '--no-parallel', ...replayArguments(record.command.args), ...files, ...(grep === undefined ? [] : ['--grep', grep])];
+  const words = [
+    ...(record.command.launcher ?? DEFAULT_LAUNCHER),
+    '--no-parallel',
+    ...replayArguments(record.command.args),
+    ...files,
+    ...(grep === undefined ? [] : ['--grep', grep]),
+  ];
   return shellCommand(recordedVariables(record), words, record.command.secrets);
 }
 
@@ -61,19 +70,39 @@ export async function replay(record: RunRecord, cwd: string, print: Print, recor
   let hookFailures = 0;
   for (const [index, worker] of record.workers.entries()) {
     const files = worker.files.map((entry) => entry.file);
-    print(`mocha-isolation replay: ${laneLabel(worker) ?? (record.parallel ? `worker ${worker.workerId}` : 'the serial run')} (${index + 1}/${record.workers.length}), ${files.length} file${files.length === 1 ? '' : 's'}: ${replayCommand(record, files, undefined)}`);
-    const report = await runMochaReport(cwd, ['--no-parallel', ...replayArguments(record.command.args), ...files], env, true, undefined, record.command.launcher);
+    print(
+      `mocha-isolation replay: ${laneLabel(worker) ?? (record.parallel ? `worker ${worker.workerId}` : 'the serial run')} (${index + 1}/${record.workers.length}), ${files.length} file${files.length === 1 ? '' : 's'}: ${replayCommand(record, files, undefined)}`,
+    );
+    const report = await runMochaReport(
+      cwd,
+      ['--no-parallel', ...replayArguments(record.command.args), ...files],
+      env,
+      true,
+      undefined,
+      record.command.launcher,
+    );
     failed += report.reported ? report.failures.length : 1;
-    if (!report.reported) print('mocha-isolation replay: mocha wrote no report for these files (it could not start, or crashed): see its output above.');
+    if (!report.reported)
+      print('mocha-isolation replay: mocha wrote no report for these files (it could not start, or crashed): see its output above.');
     hookFailures += report.failures.filter((failure) => HOOK_TITLE.test(failure.fullTitle)).length;
-    for (const failure of report.failures) print(`  failed: "${failure.fullTitle}" (${failure.file})${failure.message === undefined ? '' : `: ${failure.message.split('\n')[0]}`}`);
-    first ??= report.failures.find((failure) => !HOOK_TITLE.test(failure.fullTitle) && failure.message?.startsWith('did not run: ') !== true)?.fullTitle;
+    for (const failure of report.failures)
+      print(
+        `  failed: "${failure.fullTitle}" (${failure.file})${failure.message === undefined ? '' : `: ${failure.message.split('\n')[0]}`}`,
+      );
+    first ??= report.failures.find(
+      (failure) => !HOOK_TITLE.test(failure.fullTitle) && failure.message?.startsWith('did not run: ') !== true,
+    )?.fullTitle;
   }
   // Counted as mocha counts (a failed hook is one more); the record holds tests only.
   const recorded = recordedFailures(record).length;
   const hooks = hookFailures;
   const tests = failed - hooks;
-  const now = failed === 0 ? 'every test passed' : hooks === 0 ? `${failed} failed` : `${failed} failed: ${tests} tests, ${hooks} hook${hooks === 1 ? '' : 's'}`;
+  const now =
+    failed === 0
+      ? 'every test passed'
+      : hooks === 0
+        ? `${failed} failed`
+        : `${failed} failed: ${tests} tests, ${hooks} hook${hooks === 1 ? '' : 's'}`;
   print(`mocha-isolation replay: ${now} (the recorded run: ${recorded} ${hooks === 0 ? '' : 'tests '}failed).`);
   if (first !== undefined) {
     const named = recordFile === undefined ? [] : ['--record', recordFile];
@@ -84,6 +113,10 @@ export async function replay(record: RunRecord, cwd: string, print: Print, recor
 
 export function recordedFailures(record: RunRecord): Array<{ worker: number; file: number; title: string }> {
   const found: Array<{ worker: number; file: number; title: string }> = [];
-  record.workers.forEach((worker, w) => worker.files.forEach((entry, f) => entry.tests.forEach(([title, outcome]) => outcome === 'failed' && found.push({ worker: w, file: f, title }))));
+  record.workers.forEach((worker, w) =>
+    worker.files.forEach((entry, f) =>
+      entry.tests.forEach(([title, outcome]) => outcome === 'failed' && found.push({ worker: w, file: f, title })),
+    ),
+  );
   return found;
 }

@@ -35,7 +35,11 @@ const settingsOfScope = new WeakMap<object, object>();
 export function defineIsolation<S extends object>(definition: IsolationDefinition<S>): Isolation<S> {
   const unknown = Object.keys(definition).filter((key) => key !== 'settings' && key !== 'resets');
   if (unknown.length > 0) {
-    throw new IsolationError('ERR_ISOLATION_UNKNOWN_OPTION', `defineIsolation() got unknown option "${unknown[0]}". Use "settings" and "resets".`, { option: unknown[0] });
+    throw new IsolationError(
+      'ERR_ISOLATION_UNKNOWN_OPTION',
+      `defineIsolation() got unknown option "${unknown[0]}". Use "settings" and "resets".`,
+      { option: unknown[0] },
+    );
   }
   projectWiring.settingsFactory = definition.settings as ((env: NodeJS.ProcessEnv) => object) | undefined;
   projectWiring.resets = [...(definition.resets ?? [])];
@@ -48,7 +52,10 @@ function testSettings(overrides: object | undefined): object {
   const scope = workerState('settings').currentScope('settings');
   const factory = projectWiring.settingsFactory;
   if (factory === undefined) {
-    throw new IsolationError('ERR_ISOLATION_NOT_DEFINED', '"settings()" was used, but defineIsolation() got no settings factory. Pass settings: (env) => loadSettings(env).');
+    throw new IsolationError(
+      'ERR_ISOLATION_NOT_DEFINED',
+      '"settings()" was used, but defineIsolation() got no settings factory. Pass settings: (env) => loadSettings(env).',
+    );
   }
   let settings = settingsOfScope.get(scope);
   if (settings === undefined) {

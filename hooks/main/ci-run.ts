@@ -18,7 +18,7 @@ export function ciRunId(env: Readonly<Record<string, string | undefined>>): stri
 /** A seed from the run's id: every shard of one CI run shuffles alike without ISOLATION_SEED being set. */
 export function seedOfRun(runId: string): number {
   // 31 bits: a seed is a positive 32-bit integer.
-  return (hashString(runId) & 0x7fffffff) || 1;
+  return hashString(runId) & 0x7fffffff || 1;
 }
 
 /** The commit under test: CI's variable, else .git's HEAD (a branch's ref, loose or packed); undefined if neither. */
@@ -45,7 +45,14 @@ function findGitDir(from: string): string | undefined {
     const candidate = path.join(dir, '.git');
     if (fs.existsSync(candidate)) {
       // A worktree or submodule has a file "gitdir: <path>".
-      if (fs.statSync(candidate).isFile()) return path.resolve(dir, fs.readFileSync(candidate, 'utf8').replace(/^gitdir: /, '').trim());
+      if (fs.statSync(candidate).isFile())
+        return path.resolve(
+          dir,
+          fs
+            .readFileSync(candidate, 'utf8')
+            .replace(/^gitdir: /, '')
+            .trim(),
+        );
       return candidate;
     }
     if (path.dirname(dir) === dir) return undefined;

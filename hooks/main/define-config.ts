@@ -74,7 +74,17 @@ export interface BuildContext {
   launch?: LaunchFacts;
 }
 
-const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set(['schema', 'dbEnv', 'dbReset', 'env', 'rejections', 'leaks', 'modules', 'keepModules', 'launcher']);
+const ISOLATION_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'schema',
+  'dbEnv',
+  'dbReset',
+  'env',
+  'rejections',
+  'leaks',
+  'modules',
+  'keepModules',
+  'launcher',
+]);
 const DEFAULT_EXTENSIONS = ['js', 'cjs', 'mjs', 'ts'];
 
 /**
@@ -100,12 +110,16 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   // Before anything below publishes the config's own options as variables: those are not what the user typed.
   if (context.env[ENV.command] === undefined) {
     const typed = typedCommand(context.env, ['node', 'mocha', ...context.argv]);
-    const launch = context.launch === undefined && isolation.launcher === undefined ? undefined : detectLauncher(context.launch ?? launchFacts(), typed.args, isolation.launcher);
+    const launch =
+      context.launch === undefined && isolation.launcher === undefined
+        ? undefined
+        : detectLauncher(context.launch ?? launchFacts(), typed.args, isolation.launcher);
     const carried = commandVariables(context.launch?.typing);
     // An npm script's own assignments are in package.json already: printed as written there.
     const secrets = carried.secrets.filter((name) => launch?.env?.[name] === undefined);
     const env = { ...carried.values, ...launch?.env, ...typed.env };
-    const command: TypedCommand = launch === undefined ? { ...typed, env } : { ...typed, launcher: launch.launcher, args: launch.args, env };
+    const command: TypedCommand =
+      launch === undefined ? { ...typed, env } : { ...typed, launcher: launch.launcher, args: launch.args, env };
     context.env[ENV.command] = JSON.stringify(secrets.length === 0 ? command : { ...command, secrets });
   }
 
@@ -143,15 +157,22 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
   const { config, problems: envProblems } = parseConfig(context.env);
   const cli = readCliArgs(context.argv);
   problems.push(...envProblems);
-  if (spec === undefined && cli.specs.length === 0) problems.push(`no "spec" in the mocha config${extended === undefined ? '' : ` or in ${extended}`}: name the spec files (spec: 'test/**/*.spec.ts').`);
+  if (spec === undefined && cli.specs.length === 0)
+    problems.push(
+      `no "spec" in the mocha config${extended === undefined ? '' : ` or in ${extended}`}: name the spec files (spec: 'test/**/*.spec.ts').`,
+    );
   if (first) warnIgnoredConfigs(context, cli.config, extended);
   const badJobs = jobsProblem(cli.jobs);
   if (badJobs) problems.push(badJobs);
   if (merged.jobs !== undefined && jobsProblem(String(merged.jobs))) {
-    problems.push(`"jobs" in the mocha config must be a whole number of at least 1, got ${JSON.stringify(merged.jobs)}. Remove it to use one worker per CPU.`);
+    problems.push(
+      `"jobs" in the mocha config must be a whole number of at least 1, got ${JSON.stringify(merged.jobs)}. Remove it to use one worker per CPU.`,
+    );
   }
   if (config.shard !== undefined && cli.specs.length > 0) {
-    problems.push(`"${ENV.shard}" splits the config's spec list, but files were named on the command line (${cli.specs.join(' ')}). Unset ${ENV.shard}, or name no files.`);
+    problems.push(
+      `"${ENV.shard}" splits the config's spec list, but files were named on the command line (${cli.specs.join(' ')}). Unset ${ENV.shard}, or name no files.`,
+    );
   }
   if (problems.length > 0) throw configError(problems);
 
@@ -176,18 +197,31 @@ export function buildMochaConfig(input: MochaConfigInput, context: BuildContext)
     // A YAML or JSON file may give one extension as a string.
     const extension = mochaOptions.extension === undefined ? DEFAULT_EXTENSIONS : [mochaOptions.extension].flat().map(String);
     let files = expandSpecs(Array.isArray(spec) ? spec : [spec as string], extension, context.cwd);
-    const durations = config.durations === undefined ? new Map<string, number>() : readDurations(path.resolve(context.cwd, config.durations), context.print);
+    const durations =
+      config.durations === undefined
+        ? new Map<string, number>()
+        : readDurations(path.resolve(context.cwd, config.durations), context.print);
     if (config.shard !== undefined) {
       const plan = planShards(files, durations, config.shard.total);
       files = filesOfShard(plan, config.shard);
       context.print(formatShardLine(config.shard, files.length, plan));
       // For the run report: every shard's expected load, and this one's files with what each was expected to take.
-      context.env[ENV.shardPlan] = JSON.stringify({ loads: plan.loads, files: Object.fromEntries(files.map((file) => [file, durations.get(file) ?? null])) });
+      context.env[ENV.shardPlan] = JSON.stringify({
+        loads: plan.loads,
+        files: Object.fromEntries(files.map((file) => [file, durations.get(file) ?? null])),
+      });
       // For the run record: the whole plan, so that a merge of the shards' records can name a missing shard's files.
       try {
-        writeShardPlan(shardPlanFile(config.durations, context.cwd, config.shard), { index: config.shard.index, total: config.shard.total, plan: plan.shards, expectedMs: plan.loads });
+        writeShardPlan(shardPlanFile(config.durations, context.cwd, config.shard), {
+          index: config.shard.index,
+          total: config.shard.total,
+          plan: plan.shards,
+          expectedMs: plan.loads,
+        });
       } catch (error) {
-        context.print(`mocha-isolation: could not write the shard plan beside the run record (${(error as NodeJS.ErrnoException).code ?? error}); a merge of this run's shards cannot check that every shard reported.`);
+        context.print(
+          `mocha-isolation: could not write the shard plan beside the run record (${(error as NodeJS.ErrnoException).code ?? error}); a merge of this run's shards cannot check that every shard reported.`,
+        );
       }
     }
     files = orderSpecFiles(files, seed, config.shuffle !== 'off');

@@ -21,7 +21,9 @@ export function createRunFolder(base: string | undefined): string {
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw configError(
-      [`the run folder could not be created in "${parent}" (${reason}). Point ISOLATION_TMPDIR at a writable folder, or unset it to use the system temp folder.`],
+      [
+        `the run folder could not be created in "${parent}" (${reason}). Point ISOLATION_TMPDIR at a writable folder, or unset it to use the system temp folder.`,
+      ],
       'ERR_ISOLATION_RUN_FOLDER',
     );
   }

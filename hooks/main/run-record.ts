@@ -53,7 +53,14 @@ export interface RunOutcome {
 
 const RECORD_VERSION = 1;
 
-export function buildRunRecord(seed: number, shuffle: ShuffleLevel, command: TypedCommand, workers: readonly WorkerStats[], startup?: MainStartup, outcome?: RunOutcome): RunRecord {
+export function buildRunRecord(
+  seed: number,
+  shuffle: ShuffleLevel,
+  command: TypedCommand,
+  workers: readonly WorkerStats[],
+  startup?: MainStartup,
+  outcome?: RunOutcome,
+): RunRecord {
   const ran = workers.filter((worker) => worker.sequence.length > 0);
   return {
     version: RECORD_VERSION,
@@ -79,7 +86,10 @@ export function readRunRecord(file: string): RunRecord {
     record = JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new Error(`the run record "${file}" could not be read (${reason}). Run the suite once (npx mocha) to write one, or name a record file.`, { cause: error });
+    throw new Error(
+      `the run record "${file}" could not be read (${reason}). Run the suite once (npx mocha) to write one, or name a record file.`,
+      { cause: error },
+    );
   }
   if (record.version !== RECORD_VERSION || !Array.isArray(record.workers)) {
     throw new Error(`"${file}" is not a run record of this version of mocha-isolation. Run the suite again to write a new one.`);

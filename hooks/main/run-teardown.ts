@@ -46,7 +46,9 @@ export function tearDownRun(run: MainRun | undefined): void {
 function reportLeaks(run: MainRun, workers: readonly WorkerStats[]): Array<Leak & { worker: string }> {
   const { config, invocation } = run;
   if (!checksLeaks(config.leaks)) return [];
-  const leaks = workers.flatMap((worker) => (worker.leaks ?? []).map((leak) => ({ ...leak, worker: worker.workerId === undefined ? 'serial' : `worker ${worker.workerId}` })));
+  const leaks = workers.flatMap((worker) =>
+    (worker.leaks ?? []).map((leak) => ({ ...leak, worker: worker.workerId === undefined ? 'serial' : `worker ${worker.workerId}` })),
+  );
   const file = path.join(path.dirname(runRecordFile(config.durations, invocation.cwd)), 'leaks.json');
   for (const line of formatLeakReport(leaks, path.relative(invocation.cwd, file))) print(line);
   try {
@@ -65,7 +67,12 @@ function shardOfRun(run: MainRun): ReportInput['shard'] {
   if (shard === undefined || published === undefined) return undefined;
   try {
     const plan = JSON.parse(published) as { loads: number[]; files: Record<string, number | null> };
-    return { index: shard.index, total: shard.total, expectedMs: plan.loads, files: Object.entries(plan.files).map(([file, ms]) => [file, ms ?? Number.NaN]) };
+    return {
+      index: shard.index,
+      total: shard.total,
+      expectedMs: plan.loads,
+      files: Object.entries(plan.files).map(([file, ms]) => [file, ms ?? Number.NaN]),
+    };
   } catch {
     return undefined;
   }
@@ -75,7 +82,14 @@ function shardOfRun(run: MainRun): ReportInput['shard'] {
 function writeReport(
   run: MainRun,
   file: string,
-  ended: { workers: readonly WorkerStats[]; leaks: Array<Leak & { worker: string }>; dropped: number; lost: string[]; nextSteps: { replay: string; bisect?: string } | undefined; counter: TestCounter | undefined },
+  ended: {
+    workers: readonly WorkerStats[];
+    leaks: Array<Leak & { worker: string }>;
+    dropped: number;
+    lost: string[];
+    nextSteps: { replay: string; bisect?: string } | undefined;
+    counter: TestCounter | undefined;
+  },
 ): void {
   const { config, invocation, seedLine } = run;
   try {
@@ -85,16 +99,24 @@ function writeReport(
       commands: { reproduce: seedLine.slice(seedLine.indexOf('Reproduce: ') + 'Reproduce: '.length), ...ended.nextSteps },
       startedAt: run.startedAt,
       endedAt: Date.now(),
-      workers: ended.workers.filter((worker) => worker.sequence.length > 0).map((worker) => ({ workerId: worker.workerId, files: worker.sequence })),
+      workers: ended.workers
+        .filter((worker) => worker.sequence.length > 0)
+        .map((worker) => ({ workerId: worker.workerId, files: worker.sequence })),
       leaks: ended.leaks,
       dropped: ended.dropped,
       lost: ended.lost,
-      ...(ended.counter === undefined ? {} : { failureDetails: ended.counter.details, failureCount: ended.counter.failed + ended.counter.hooksFailed }),
+      ...(ended.counter === undefined
+        ? {}
+        : { failureDetails: ended.counter.details, failureCount: ended.counter.failed + ended.counter.hooksFailed }),
       shard: shardOfRun(run),
     });
-    print(`mocha-isolation: run report: ${path.relative(invocation.cwd, written.file)} (${Math.round(written.bytes / 1024)} KB; ${ENV.report}=off skips it)`);
+    print(
+      `mocha-isolation: run report: ${path.relative(invocation.cwd, written.file)} (${Math.round(written.bytes / 1024)} KB; ${ENV.report}=off skips it)`,
+    );
   } catch (error) {
-    print(`mocha-isolation: could not write the run report "${file}" (${(error as NodeJS.ErrnoException).code ?? error}). Point ${ENV.report} at a writable file, or set it to off.`);
+    print(
+      `mocha-isolation: could not write the run report "${file}" (${(error as NodeJS.ErrnoException).code ?? error}). Point ${ENV.report} at a writable file, or set it to off.`,
+    );
   }
 }
 
@@ -104,10 +126,15 @@ function recordRun(run: MainRun, workers: readonly WorkerStats[], outcome: RunOu
   if (workers.every((worker) => worker.sequence.length === 0)) return undefined;
   const file = runRecordFile(config.durations, invocation.cwd);
   try {
-    writeRunRecord(file, buildRunRecord(config.seed, config.shuffle, typedCommand(invocation.env, invocation.argv), workers, run.startup, outcome));
+    writeRunRecord(
+      file,
+      buildRunRecord(config.seed, config.shuffle, typedCommand(invocation.env, invocation.argv), workers, run.startup, outcome),
+    );
     return file;
   } catch (error) {
-    print(`mocha-isolation: could not write the run record "${file}" (${(error as NodeJS.ErrnoException).code ?? error}); replay and bisect need it.`);
+    print(
+      `mocha-isolation: could not write the run record "${file}" (${(error as NodeJS.ErrnoException).code ?? error}); replay and bisect need it.`,
+    );
     return undefined;
   }
 }
@@ -118,8 +145,12 @@ function reportRunStats(run: MainRun): void {
   for (const line of formatMemoryLines(stats.workers)) print(line);
   if (counter !== undefined && counter.dropped.size > 0) {
     const total = [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
-    const reasons = [...counter.dropped].map(([message, n]) => `  - ${n} test${n === 1 ? '' : 's'}: ${message.slice(DROPPED_PREFIX.length)}`);
-    print(`mocha-isolation: ${total} test${total === 1 ? '' : 's'} did not run because a hook failed (reported as failed):\n${reasons.join('\n')}`);
+    const reasons = [...counter.dropped].map(
+      ([message, n]) => `  - ${n} test${n === 1 ? '' : 's'}: ${message.slice(DROPPED_PREFIX.length)}`,
+    );
+    print(
+      `mocha-isolation: ${total} test${total === 1 ? '' : 's'} did not run because a hook failed (reported as failed):\n${reasons.join('\n')}`,
+    );
   }
   const leaks = reportLeaks(run, stats.workers);
   const dropped = counter === undefined ? 0 : [...counter.dropped.values()].reduce((sum, n) => sum + n, 0);
@@ -140,12 +171,13 @@ function reportRunStats(run: MainRun): void {
   if (record !== undefined && counter !== undefined && counter.failed + counter.hooksFailed > 0) {
     const named = record === runRecordFile(undefined, invocation.cwd) ? '' : ` --record ${shellQuote(record)}`;
     nextSteps = { replay: `npx mocha-isolation replay${named}` };
-    if (counter.firstFailure !== undefined) nextSteps.bisect = `npx mocha-isolation bisect${named} --test ${shellQuote(counter.firstFailure)}`;
+    if (counter.firstFailure !== undefined)
+      nextSteps.bisect = `npx mocha-isolation bisect${named} --test ${shellQuote(counter.firstFailure)}`;
     print(
       `mocha-isolation: ${failedLine(counter.failed, counter.hooksFailed)} (seed ${config.seed}). Next steps:\n` +
         `  run it again exactly:         ${nextSteps.replay}` +
         (nextSteps.bisect === undefined
-          ? '\n  (nothing for bisect: each failure is a test\'s own doing, a file that failed to load, or a failed hook and the tests it kept from running)'
+          ? "\n  (nothing for bisect: each failure is a test's own doing, a file that failed to load, or a failed hook and the tests it kept from running)"
           : `\n  find a test that polluted it: ${nextSteps.bisect}`),
     );
   }
@@ -155,7 +187,10 @@ function reportRunStats(run: MainRun): void {
   }
   if (config.report !== undefined) {
     // By default beside the run record (which follows the duration cache); a path given in ISOLATION_REPORT as is.
-    const file = config.report === DEFAULT_REPORT_FILE ? path.join(path.dirname(runRecordFile(config.durations, invocation.cwd)), 'report.html') : config.report;
+    const file =
+      config.report === DEFAULT_REPORT_FILE
+        ? path.join(path.dirname(runRecordFile(config.durations, invocation.cwd)), 'report.html')
+        : config.report;
     writeReport(run, file, { workers: stats.workers, leaks, dropped, lost: missing, nextSteps, counter });
   }
   if (config.durations === undefined || stats.durations.size === 0) return;
@@ -165,6 +200,8 @@ function reportRunStats(run: MainRun): void {
     updateDurations(cacheFile, stats.durations, invocation.cwd);
   } catch (error) {
     // The cache only plans the next run; failing to write it must not fail this one.
-    print(`mocha-isolation: could not update the duration cache "${cacheFile}" (${(error as NodeJS.ErrnoException).code ?? error}). Point ${ENV.durations} at a writable file, or set it to off.`);
+    print(
+      `mocha-isolation: could not update the duration cache "${cacheFile}" (${(error as NodeJS.ErrnoException).code ?? error}). Point ${ENV.durations} at a writable file, or set it to off.`,
+    );
   }
 }

@@ -41,7 +41,8 @@ export function damagedTemplate(file: string): string | undefined {
     // The page count in the header holds only when the file's change counter says it was written with it.
     const pages = header.readUInt32BE(24) === header.readUInt32BE(92) ? header.readUInt32BE(28) : undefined;
     if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return `page size ${rawPageSize} in its header`;
-    if (size % pageSize !== 0 || (pages !== undefined && size !== pages * pageSize)) return `${size} bytes, not ${pages ?? 'whole'} pages of ${pageSize}`;
+    if (size % pageSize !== 0 || (pages !== undefined && size !== pages * pageSize))
+      return `${size} bytes, not ${pages ?? 'whole'} pages of ${pageSize}`;
     return undefined;
   } catch (error) {
     return `unreadable (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
@@ -50,7 +51,11 @@ export function damagedTemplate(file: string): string | undefined {
   }
 }
 
-export function templateCache(sql: string, cacheDir: string = path.resolve(PROJECT_CACHE_DIR), warn: (line: string) => void = () => undefined): TemplateCache {
+export function templateCache(
+  sql: string,
+  cacheDir: string = path.resolve(PROJECT_CACHE_DIR),
+  warn: (line: string) => void = () => undefined,
+): TemplateCache {
   const nothing: TemplateCache = { file: undefined, keep: () => undefined };
   if (WRITES_ROWS.test(sql) && VARIES_PER_RUN.test(sql)) return nothing;
   const version = sqliteVersion();
@@ -61,12 +66,19 @@ export function templateCache(sql: string, cacheDir: string = path.resolve(PROJE
   const damage = usable ? damagedTemplate(cacheFile) : undefined;
   if (damage !== undefined) {
     usable = false;
-    warn(`mocha-isolation: the cached template database "${path.relative(process.cwd(), cacheFile)}" is damaged (${damage}): built from the schema instead, and replaced.`);
+    warn(
+      `mocha-isolation: the cached template database "${path.relative(process.cwd(), cacheFile)}" is damaged (${damage}): built from the schema instead, and replaced.`,
+    );
   }
   return {
     file: usable ? cacheFile : undefined,
     keep(template) {
-      writeCacheFile(cacheDir, cacheFile, (temporary) => fs.copyFileSync(template, temporary), (name) => name.startsWith(PREFIX) && name.endsWith('.sqlite'));
+      writeCacheFile(
+        cacheDir,
+        cacheFile,
+        (temporary) => fs.copyFileSync(template, temporary),
+        (name) => name.startsWith(PREFIX) && name.endsWith('.sqlite'),
+      );
     },
   };
 }

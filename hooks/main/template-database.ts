@@ -14,7 +14,9 @@ export function buildTemplateDatabase(schemaPath: string, runDir: string, cacheD
     sql = fs.readFileSync(schemaPath, 'utf8');
   } catch (error) {
     throw configError(
-      [`the schema file "${schemaPath}" could not be read (${(error as NodeJS.ErrnoException).code}). Fix isolation.schema in .mocharc.cjs or ISOLATION_SCHEMA.`],
+      [
+        `the schema file "${schemaPath}" could not be read (${(error as NodeJS.ErrnoException).code}). Fix isolation.schema in .mocharc.cjs or ISOLATION_SCHEMA.`,
+      ],
       'ERR_ISOLATION_SCHEMA',
     );
   }

@@ -14,11 +14,18 @@ export function checksLeaks(policies: LeakPolicies): boolean {
  * `report,rows=off`. `warn` was this setting's name for `report` before the leak report existed.
  */
 export function parseLeakPolicies(raw: string | undefined): { policies: LeakPolicies; problem?: string } {
-  const policies: Record<LeakCategory, LeakPolicy> = Object.fromEntries(LEAK_CATEGORIES.map((category) => [category, 'report'])) as Record<LeakCategory, LeakPolicy>;
+  const policies: Record<LeakCategory, LeakPolicy> = Object.fromEntries(LEAK_CATEGORIES.map((category) => [category, 'report'])) as Record<
+    LeakCategory,
+    LeakPolicy
+  >;
   if (raw === undefined) return { policies };
-  const asPolicy = (value: string): LeakPolicy | undefined => LEAK_POLICIES.find((policy) => policy === (value === 'warn' ? 'report' : value));
+  const asPolicy = (value: string): LeakPolicy | undefined =>
+    LEAK_POLICIES.find((policy) => policy === (value === 'warn' ? 'report' : value));
   const bad: string[] = [];
-  for (const item of raw.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+  for (const item of raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
     const [name, value] = item.includes('=') ? item.split('=', 2).map((part) => part.trim()) : [undefined, item];
     const policy = asPolicy((value ?? '').toLowerCase());
     const category = name === undefined ? undefined : LEAK_CATEGORIES.find((known) => known.toLowerCase() === name.toLowerCase());

@@ -27,7 +27,7 @@ export interface Leak {
 
 const WHAT: Record<LeakCategory, string> = {
   env: 'changed environment variables and did not restore them (the plugin did)',
-  fakes: "left sinon fakes in place (the plugin restored them; call sinon.restore() in afterEach)",
+  fakes: 'left sinon fakes in place (the plugin restored them; call sinon.restore() in afterEach)',
   rows: 'left rows in the worker database (the plugin emptied it)',
   tempFiles: 'left files in the temp folder (os.tmpdir(); removed with the run folder)',
   servers: 'left servers listening (the plugin closed them)',
@@ -49,7 +49,8 @@ export function formatLeakReport(leaks: ReadonlyArray<Leak & { worker: string }>
     const found = leaks.filter((leak) => leak.category === category);
     if (found.length === 0) continue;
     lines.push(`  ${category}: ${found.length} test(s) ${WHAT[category]}`);
-    for (const leak of found.slice(0, LISTED_PER_CATEGORY)) lines.push(`    - "${leak.test}" (${leak.file}, ${leak.worker}): ${leak.detail}`);
+    for (const leak of found.slice(0, LISTED_PER_CATEGORY))
+      lines.push(`    - "${leak.test}" (${leak.file}, ${leak.worker}): ${leak.detail}`);
     if (found.length > LISTED_PER_CATEGORY) {
       lines.push(`    … and ${found.length - LISTED_PER_CATEGORY} more${jsonFile === undefined ? '' : ` (all in ${jsonFile})`}`);
     }

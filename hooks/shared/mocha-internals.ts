@@ -56,7 +56,6 @@ export interface ParsedMochaArgs {
   parallel?: boolean;
 }
 
-
 /** mocha's own command-line parser, so that the plugin agrees with it on every flag's arity. */
 export function parseMochaArgs(args: string[]): ParsedMochaArgs {
   found.parser ??= loadParser();
@@ -69,7 +68,10 @@ function loadParser(): ArgsParser {
   if (fs.existsSync(modern)) return (require(modern) as { parseMochaArgs: ArgsParser }).parseMochaArgs;
   // mocha 10 and 11: their options.js's parse, with the settings it exports and the yargs-parser it depends on.
   const { YARGS_PARSER_CONFIG } = requireMochaLib<{ YARGS_PARSER_CONFIG: Record<string, unknown> }>('cli/options');
-  const { types, aliases } = requireMochaLib<{ types: Record<'array' | 'boolean' | 'number' | 'string', string[]>; aliases: Record<string, string[]> }>('cli/run-option-metadata');
+  const { types, aliases } = requireMochaLib<{
+    types: Record<'array' | 'boolean' | 'number' | 'string', string[]>;
+    aliases: Record<string, string[]>;
+  }>('cli/run-option-metadata');
   const { isNodeFlag } = requireMochaLib<{ isNodeFlag: (flag: string, bareword?: boolean) => boolean }>('cli/node-flags');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- mocha's own yargs-parser, found from its folder
   const yargsParser = require(require.resolve('yargs-parser', { paths: [mochaDir()] })) as {
@@ -78,8 +80,19 @@ function loadParser(): ArgsParser {
   const narg = Object.fromEntries([...types.array, ...types.string, ...types.number].map((name) => [name, 1]));
   return (args) => {
     // As mocha does: node's own flags are booleans to the parser (a `--flag=value` keeps its value).
-    const nodeFlags = args.map((arg) => arg.split('=')[0] as string).filter((flag) => isNodeFlag(flag, false)).map((flag) => flag.replace(/^--?/, ''));
+    const nodeFlags = args
+      .map((arg) => arg.split('=')[0] as string)
+      .filter((flag) => isNodeFlag(flag, false))
+      .map((flag) => flag.replace(/^--?/, ''));
     const configuration = { ...YARGS_PARSER_CONFIG, 'camel-case-expansion': false };
-    return yargsParser.detailed(args, { configuration, narg, alias: aliases, string: types.string, array: types.array, number: types.number, boolean: [...types.boolean, ...nodeFlags] }).argv;
+    return yargsParser.detailed(args, {
+      configuration,
+      narg,
+      alias: aliases,
+      string: types.string,
+      array: types.array,
+      number: types.number,
+      boolean: [...types.boolean, ...nodeFlags],
+    }).argv;
   };
 }

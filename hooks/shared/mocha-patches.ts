@@ -15,12 +15,12 @@ export const MOCHA_PATCHES = {
   loadFailures: {
     place: 'Mocha#loadFilesAsync',
     purpose: 'a spec file that throws while it loads becomes one failed test, and the other files still run',
-    without: "a file that throws while it loads stops the run, as in mocha alone",
+    without: 'a file that throws while it loads stops the run, as in mocha alone',
   },
   poolExitTime: {
     place: "workerpool's pool() as mocha requires it",
     purpose: 'a worker under coverage gets a minute to write its coverage before it is killed',
-    without: "workerpool kills a worker one second after telling it to exit (mocha issue 6219), and its coverage may be lost",
+    without: 'workerpool kills a worker one second after telling it to exit (mocha issue 6219), and its coverage may be lost',
   },
   poolErrorFile: {
     place: 'BufferedWorkerPool#run',
@@ -52,7 +52,11 @@ const said = new Set<MochaPatch>();
  * Applies one patch: `apply` returns undefined when it applied (or was applied before), or why it cannot on this
  * mocha. Returns whether the patch is in place. `print` is for tests.
  */
-export function patchMocha(name: MochaPatch, apply: () => string | undefined, print: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)): boolean {
+export function patchMocha(
+  name: MochaPatch,
+  apply: () => string | undefined,
+  print: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+): boolean {
   let reason: string | undefined;
   try {
     reason = apply();
@@ -63,14 +67,18 @@ export function patchMocha(name: MochaPatch, apply: () => string | undefined, pr
   if (!said.has(name)) {
     said.add(name);
     const patch = MOCHA_PATCHES[name];
-    print(`mocha-isolation: cannot use ${patch.place} on mocha ${mochaVersion()} (${reason}), so ${patch.purpose} is off: ${patch.without}.`);
+    print(
+      `mocha-isolation: cannot use ${patch.place} on mocha ${mochaVersion()} (${reason}), so ${patch.purpose} is off: ${patch.without}.`,
+    );
   }
   return false;
 }
 
 function mochaVersion(): string {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(mochaDir(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'of unknown version';
+    return (
+      (JSON.parse(fs.readFileSync(path.join(mochaDir(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'of unknown version'
+    );
   } catch {
     return 'of unknown version';
   }

@@ -103,7 +103,17 @@ export class PackedTests {
     const parent = test.parent;
     if (o === -1 || parent === undefined || test.type !== 'test' || test.err !== undefined || test._retriedTest) return false;
     const { id, title, body, duration, speed, state, file, _currentRetry: retry, _slow: slow } = test;
-    if (id === null || body === null || duration === null || speed === null || state === null || file === null || retry === null || slow === null) return false;
+    if (
+      id === null ||
+      body === null ||
+      duration === null ||
+      speed === null ||
+      state === null ||
+      file === null ||
+      retry === null ||
+      slow === null
+    )
+      return false;
     let s = this.suiteIndex.get(parent);
     if (s === undefined) {
       s = this.run.suites.push({ i: parent.id, p: parent.titlePath() }) - 1;
@@ -111,7 +121,20 @@ export class PackedTests {
     }
     const f = file === undefined ? null : indexIn(this.run.files, this.fileIndex, file);
     const b = body === undefined ? null : indexIn(this.run.bodies, this.bodyIndex, body);
-    this.run.tests.push([o, s, f, id ?? null, title, b, duration ?? null, speed ?? null, state ?? null, retry ?? null, slow ?? null, Boolean(test.pending)]);
+    this.run.tests.push([
+      o,
+      s,
+      f,
+      id ?? null,
+      title,
+      b,
+      duration ?? null,
+      speed ?? null,
+      state ?? null,
+      retry ?? null,
+      slow ?? null,
+      Boolean(test.pending),
+    ]);
     return true;
   }
 
@@ -184,7 +207,17 @@ export function unpackTests(data: Record<string, unknown>): Array<{ outcome: str
     const test: Record<string, unknown> =
       b !== null && duration !== null && speed !== null && state !== null && f !== null && id !== null
         ? { body: run.bodies[b], duration, parent, speed, state, title, type: 'test', file: run.files[f], [MOCHA_ID]: id }
-        : withoutUndefined({ body: b === null ? null : run.bodies[b], duration, parent, speed, state, title, type: 'test', file: f === null ? null : run.files[f], [MOCHA_ID]: id });
+        : withoutUndefined({
+            body: b === null ? null : run.bodies[b],
+            duration,
+            parent,
+            speed,
+            state,
+            title,
+            type: 'test',
+            file: f === null ? null : run.files[f],
+            [MOCHA_ID]: id,
+          });
     if (retry !== null) test.currentRetry = () => retry;
     test.fullTitle = () => (fullTitle ??= pathOf().join(' '));
     test.isPending = () => isPending;

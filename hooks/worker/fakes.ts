@@ -94,7 +94,8 @@ export function projectFakes(cwd: string): ProjectFakes {
     if (fakes === undefined && sinonPath !== undefined) fakes = createFakes(require(sinonPath) as SinonModule);
     return fakes;
   };
-  const tracked = (): Fakes | undefined => (fakes === undefined && sinonPath !== undefined && require.cache[sinonPath] !== undefined ? load() : fakes);
+  const tracked = (): Fakes | undefined =>
+    fakes === undefined && sinonPath !== undefined && require.cache[sinonPath] !== undefined ? load() : fakes;
   const testEnded = (): Leftovers => ({ fakes: tracked()?.testEnded() ?? [] });
   return {
     load,

@@ -136,7 +136,10 @@ export class WorkerState {
             if (!process.exitCode) process.exitCode = 1;
           });
         });
-        reportIfStillHeld(() => this.leaks.openHandlesReport(), (text) => process.stderr.write(`${text}\n`));
+        reportIfStillHeld(
+          () => this.leaks.openHandlesReport(),
+          (text) => process.stderr.write(`${text}\n`),
+        );
       },
     });
   }
@@ -232,18 +235,21 @@ export class WorkerState {
     const cleanup = new Scope('test', info);
     // A test that caught the guard's error still called process.exit: it fails all the same.
     const exitCall = this.exitGuard.takeCall();
-    if (exitCall !== undefined && test.state !== 'failed') cleanup.defer(() => {
-      throw exitCall;
-    });
+    if (exitCall !== undefined && test.state !== 'failed')
+      cleanup.defer(() => {
+        throw exitCall;
+      });
     const rejected = this.rejections.take();
     const previous = this.lastTestEnded;
     this.lastTestEnded = { title: test.fullTitle(), endedAt: performance.now() };
-    if (rejected.length > 0) cleanup.defer(() => {
-      const error = unhandledRejectionError(info, rejected, previous);
-      // ISOLATION_REJECTIONS=report: named, once per test, and the test keeps its outcome.
-      if (this.config.rejections === 'report') process.stderr.write(`mocha-isolation: ${error.message} (${ENV.rejections}=report: the test is not failed for it)\n`);
-      else throw error;
-    });
+    if (rejected.length > 0)
+      cleanup.defer(() => {
+        const error = unhandledRejectionError(info, rejected, previous);
+        // ISOLATION_REJECTIONS=report: named, once per test, and the test keeps its outcome.
+        if (this.config.rejections === 'report')
+          process.stderr.write(`mocha-isolation: ${error.message} (${ENV.rejections}=report: the test is not failed for it)\n`);
+        else throw error;
+      });
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
     const leftovers: Leftovers[] = [];
     if (leakCheck !== undefined) {

@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { Leak } from '../shared/leak-report';
 import { type Outcome, type RunLayout, specKey, type WorkerStats } from '../shared/run-layout';
 
-
 export interface StatsRecorder {
   /** A file starts (its key): its clock starts here rather than at its first test, and it joins the sequence. */
   fileStarting(key: string): void;
@@ -25,7 +24,17 @@ export function createStatsRecorder(layout: RunLayout, workerId: string | undefi
   const epoch = (): number => Math.round(performance.timeOrigin + performance.now());
   // The statistics exist once the worker's state does: its start-up marks begin here.
   const startup = { processStart: Math.round(performance.timeOrigin), stateReady: epoch() } as NonNullable<WorkerStats['startup']>;
-  const stats: WorkerStats = { pid: process.pid, workerId, peakRssBytes: 0, files: 0, durations: {}, loaded: {}, sequence: [], leaks: [], startup };
+  const stats: WorkerStats = {
+    pid: process.pid,
+    workerId,
+    peakRssBytes: 0,
+    files: 0,
+    durations: {},
+    loaded: {},
+    sequence: [],
+    leaks: [],
+    startup,
+  };
   const target = layout.statsRecord(process.pid);
   let currentFile: string | undefined;
   let segmentStart: number | undefined;

@@ -20,7 +20,14 @@ import { measureRun, suiteEnv } from './run-mocha';
 
 const REPO = path.resolve(__dirname, '../..');
 
-function readOptions(): { shape: SuiteShape; runs: number; transpilers: boolean; peers: boolean; json: string; only: string[] | undefined } {
+function readOptions(): {
+  shape: SuiteShape;
+  runs: number;
+  transpilers: boolean;
+  peers: boolean;
+  json: string;
+  only: string[] | undefined;
+} {
   const { values } = parseArgs({
     options: {
       files: { type: 'string', default: '128' },
@@ -59,7 +66,15 @@ function readOptions(): { shape: SuiteShape; runs: number; transpilers: boolean;
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return {
-    shape: { files, tests: whole('tests', values.tests, 1), slowFiles, slowFactor: whole('slow-factor', values['slow-factor'], 1), slowestFactor: whole('slowest-factor', values['slowest-factor'], 1), cpuMs, trivialTests: whole('trivial', values.trivial, 2) },
+    shape: {
+      files,
+      tests: whole('tests', values.tests, 1),
+      slowFiles,
+      slowFactor: whole('slow-factor', values['slow-factor'], 1),
+      slowestFactor: whole('slowest-factor', values['slowest-factor'], 1),
+      cpuMs,
+      trivialTests: whole('trivial', values.trivial, 2),
+    },
     runs: whole('runs', values.runs, 1),
     transpilers: !values['no-transpilers'],
     peers: values.peers,
@@ -92,7 +107,9 @@ async function main(): Promise<void> {
   });
   try {
     process.stdout.write('bench: building the plugin (npm run build) and the synthetic suite...\n');
-    execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', path.join(REPO, 'tsconfig.build.json')], { stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', path.join(REPO, 'tsconfig.build.json')], {
+      stdio: 'inherit',
+    });
     // As `npm run build` does: the bundle users get (without it, the entry files were tsc's, unbundled).
     execFileSync(process.execPath, [path.join(REPO, 'scripts/bundle-plugin.cjs')], { stdio: 'inherit' });
     const suite = writeSyntheticSuite(suiteDir, options.shape, REPO);
@@ -102,10 +119,17 @@ async function main(): Promise<void> {
     process.stdout.write('bench: the environment sandbox per test, current and before issue 8...\n');
     const envCost = measureEnvCost();
     const only = options.only;
-    const peerCommands: PeerCommand[] = options.peers ? writePeerSuites(suite, installPeers((line) => process.stdout.write(`${line}\n`)), jobs) : [];
-    const variants = [...buildVariants(suite, options.transpilers), ...peerCommands.map((peer): Variant => ({ key: peer.key, label: peer.label, peer }))].filter(
-      (variant) => only === undefined || only.some((prefix) => variant.key.startsWith(prefix)),
-    );
+    const peerCommands: PeerCommand[] = options.peers
+      ? writePeerSuites(
+          suite,
+          installPeers((line) => process.stdout.write(`${line}\n`)),
+          jobs,
+        )
+      : [];
+    const variants = [
+      ...buildVariants(suite, options.transpilers),
+      ...peerCommands.map((peer): Variant => ({ key: peer.key, label: peer.label, peer })),
+    ].filter((variant) => only === undefined || only.some((prefix) => variant.key.startsWith(prefix)));
     const results = new Map<string, RunResult[]>(variants.map((variant) => [variant.key, []]));
     const common = { suiteDir, mochaBin: path.join(REPO, 'node_modules/mocha/bin/mocha.js'), pluginEntry, jobs, spinPerMs };
 
@@ -123,7 +147,8 @@ async function main(): Promise<void> {
         for (const variant of variants) {
           if (round > (variant.maxRuns ?? Infinity) || repeat > (variant.repeat ?? 1)) continue;
           process.stdout.write(`bench: round ${round}/${options.runs}: ${variant.label}...`);
-          const result = variant.peer !== undefined ? await runPeer(variant.peer) : await runMocha({ ...common, ...(variant.spec as VariantSpec) });
+          const result =
+            variant.peer !== undefined ? await runPeer(variant.peer) : await runMocha({ ...common, ...(variant.spec as VariantSpec) });
           results.get(variant.key)?.push(result);
           if (variant.key === 'parallel-plugin') defaultSuiteRun = readRunOutputs(path.join(suiteDir, '.mocha-isolation'));
           process.stdout.write(` ${(result.wallMs / 1000).toFixed(2)} s\n`);
@@ -133,12 +158,31 @@ async function main(): Promise<void> {
     const summaries: Record<string, VariantSummary> = {};
     for (const variant of variants) summaries[variant.key] = summarize(variant.key, variant.label, results.get(variant.key) ?? []);
     const figures: Figures = computeFigures(summaries, jobs, options.shape.trivialTests, options.shape.files);
-    const pluginMemoryLines = (results.get('parallel-plugin')?.at(-1)?.stderr ?? '').split('\n').filter((line) => line.includes('peak RSS'));
+    const pluginMemoryLines = (results.get('parallel-plugin')?.at(-1)?.stderr ?? '')
+      .split('\n')
+      .filter((line) => line.includes('peak RSS'));
 
-    const machine = { cpus: jobs, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, mocha: readVersion('mocha'), platform: `${os.platform()} ${os.arch()}` };
+    const machine = {
+      cpus: jobs,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      mocha: readVersion('mocha'),
+      platform: `${os.platform()} ${os.arch()}`,
+    };
     const reportCost = defaultSuiteRun === undefined ? undefined : measureReportCost(defaultSuiteRun);
     const startup = defaultSuiteRun === undefined ? undefined : startupBreakdown(defaultSuiteRun.record);
-    const report = { date: new Date().toISOString(), machine, shape: options.shape, runsPerVariant: options.runs, benchSeconds: (performance.now() - started) / 1000, figures, envCost, reportCost, startup, pluginMemoryLines };
+    const report = {
+      date: new Date().toISOString(),
+      machine,
+      shape: options.shape,
+      runsPerVariant: options.runs,
+      benchSeconds: (performance.now() - started) / 1000,
+      figures,
+      envCost,
+      reportCost,
+      startup,
+      pluginMemoryLines,
+    };
     fs.mkdirSync(path.dirname(options.json), { recursive: true });
     fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`\n${formatReport(report)}\nJSON: ${path.relative(process.cwd(), options.json)}\n`);

@@ -49,7 +49,8 @@ export function summarize(key: string, label: string, runs: readonly RunResult[]
 
 export function computeFigures(variants: Record<string, VariantSummary>, jobs: number, trivialTests: number, files?: number): Figures {
   const v = (key: string): VariantSummary | undefined => variants[key];
-  const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
+  const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
+    a === undefined || b === undefined || b === 0 ? undefined : a / b;
   const lowerBound = (parallel: string, serial: string): number | undefined => {
     const p = v(parallel);
     const s = v(serial);
@@ -58,8 +59,10 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
   /** Cost per test with the fixed cost of a run (start-up, one test) taken out. */
   const perTest = (many: number | undefined, one: number | undefined): number | undefined =>
     many === undefined || one === undefined ? undefined : ((many - one) * 1000) / (trivialTests - 1);
-  const difference = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a - b);
-  const perFile = (total: number | undefined, count: number | undefined): number | undefined => (total === undefined || !count ? undefined : total / count);
+  const difference = (a: number | undefined, b: number | undefined): number | undefined =>
+    a === undefined || b === undefined ? undefined : a - b;
+  const perFile = (total: number | undefined, count: number | undefined): number | undefined =>
+    total === undefined || !count ? undefined : total / count;
 
   // Serially, the trivial file's own time (its before to its after hook) minus the one-test file's: what is
   // done once (the plugin's worker set-up on the first test) cancels out.
@@ -79,10 +82,19 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
   const peerRatios: Record<string, { value: number | undefined; note: string }> = {};
   for (const [key, summary] of Object.entries(variants)) {
     if (!key.startsWith('peer-')) continue;
-    peerRatios[`${key} wall`] = { value: ratio(summary.wallMs, v('parallel-plugin')?.wallMs), note: `${summary.label}: wall / the plugin's parallel wall` };
-    peerRatios[`${key} cpu`] = { value: ratio(summary.cpuMs, v('parallel-plugin')?.cpuMs), note: `${summary.label}: CPU / the plugin's parallel CPU` };
+    peerRatios[`${key} wall`] = {
+      value: ratio(summary.wallMs, v('parallel-plugin')?.wallMs),
+      note: `${summary.label}: wall / the plugin's parallel wall`,
+    };
+    peerRatios[`${key} cpu`] = {
+      value: ratio(summary.cpuMs, v('parallel-plugin')?.cpuMs),
+      note: `${summary.label}: CPU / the plugin's parallel CPU`,
+    };
     // Against the plugin with fresh modules per file: isolation of modules on both sides.
-    peerRatios[`${key} wall fresh`] = { value: ratio(summary.wallMs, v('parallel-plugin-fresh')?.wallMs), note: `${summary.label}: wall / the plugin's, fresh modules per file` };
+    peerRatios[`${key} wall fresh`] = {
+      value: ratio(summary.wallMs, v('parallel-plugin-fresh')?.wallMs),
+      note: `${summary.label}: wall / the plugin's, fresh modules per file`,
+    };
   }
 
   return {
@@ -90,14 +102,32 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
     trivialTests,
     variants,
     ratios: {
-      speedupPlugin: { value: ratio(v('serial-plugin')?.wallMs, v('parallel-plugin')?.wallMs), note: 'parallel speedup over serial, plugin (wall / wall)' },
+      speedupPlugin: {
+        value: ratio(v('serial-plugin')?.wallMs, v('parallel-plugin')?.wallMs),
+        note: 'parallel speedup over serial, plugin (wall / wall)',
+      },
       speedupBare: { value: ratio(v('serial-bare')?.wallMs, v('parallel-bare')?.wallMs), note: 'parallel speedup over serial, bare mocha' },
       lowerBoundMs: { value: lbPlugin, note: `LB = first test + max(serial file time / ${jobs} jobs, longest file), plugin (ms)` },
-      wallOverLowerBoundPlugin: { value: ratio(v('parallel-plugin')?.wallMs, lbPlugin), target: '<= 1.15', note: 'parallel wall / LB, plugin' },
+      wallOverLowerBoundPlugin: {
+        value: ratio(v('parallel-plugin')?.wallMs, lbPlugin),
+        target: '<= 1.15',
+        note: 'parallel wall / LB, plugin',
+      },
       wallOverLowerBoundBare: { value: ratio(v('parallel-bare')?.wallMs, lbBare), note: 'parallel wall / LB, bare mocha (its own LB)' },
-      unluckyNoCache: { value: ratio(v('declared-no-cache')?.wallMs, v('best-order')?.wallMs), note: 'slow files declared last, no cache / best order' },
-      unluckyWithCache: { value: ratio(v('declared-cache')?.wallMs, v('best-order')?.wallMs), target: '<= 1.05', note: 'slow files declared last, with cache / best order' },
-      pluginSerialUsPerTest: { value: difference(serialPerTestPlugin, serialPerTestBare), target: '<= 20', note: 'plugin cost per test, serial (µs, trivial suite, over bare)' },
+      unluckyNoCache: {
+        value: ratio(v('declared-no-cache')?.wallMs, v('best-order')?.wallMs),
+        note: 'slow files declared last, no cache / best order',
+      },
+      unluckyWithCache: {
+        value: ratio(v('declared-cache')?.wallMs, v('best-order')?.wallMs),
+        target: '<= 1.05',
+        note: 'slow files declared last, with cache / best order',
+      },
+      pluginSerialUsPerTest: {
+        value: difference(serialPerTestPlugin, serialPerTestBare),
+        target: '<= 20',
+        note: 'plugin cost per test, serial (µs, trivial suite, over bare)',
+      },
       freshModulesCpuMsPerFile: {
         value: perFile(difference(v('parallel-plugin-fresh')?.cpuMs, v('parallel-plugin')?.cpuMs), files),
         target: '<= 15',
@@ -109,13 +139,34 @@ export function computeFigures(variants: Record<string, VariantSummary>, jobs: n
       },
       // Issue 10 §2: with the plugin's lean worker stream, mocha and the plugin together at Vitest threads' level,
       // and the plugin's own share small (it may be negative: the stream saves mocha more than the plugin costs).
-      parallelCpuUsPerTest: { value: cpuPerTestPlugin, target: '<= 110', note: 'CPU per test, parallel, mocha with the plugin (µs, all processes, trivial suite)' },
-      pluginParallelCpuUsPerTest: { value: difference(cpuPerTestPlugin, cpuPerTestBare), target: '<= 10', note: 'plugin CPU per test, parallel (µs, all processes, over bare)' },
+      parallelCpuUsPerTest: {
+        value: cpuPerTestPlugin,
+        target: '<= 110',
+        note: 'CPU per test, parallel, mocha with the plugin (µs, all processes, trivial suite)',
+      },
+      pluginParallelCpuUsPerTest: {
+        value: difference(cpuPerTestPlugin, cpuPerTestBare),
+        target: '<= 10',
+        note: 'plugin CPU per test, parallel (µs, all processes, over bare)',
+      },
       bareParallelCpuUsPerTest: { value: cpuPerTestBare, note: 'bare mocha CPU per test, parallel (µs, for scale)' },
-      pluginShareOfSerialWall: { value: shareOfWall('serial-plugin', 'serial-bare'), note: 'plugin share of serial wall, default suite ((plugin - bare) / plugin)' },
-      pluginShareOfParallelWall: { value: shareOfWall('parallel-plugin', 'parallel-bare'), note: 'plugin share of parallel wall, default suite' },
-      firstTestMsPlugin: { value: v('startup-parallel-plugin')?.firstTestMs, target: '<= 450', note: 'time to first test, parallel, plugin (ms from starting mocha; start-up runs)' },
-      firstTestMsBare: { value: v('startup-parallel-bare')?.firstTestMs, note: 'time to first test, parallel, bare mocha (ms; start-up runs)' },
+      pluginShareOfSerialWall: {
+        value: shareOfWall('serial-plugin', 'serial-bare'),
+        note: 'plugin share of serial wall, default suite ((plugin - bare) / plugin)',
+      },
+      pluginShareOfParallelWall: {
+        value: shareOfWall('parallel-plugin', 'parallel-bare'),
+        note: 'plugin share of parallel wall, default suite',
+      },
+      firstTestMsPlugin: {
+        value: v('startup-parallel-plugin')?.firstTestMs,
+        target: '<= 450',
+        note: 'time to first test, parallel, plugin (ms from starting mocha; start-up runs)',
+      },
+      firstTestMsBare: {
+        value: v('startup-parallel-bare')?.firstTestMs,
+        note: 'time to first test, parallel, bare mocha (ms; start-up runs)',
+      },
       firstTestOverBareMs: {
         value: difference(v('startup-parallel-plugin')?.firstTestMs, v('startup-parallel-bare')?.firstTestMs),
         target: '<= 25',

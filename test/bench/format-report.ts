@@ -46,7 +46,9 @@ export function formatReport(report: Report): string {
     `${'variant'.padEnd(56)}${'wall s'.padStart(8)}${'CPU s'.padStart(8)}${'1st test s'.padStart(12)}${'files s'.padStart(9)}`,
   ];
   for (const v of Object.values(figures.variants)) {
-    lines.push(`${v.label.padEnd(56)}${seconds(v.wallMs).padStart(8)}${seconds(v.cpuMs).padStart(8)}${seconds(v.firstTestMs).padStart(12)}${seconds(v.totalFileMs).padStart(9)}`);
+    lines.push(
+      `${v.label.padEnd(56)}${seconds(v.wallMs).padStart(8)}${seconds(v.cpuMs).padStart(8)}${seconds(v.firstTestMs).padStart(12)}${seconds(v.totalFileMs).padStart(9)}`,
+    );
   }
   lines.push('', 'figures');
   for (const [key, ratio] of Object.entries(figures.ratios)) {
@@ -58,14 +60,26 @@ export function formatReport(report: Report): string {
     '',
     `environment sandbox per test (µs, in-process, ${env.variables} variables)      untouched     reads    writes`,
     `  current: the real process.env, an accessor notes a touch${' '.repeat(20)}${us(env.current.untouched)} ${us(env.current.read)} ${us(env.current.write)}`,
-    ...(env.strict === undefined ? [] : [`  ISOLATION_ENV=strict: read at every test's start, compared at its end${' '.repeat(7)}${us(env.strict.untouched)} ${us(env.strict.read)} ${us(env.strict.write)}`]),
+    ...(env.strict === undefined
+      ? []
+      : [
+          `  ISOLATION_ENV=strict: read at every test's start, compared at its end${' '.repeat(7)}${us(env.strict.untouched)} ${us(env.strict.read)} ${us(env.strict.write)}`,
+        ]),
     `  before issue 8: a Proxy over a copy (broke TZ, threads, references)${' '.repeat(9)}${us(env.legacy.untouched)} ${us(env.legacy.read)} ${us(env.legacy.write)}`,
   );
   const startup = report.startup;
-  if (startup !== undefined) lines.push('', 'start-up of the default suite\'s parallel plugin run (ms from the main process\'s start):', ...startup.map((line) => `  ${line}`));
+  if (startup !== undefined)
+    lines.push(
+      '',
+      "start-up of the default suite's parallel plugin run (ms from the main process's start):",
+      ...startup.map((line) => `  ${line}`),
+    );
   const page = report.reportCost;
   if (page !== undefined) {
-    lines.push('', `run report page for the default suite's parallel run (${page.files} files): ${page.ms.toFixed(1)} ms to build and write, ${page.kb.toFixed(0)} KB${page.ms <= 20 ? '  ok (target <= 20 ms)' : '  MISSED (target <= 20 ms)'}`);
+    lines.push(
+      '',
+      `run report page for the default suite's parallel run (${page.files} files): ${page.ms.toFixed(1)} ms to build and write, ${page.kb.toFixed(0)} KB${page.ms <= 20 ? '  ok (target <= 20 ms)' : '  MISSED (target <= 20 ms)'}`,
+    );
   }
   const workers = figures.variants['parallel-plugin']?.peakRssMb ?? [];
   lines.push('', `peak RSS per process, parallel plugin run: ${workers.map((mb) => `${mb.toFixed(1)} MB`).join(', ')}`);

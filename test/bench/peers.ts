@@ -21,12 +21,24 @@ export interface PeerCommand {
 
 export function installPeers(log: (line: string) => void): string {
   const folder = path.join(os.tmpdir(), `mocha-isolation-bench-peers-${Object.values(PEERS).join('-')}`);
-  if (fs.existsSync(path.join(folder, 'node_modules', '.bin', 'vitest')) && fs.existsSync(path.join(folder, 'node_modules', '.bin', 'jest'))) return folder;
-  log(`bench: installing ${Object.entries(PEERS).map(([name, version]) => `${name}@${version}`).join(', ')} into ${folder}...`);
+  if (
+    fs.existsSync(path.join(folder, 'node_modules', '.bin', 'vitest')) &&
+    fs.existsSync(path.join(folder, 'node_modules', '.bin', 'jest'))
+  )
+    return folder;
+  log(
+    `bench: installing ${Object.entries(PEERS)
+      .map(([name, version]) => `${name}@${version}`)
+      .join(', ')} into ${folder}...`,
+  );
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ name: 'bench-peers', private: true }));
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...Object.entries(PEERS).map(([name, version]) => `${name}@${version}`)], { cwd: folder, stdio: 'inherit' });
+  execFileSync(
+    npm,
+    ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...Object.entries(PEERS).map(([name, version]) => `${name}@${version}`)],
+    { cwd: folder, stdio: 'inherit' },
+  );
   return folder;
 }
 
@@ -60,7 +72,12 @@ export function writePeerSuites(suite: SyntheticSuite, peers: string, jobs: numb
     rootDir: suite.dir,
     testMatch: ['<rootDir>/peers/jest/*.test.ts'],
     testEnvironment: 'node',
-    transform: { '^.+\\.ts$': [path.join(peers, 'node_modules', '@swc/jest'), { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
+    transform: {
+      '^.+\\.ts$': [
+        path.join(peers, 'node_modules', '@swc/jest'),
+        { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+      ],
+    },
     maxWorkers: jobs,
     testTimeout: 120000,
   };
@@ -79,6 +96,11 @@ export function writePeerSuites(suite: SyntheticSuite, peers: string, jobs: numb
       });
     }
   }
-  commands.push({ key: 'peer-jest', label: 'Jest (per-file module registry)', argv: [jest, '--config', path.join(suite.dir, 'peers', 'jest.config.json'), '--silent'], env: {} });
+  commands.push({
+    key: 'peer-jest',
+    label: 'Jest (per-file module registry)',
+    argv: [jest, '--config', path.join(suite.dir, 'peers', 'jest.config.json'), '--silent'],
+    env: {},
+  });
   return commands;
 }

@@ -20,7 +20,9 @@ export function readRunOutputs(cacheDir: string): { record: RunRecord; leaks: Ar
   try {
     const record = JSON.parse(fs.readFileSync(path.join(cacheDir, 'last-run.json'), 'utf8')) as RunRecord;
     const leaksFile = path.join(cacheDir, 'leaks.json');
-    const leaks = fs.existsSync(leaksFile) ? ((JSON.parse(fs.readFileSync(leaksFile, 'utf8')) as { leaks: Array<Leak & { worker: string }> }).leaks ?? []) : [];
+    const leaks = fs.existsSync(leaksFile)
+      ? ((JSON.parse(fs.readFileSync(leaksFile, 'utf8')) as { leaks: Array<Leak & { worker: string }> }).leaks ?? [])
+      : [];
     return { record, leaks };
   } catch {
     return undefined;
@@ -68,7 +70,11 @@ export function measureReportCost(outputs: NonNullable<ReturnType<typeof readRun
       bytes = written.bytes;
     }
     timings.sort((a, b) => a - b);
-    return { files: record.workers.reduce((sum, worker) => sum + worker.files.length, 0), ms: timings[Math.floor(timings.length / 2)] as number, kb: bytes / 1024 };
+    return {
+      files: record.workers.reduce((sum, worker) => sum + worker.files.length, 0),
+      ms: timings[Math.floor(timings.length / 2)] as number,
+      kb: bytes / 1024,
+    };
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });
   }

@@ -70,7 +70,8 @@ export async function runMocha(run: RunSpec): Promise<RunResult> {
   fs.rmSync(probeDir, { recursive: true, force: true });
   fs.mkdirSync(probeDir);
   const modeArgs = run.mode === 'serial' ? ['--no-parallel'] : ['--parallel', '--jobs', String(run.jobs)];
-  const cliFiles = 'cli' in run.spec ? run.spec.cli.map((file) => (run.transpiler === 'js' ? `js/${file.replace(/\.ts$/, '.js')}` : file)) : [];
+  const cliFiles =
+    'cli' in run.spec ? run.spec.cli.map((file) => (run.transpiler === 'js' ? `js/${file.replace(/\.ts$/, '.js')}` : file)) : [];
   const env: Record<string, string> = {
     ...cleanEnv(),
     TMPDIR: path.join(run.suiteDir, 'tmp'),
@@ -81,7 +82,9 @@ export async function runMocha(run: RunSpec): Promise<RunResult> {
     BENCH_PROBE_DIR: probeDir,
     BENCH_DB_DIR: path.join(run.suiteDir, 'db'),
     BENCH_SPIN_PER_MS: String(run.spinPerMs),
-    ...(run.transpiler.startsWith('ts-node') ? { TS_NODE_PROJECT: run.transpiler === 'ts-node-swc' ? 'tsconfig.swc.json' : 'tsconfig.json' } : {}),
+    ...(run.transpiler.startsWith('ts-node')
+      ? { TS_NODE_PROJECT: run.transpiler === 'ts-node-swc' ? 'tsconfig.swc.json' : 'tsconfig.json' }
+      : {}),
     ...(run.transpiler === 'ts-node-transpile-only' ? { TS_NODE_TRANSPILE_ONLY: 'true' } : {}),
     ...run.env,
   };
@@ -90,17 +93,35 @@ export async function runMocha(run: RunSpec): Promise<RunResult> {
 }
 
 /** The common environment of every run on the suite: where the probes, databases and temp files go. */
-export function suiteEnv(suiteDir: string, spinPerMs: number, extra: Record<string, string> = {}): { env: Record<string, string>; probeDir: string } {
+export function suiteEnv(
+  suiteDir: string,
+  spinPerMs: number,
+  extra: Record<string, string> = {},
+): { env: Record<string, string>; probeDir: string } {
   const probeDir = path.join(suiteDir, 'probe');
   fs.rmSync(probeDir, { recursive: true, force: true });
   fs.mkdirSync(probeDir);
-  const env = { ...cleanEnv(), TMPDIR: path.join(suiteDir, 'tmp'), BENCH_PLUGIN: 'off', BENCH_PROBE_DIR: probeDir, BENCH_DB_DIR: path.join(suiteDir, 'db'), BENCH_SPIN_PER_MS: String(spinPerMs), ...extra };
+  const env = {
+    ...cleanEnv(),
+    TMPDIR: path.join(suiteDir, 'tmp'),
+    BENCH_PLUGIN: 'off',
+    BENCH_PROBE_DIR: probeDir,
+    BENCH_DB_DIR: path.join(suiteDir, 'db'),
+    BENCH_SPIN_PER_MS: String(spinPerMs),
+    ...extra,
+  };
   fs.mkdirSync(env.TMPDIR, { recursive: true });
   return { env, probeDir };
 }
 
 /** Runs `node argv…` in `cwd` and measures it from outside; the probes in `probeDir` say the rest. */
-export async function measureRun(argv: string[], cwd: string, env: Record<string, string>, probeDir: string, what: string): Promise<RunResult> {
+export async function measureRun(
+  argv: string[],
+  cwd: string,
+  env: Record<string, string>,
+  probeDir: string,
+  what: string,
+): Promise<RunResult> {
   const cpuBefore = childrenCpuMs();
   const started = performance.timeOrigin + performance.now();
   const child = spawn(process.execPath, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -25,7 +25,10 @@ function normal(next: () => number): number {
 
 // The plugin's own seeded generator: the same suite on every machine.
 const next = createRandom(21);
-const files = Array.from({ length: FILES }, (_, i) => `test/${['api', 'db', 'jobs', 'ui', 'lib'][i % 5]}/file-${String(i).padStart(4, '0')}.spec.ts`);
+const files = Array.from(
+  { length: FILES },
+  (_, i) => `test/${['api', 'db', 'jobs', 'ui', 'lib'][i % 5]}/file-${String(i).padStart(4, '0')}.spec.ts`,
+);
 // Median 0.8 s, most files between 0.3 and 2 s; 1 in 500 files is 30 to 100 times the median (an end-to-end file).
 const truth = new Map(files.map((file) => [file, next() < 0.002 ? 800 * (30 + 70 * next()) : 800 * Math.exp(0.9 * normal(next))]));
 const warmCache = new Map([...truth].map(([file, ms]) => [file, ms * (1 + 0.1 * normal(next))]));
@@ -44,13 +47,17 @@ function balance(cache: Map<string, number>, shards: number): { ratio: number; s
 function byCount(shards: number): number {
   const sorted = [...files].sort();
   const size = Math.ceil(sorted.length / shards);
-  const loads = Array.from({ length: shards }, (_, i) => sorted.slice(i * size, (i + 1) * size).reduce((sum, file) => sum + (truth.get(file) ?? 0), 0));
+  const loads = Array.from({ length: shards }, (_, i) =>
+    sorted.slice(i * size, (i + 1) * size).reduce((sum, file) => sum + (truth.get(file) ?? 0), 0),
+  );
   return Math.max(...loads) / (loads.reduce((a, b) => a + b, 0) / shards);
 }
 
 const total = [...truth.values()].reduce((a, b) => a + b, 0);
 const longest = Math.max(...truth.values());
-console.log(`${FILES} files, ${(total / 1000 / 60).toFixed(0)} min in all, longest file ${(longest / 1000).toFixed(0)} s (a shard can be no shorter).`);
+console.log(
+  `${FILES} files, ${(total / 1000 / 60).toFixed(0)} min in all, longest file ${(longest / 1000).toFixed(0)} s (a shard can be no shorter).`,
+);
 console.log('');
 console.log('Slowest shard over the mean, by what the plan knew:');
 console.log('');
@@ -61,7 +68,9 @@ for (const shards of COUNTS) {
   const warm = balance(warmCache, shards);
   const part = balance(partCache, shards);
   const bound = Math.max(total / shards, longest) / 1000;
-  console.log(`| ${shards} | ${exact.ratio.toFixed(3)} | ${warm.ratio.toFixed(3)} | ${part.ratio.toFixed(3)} | ${byCount(shards).toFixed(3)} | ${warm.slowestS.toFixed(0)} s | ${bound.toFixed(0)} s |`);
+  console.log(
+    `| ${shards} | ${exact.ratio.toFixed(3)} | ${warm.ratio.toFixed(3)} | ${part.ratio.toFixed(3)} | ${byCount(shards).toFixed(3)} | ${warm.slowestS.toFixed(0)} s | ${bound.toFixed(0)} s |`,
+  );
 }
 
 // The merge of 64 records of those files, each shard's files on two workers, 10 tests a file.
@@ -76,12 +85,23 @@ try {
       return {
         workerId: String(w),
         pid: 1000 + i * 2 + w,
-        files: group.filter((_, j) => j % 2 === w).map((file) => {
-          const ms = truth.get(file) ?? 0;
-          const entry = { file, startedAt: at, ms, rssMb: 120, tests: Array.from({ length: 10 }, (_, t) => [`${file} test ${t}`, t === 9 && i === 5 ? 'failed' : 'passed', ms / 10] as [string, 'passed' | 'failed', number]) };
-          at += ms;
-          return entry;
-        }),
+        files: group
+          .filter((_, j) => j % 2 === w)
+          .map((file) => {
+            const ms = truth.get(file) ?? 0;
+            const entry = {
+              file,
+              startedAt: at,
+              ms,
+              rssMb: 120,
+              tests: Array.from(
+                { length: 10 },
+                (_, t) => [`${file} test ${t}`, t === 9 && i === 5 ? 'failed' : 'passed', ms / 10] as [string, 'passed' | 'failed', number],
+              ),
+            };
+            at += ms;
+            return entry;
+          }),
       };
     });
     const record: RunRecord = {
@@ -113,7 +133,10 @@ process.stdout.write(JSON.stringify({ code, ms: performance.now() - started, max
   const run = spawnSync(process.execPath, ['-r', '@swc/register', '-e', script], { cwd: REPO, encoding: 'utf8' });
   if (run.status !== 0 && run.status !== 1) throw new Error(`the merge failed:\n${run.stderr}`);
   const result = JSON.parse(run.stdout) as { code: number; ms: number; maxRssKb: number };
-  const bytes = fs.readdirSync(work).filter((name) => name.startsWith('shard-')).reduce((sum, name) => sum + fs.statSync(path.join(work, name, 'last-run.json')).size, 0);
+  const bytes = fs
+    .readdirSync(work)
+    .filter((name) => name.startsWith('shard-'))
+    .reduce((sum, name) => sum + fs.statSync(path.join(work, name, 'last-run.json')).size, 0);
   console.log('');
   console.log(
     `merge of ${SHARDS} records × ${FILES} files (${FILES * 10} tests, ${(bytes / 1024 / 1024).toFixed(1)} MB of records): ${(result.ms / 1000).toFixed(2)} s, peak RSS ${(result.maxRssKb / 1024).toFixed(0)} MB ` +

@@ -154,7 +154,14 @@ if (process.env.BENCH_PLUGIN !== 'on') {
 `;
 
 const TSCONFIG = {
-  compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: true, types: ['mocha', 'node'] },
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'commonjs',
+    strict: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    types: ['mocha', 'node'],
+  },
   include: ['spec', 'support', 'trivial'],
 };
 

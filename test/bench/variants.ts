@@ -28,9 +28,21 @@ export function buildVariants(suite: SyntheticSuite, transpilers: boolean): Vari
   const variants: Variant[] = [
     { key: 'serial-bare', label: 'serial, bare mocha', spec: { mode: 'serial', plugin: false, transpiler: 'swc-register', spec: all } },
     // Runs before any parallel plugin run, so the duration cache is filled from the start.
-    { key: 'serial-plugin', label: 'serial, plugin', spec: { mode: 'serial', plugin: true, transpiler: 'swc-register', spec: all, env: SEED } },
-    { key: 'parallel-bare', label: 'parallel, bare mocha', spec: { mode: 'parallel', plugin: false, transpiler: 'swc-register', spec: all } },
-    { key: 'parallel-plugin', label: 'parallel, plugin', spec: { mode: 'parallel', plugin: true, transpiler: 'swc-register', spec: all, env: SEED } },
+    {
+      key: 'serial-plugin',
+      label: 'serial, plugin',
+      spec: { mode: 'serial', plugin: true, transpiler: 'swc-register', spec: all, env: SEED },
+    },
+    {
+      key: 'parallel-bare',
+      label: 'parallel, bare mocha',
+      spec: { mode: 'parallel', plugin: false, transpiler: 'swc-register', spec: all },
+    },
+    {
+      key: 'parallel-plugin',
+      label: 'parallel, plugin',
+      spec: { mode: 'parallel', plugin: true, transpiler: 'swc-register', spec: all, env: SEED },
+    },
     {
       key: 'parallel-plugin-fresh',
       label: 'parallel, plugin, fresh modules per file',
@@ -49,15 +61,36 @@ export function buildVariants(suite: SyntheticSuite, transpilers: boolean): Vari
     {
       key: 'best-order',
       label: 'parallel, slow files named first (best order)',
-      spec: { mode: 'parallel', plugin: true, transpiler: 'swc-register', spec: { cli: fastFirst }, env: { ...DECLARED, ISOLATION_DURATIONS: 'off' } },
+      spec: {
+        mode: 'parallel',
+        plugin: true,
+        transpiler: 'swc-register',
+        spec: { cli: fastFirst },
+        env: { ...DECLARED, ISOLATION_DURATIONS: 'off' },
+      },
     },
   ];
-  for (const [mode, plugin] of [['serial', false], ['serial', true], ['parallel', false], ['parallel', true]] as const) {
+  for (const [mode, plugin] of [
+    ['serial', false],
+    ['serial', true],
+    ['parallel', false],
+    ['parallel', true],
+  ] as const) {
     const who = plugin ? 'plugin' : 'bare';
     const env = plugin ? SEED : undefined;
     variants.push(
-      { key: `trivial-${mode}-${who}`, label: `trivial ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`, spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.trivialFile }, env }, repeat: 3 },
-      { key: `one-${mode}-${who}`, label: `one test ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`, spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.oneTestFile }, env }, repeat: 3 },
+      {
+        key: `trivial-${mode}-${who}`,
+        label: `trivial ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`,
+        spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.trivialFile }, env },
+        repeat: 3,
+      },
+      {
+        key: `one-${mode}-${who}`,
+        label: `one test ${mode}, ${plugin ? 'plugin' : 'bare mocha'}`,
+        spec: { mode, plugin, transpiler: 'swc-register', spec: { config: suite.oneTestFile }, env },
+        repeat: 3,
+      },
     );
   }
   // Issue 10 §3, time to the first test: a run's first moments are what its other 8 seconds drown, so they get
@@ -72,7 +105,12 @@ export function buildVariants(suite: SyntheticSuite, transpilers: boolean): Vari
       repeat: 7,
     });
   }
-  variants.push({ key: 'leaky-serial-plugin', label: 'trivial serial, plugin, every test leaks a variable', spec: { mode: 'serial', plugin: true, transpiler: 'swc-register', spec: { config: suite.leakyFile }, env: SEED }, repeat: 3 });
+  variants.push({
+    key: 'leaky-serial-plugin',
+    label: 'trivial serial, plugin, every test leaks a variable',
+    spec: { mode: 'serial', plugin: true, transpiler: 'swc-register', spec: { config: suite.leakyFile }, env: SEED },
+    repeat: 3,
+  });
   if (transpilers) {
     const others: [Transpiler, string][] = [
       ['ts-node', 'ts-node, type-checking'],
@@ -81,7 +119,12 @@ export function buildVariants(suite: SyntheticSuite, transpilers: boolean): Vari
       ['js', 'precompiled JS (floor)'],
     ];
     for (const [transpiler, label] of others) {
-      variants.push({ key: `transpiler-${transpiler}`, label: `parallel, plugin, ${label}`, spec: { mode: 'parallel', plugin: true, transpiler, spec: all, env: SEED }, maxRuns: 2 });
+      variants.push({
+        key: `transpiler-${transpiler}`,
+        label: `parallel, plugin, ${label}`,
+        spec: { mode: 'parallel', plugin: true, transpiler, spec: all, env: SEED },
+        maxRuns: 2,
+      });
     }
   }
   return variants;

@@ -6,7 +6,10 @@ const path = require('node:path');
 // The files that take longest start first, so that no long file starts last and runs alone at the end (mocha
 // hands files to workers in this order). Measured CPU seconds per file (issue 19 §7), the rest in name order.
 const LONGEST_FIRST = ['complete-results', 'reporters', 'majors', 'repeat', 'order', 'report', 'bisect', 'failures', 'launcher', 'service'];
-const all = fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.ts')).sort();
+const all = fs
+  .readdirSync(__dirname)
+  .filter((name) => name.endsWith('.test.ts'))
+  .sort();
 const rank = (name) => {
   const index = LONGEST_FIRST.indexOf(name.replace(/\.test\.ts$/, ''));
   return index === -1 ? LONGEST_FIRST.length : index;

@@ -26,9 +26,18 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
   afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
   const mocha = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), ...args, '--reporter', 'dot'], { cwd, env: { ...env, ...extra }, encoding: 'utf8' });
-  const command = (args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), ...args], { cwd, env, encoding: 'utf8' });
-  const record = () => JSON.parse(fs.readFileSync(path.join(work, 'last-run.json'), 'utf8')) as { seed: number; workers: Array<{ files: Array<{ file: string; tests: Array<[string, string]> }> }> };
+    spawnSync(process.execPath, [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), ...args, '--reporter', 'dot'], {
+      cwd,
+      env: { ...env, ...extra },
+      encoding: 'utf8',
+    });
+  const command = (args: string[]) =>
+    spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), ...args], { cwd, env, encoding: 'utf8' });
+  const record = () =>
+    JSON.parse(fs.readFileSync(path.join(work, 'last-run.json'), 'utf8')) as {
+      seed: number;
+      workers: Array<{ files: Array<{ file: string; tests: Array<[string, string]> }> }>;
+    };
 
   it('finds the polluter among the files run before the victim, naming both, in a logarithmic number of runs', () => {
     // A seed whose serial order puts the victim after at least 20 of the 30 files, the polluter among them.
@@ -44,7 +53,9 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
     const polluter = `f17 f17 test 2 turns the 'new' checkout on ($5 off, [beta])`;
     const advice = /find a test that polluted it: (npx mocha-isolation bisect .*)$/m.exec(failing.stderr)?.[1];
     expect(failing.stderr).to.contain('mocha-isolation: 1 test failed (seed');
-    expect(advice).to.equal(`npx mocha-isolation bisect --record ${shellQuote(path.join(work, 'last-run.json'))} --test 'checkout uses the "old" checkout by default (it'\\''s $0.00?)'`);
+    expect(advice).to.equal(
+      `npx mocha-isolation bisect --record ${shellQuote(path.join(work, 'last-run.json'))} --test 'checkout uses the "old" checkout by default (it'\\''s $0.00?)'`,
+    );
 
     // Run as printed, through a shell (the plugin's own command stands in for `npx mocha-isolation`).
     const cli = `${shellQuote(process.execPath)} -r ts-node/register ${shellQuote(path.join(REPO, 'hooks/cli/cli.ts'))}`;
@@ -61,7 +72,9 @@ describe('replay and bisect (fixtures/bisect-fail)', () => {
 
     // The command it prints shows the pollution in two files, run as printed through a shell.
     const shown = /shows it: (.*)$/m.exec(bisect.stderr)?.[1];
-    expect(shown).to.match(/^(\w+=\S+ )+npx mocha --no-parallel (\S+ )*generated\/f17\.spec\.ts generated\/victim\.spec\.ts --grep '/).and.contain('ISOLATION_DURATIONS=off');
+    expect(shown)
+      .to.match(/^(\w+=\S+ )+npx mocha --no-parallel (\S+ )*generated\/f17\.spec\.ts generated\/victim\.spec\.ts --grep '/)
+      .and.contain('ISOLATION_DURATIONS=off');
     const proof = spawnSync('sh', ['-c', `${shown as string} --reporter dot`], { cwd, env, encoding: 'utf8' });
     expect(proof.stdout, proof.stderr).to.contain('1 passing').and.contain('1 failing');
   });

@@ -79,7 +79,7 @@ describe('the bundle loader and its code cache', function () {
     expect(fs.statSync(file).mtimeMs).to.equal(written);
   });
 
-  it('keeps a cache per kind of process: a worker does not replace the main process\'s', () => {
+  it("keeps a cache per kind of process: a worker does not replace the main process's", () => {
     load();
     const main = only('main');
     const worker = load({ env: { MOCHA_WORKER_ID: '3' } });
@@ -88,7 +88,7 @@ describe('the bundle loader and its code cache', function () {
     expect(only('worker')).to.match(/-worker-/);
   });
 
-  it('starts afresh for a rebuilt bundle, and removes the old bundle\'s cache of that kind', () => {
+  it("starts afresh for a rebuilt bundle, and removes the old bundle's cache of that kind", () => {
     load();
     load({ env: { MOCHA_WORKER_ID: '1' } });
     const oldMain = only('main');
@@ -117,7 +117,9 @@ describe('the bundle loader and its code cache', function () {
     expect(run.status, run.stderr).to.equal(0);
     expect(run.result).to.deep.equal({ value: 42, sameAsRequire: true, runs: 1 });
     expect(fs.readFileSync(only('main')).equals(Buffer.alloc(4096, 7))).to.equal(false);
-    expect(run.stderr).to.match(/^mocha-isolation: the code cache ".*main-[0-9a-f]+\.bin" was refused by V8 \(damaged\): the plugin loaded without it, and rewrites it\.\n$/);
+    expect(run.stderr).to.match(
+      /^mocha-isolation: the code cache ".*main-[0-9a-f]+\.bin" was refused by V8 \(damaged\): the plugin loaded without it, and rewrites it\.\n$/,
+    );
   });
 
   for (const [damage, content] of [

@@ -19,9 +19,14 @@ describe('the JUnit file a timing splitter reads (fixtures/queued-fail, parallel
     removeWork(result);
     const xml = fs.readFileSync(output, 'utf8');
     fs.rmSync(folder, { recursive: true, force: true });
-    const cases = [...xml.matchAll(/<testcase ([^>]*?)\/?>/g)].map((match) => Object.fromEntries([...(match[1] as string).matchAll(/(\w+)="([^"]*)"/g)].map((pair) => [pair[1], pair[2]])));
+    const cases = [...xml.matchAll(/<testcase ([^>]*?)\/?>/g)].map((match) =>
+      Object.fromEntries([...(match[1] as string).matchAll(/(\w+)="([^"]*)"/g)].map((pair) => [pair[1], pair[2]])),
+    );
     expect(cases.length).to.be.above(2);
-    const specFiles = fs.readdirSync(fixtureDir('queued-fail')).filter((name) => name.endsWith('.spec.ts')).sort();
+    const specFiles = fs
+      .readdirSync(fixtureDir('queued-fail'))
+      .filter((name) => name.endsWith('.spec.ts'))
+      .sort();
     for (const testCase of cases) {
       expect(testCase, JSON.stringify(testCase)).to.include.keys('classname', 'name', 'time', 'file');
       expect(specFiles, JSON.stringify(testCase)).to.include(testCase.file);
@@ -29,7 +34,8 @@ describe('the JUnit file a timing splitter reads (fixtures/queued-fail, parallel
     }
     // As a splitter sums them: every spec file has a time, the one that failed to load and the dead worker's too.
     const timeByFile = new Map<string, number>();
-    for (const testCase of cases) timeByFile.set(testCase.file as string, (timeByFile.get(testCase.file as string) ?? 0) + Number(testCase.time));
+    for (const testCase of cases)
+      timeByFile.set(testCase.file as string, (timeByFile.get(testCase.file as string) ?? 0) + Number(testCase.time));
     expect([...timeByFile.keys()].sort()).to.deep.equal(specFiles);
   });
 });

@@ -12,14 +12,20 @@ describe('cold first loads and timeouts (fixtures/cold-loads, timeout 1000 ms, 1
     it(`time the hooks and the test out without the plugin (${mode})`, async () => {
       const result = await runFixture('cold-loads', { mode, seed: 1, plugin: false });
       removeWork(result);
-      expect(result.failures.map((f) => f.err.message)).to.have.length(3).and.satisfy((messages: string[]) => messages.every((m) => m.startsWith('Timeout of 1000ms exceeded')));
+      expect(result.failures.map((f) => f.err.message))
+        .to.have.length(3)
+        .and.satisfy((messages: string[]) => messages.every((m) => m.startsWith('Timeout of 1000ms exceeded')));
     });
 
     it(`pass with the plugin: first loads are not the hooks' or the test's time (${mode})`, async () => {
       const result = await runFixture('cold-loads', { mode, seed: 1 });
       removeWork(result);
       expect(result.failures.map((f) => `${f.fullTitle}: ${f.err.message}`)).to.deep.equal([]);
-      expect(titles(result.passes)).to.deep.equal(['loads its modules between awaits', 'loads one more module itself', 'runs after the hook']);
+      expect(titles(result.passes)).to.deep.equal([
+        'loads its modules between awaits',
+        'loads one more module itself',
+        'runs after the hook',
+      ]);
     });
 
     it(`still time out a hook that hangs after its loads, naming its own timeout (${mode})`, async () => {
@@ -27,7 +33,11 @@ describe('cold first loads and timeouts (fixtures/cold-loads, timeout 1000 ms, 1
       removeWork(result);
       const hook = result.failures.find((f) => f.fullTitle.includes('"before all" hook'));
       expect(hook?.err.message).to.match(/^Timeout of 1000ms exceeded/);
-      expect(titles(result.passes)).to.deep.equal(['loads its modules between awaits', 'loads one more module itself', 'runs after the hook']);
+      expect(titles(result.passes)).to.deep.equal([
+        'loads its modules between awaits',
+        'loads one more module itself',
+        'runs after the hook',
+      ]);
     });
   }
 });

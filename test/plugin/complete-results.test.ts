@@ -22,7 +22,11 @@ async function junitCounts(name: string, options: FixtureOptions): Promise<{ tes
   // Outside the fixture's folder: two runs of this suite at once must not share it.
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), `junit-${name}-`));
   const output = path.join(folder, 'junit.xml');
-  const result = await runFixture(name, { ...options, args: [...(options.args ?? []), '--reporter-option', `output=${output}`], reporter: 'xunit' });
+  const result = await runFixture(name, {
+    ...options,
+    args: [...(options.args ?? []), '--reporter-option', `output=${output}`],
+    reporter: 'xunit',
+  });
   removeWork(result);
   const xml = fs.readFileSync(output, 'utf8');
   fs.rmSync(folder, { recursive: true });
@@ -43,16 +47,29 @@ describe('a run never goes green while tests did not run (fixtures/queued-fail)'
         const killed = enders.split(',').length;
         expect(result.code).to.equal(killed);
         expect(result.tests).to.have.length(7);
-        expect(titles(result.passes)).to.deep.equal([...Array<string>(3).fill('passes first'), ...Array<string>(3 - killed).fill('ends its process'), 'runs when queued'].sort());
-        expect(result.failures.map((f) => f.err.message)).to.have.length(killed).and.satisfy((messages: string[]) =>
-          messages.every((m) => /^worker \d+ \(pid \d+, killed by SIGKILL\) died while running exit-[abc]\.spec\.ts; it had not reported when the worker was killed/.test(m)),
+        expect(titles(result.passes)).to.deep.equal(
+          [...Array<string>(3).fill('passes first'), ...Array<string>(3 - killed).fill('ends its process'), 'runs when queued'].sort(),
         );
+        expect(result.failures.map((f) => f.err.message))
+          .to.have.length(killed)
+          .and.satisfy((messages: string[]) =>
+            messages.every((m) =>
+              /^worker \d+ \(pid \d+, killed by SIGKILL\) died while running exit-[abc]\.spec\.ts; it had not reported when the worker was killed/.test(
+                m,
+              ),
+            ),
+          );
       });
     }
   }
 
   it('writes every test into the JUnit file when every worker is killed (parallel, -j 2)', async () => {
-    const counts = await junitCounts('queued-fail', { mode: 'parallel', jobs: 2, seed: 1, env: { FIXTURE_END: 'kill', FIXTURE_ENDERS: 'a,b', ISOLATION_SHUFFLE: 'off' } });
+    const counts = await junitCounts('queued-fail', {
+      mode: 'parallel',
+      jobs: 2,
+      seed: 1,
+      env: { FIXTURE_END: 'kill', FIXTURE_ENDERS: 'a,b', ISOLATION_SHUFFLE: 'off' },
+    });
     expect(counts).to.deep.equal({ tests: 7, failed: 2, cases: 7 });
   });
 
@@ -74,18 +91,31 @@ describe('a run never goes green while tests did not run (fixtures/queued-fail)'
         expect(result.failures.map((f) => f.title)).to.deep.equal(['exit-c.spec.ts failed to load']);
         expect(result.stderr).not.to.contain('find a test that polluted it');
         const other = mode === 'serial' ? 'in declared order \\(ISOLATION_SHUFFLE=off\\)' : 'serially \\(--no-parallel\\)';
-        expect(result.failures[0]?.err.message).to.match(new RegExp(`^exit-c\\.spec\\.ts failed to load: Error: c broke while loading\nThe other files ran\\. Try it on its own \\(npx mocha exit-c\\.spec\\.ts\\) and ${other}: if it loads in either, it depends on what a file loaded before it`));
+        expect(result.failures[0]?.err.message).to.match(
+          new RegExp(
+            `^exit-c\\.spec\\.ts failed to load: Error: c broke while loading\nThe other files ran\\. Try it on its own \\(npx mocha exit-c\\.spec\\.ts\\) and ${other}: if it loads in either, it depends on what a file loaded before it`,
+          ),
+        );
       });
     }
 
     it(`writes the JUnit file of a run with process.exit(0) in a test and a file that throws while loading (${mode})`, async () => {
-      const counts = await junitCounts('queued-fail', { mode, seed: 1, env: { FIXTURE_END: 'exit', FIXTURE_EXIT_CODE: '0', FIXTURE_ENDERS: 'b', FIXTURE_LOAD_THROW: 'a' } });
+      const counts = await junitCounts('queued-fail', {
+        mode,
+        seed: 1,
+        env: { FIXTURE_END: 'exit', FIXTURE_EXIT_CODE: '0', FIXTURE_ENDERS: 'b', FIXTURE_LOAD_THROW: 'a' },
+      });
       expect(counts).to.deep.equal({ tests: 6, failed: 2, cases: 6 });
     });
   }
 
   it('leaves a file that throws while loading to mocha when --grep could select its failure out (serial)', async () => {
-    const result = await run('queued-fail', { mode: 'serial', seed: 1, env: { FIXTURE_LOAD_THROW: 'c' }, args: ['--grep', 'passes first'] });
+    const result = await run('queued-fail', {
+      mode: 'serial',
+      seed: 1,
+      env: { FIXTURE_LOAD_THROW: 'c' },
+      args: ['--grep', 'passes first'],
+    });
     expect(result.code).to.not.equal(0);
     expect(result.stderr).to.contain('c broke while loading');
   });
@@ -102,7 +132,9 @@ describe('a rejection nobody handled fails the test it happened in (fixtures/rej
           '"rejects leaves a rejection nobody handles": a promise was rejected and nobody handled it while this test ran, or in a hook just before it: Error: nobody handles this. mocha swallows these; await the promise in the test, or handle its rejection.',
         ]);
         // The test did it itself: no "find a test that polluted it" advice.
-        expect(result.stderr).to.contain('(nothing for bisect: each failure is a test\'s own doing').and.not.contain('find a test that polluted it');
+        expect(result.stderr)
+          .to.contain("(nothing for bisect: each failure is a test's own doing")
+          .and.not.contain('find a test that polluted it');
       });
     }
 
@@ -122,7 +154,9 @@ describe('a rejection nobody handled fails the test it happened in (fixtures/rej
       const result = await run('rejection-fail', { mode, seed: 1, env: { ISOLATION_REJECTIONS: 'report' } });
       expect(result.code).to.equal(0);
       expect(result.passes).to.have.length(3);
-      expect(result.stderr).to.contain('mocha-isolation: "rejects leaves a rejection nobody handles": a promise was rejected and nobody handled it').and.contain('(ISOLATION_REJECTIONS=report: the test is not failed for it)');
+      expect(result.stderr)
+        .to.contain('mocha-isolation: "rejects leaves a rejection nobody handles": a promise was rejected and nobody handled it')
+        .and.contain('(ISOLATION_REJECTIONS=report: the test is not failed for it)');
     });
 
     it(`passes every test without the plugin: mocha swallows the rejection (${mode})`, async () => {

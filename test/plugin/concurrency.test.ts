@@ -23,7 +23,11 @@ describe('parallel workers (fixtures/concurrency, fixtures/serial)', () => {
   });
 
   it('names the serial database "worker-serial" when there are no workers', async () => {
-    const result = await runFixture('concurrency', { mode: 'serial', args: ['a.spec.ts'], env: { ISOLATION_SHUFFLE: 'off', FIXTURE_MEET_MS: '500' } });
+    const result = await runFixture('concurrency', {
+      mode: 'serial',
+      args: ['a.spec.ts'],
+      env: { ISOLATION_SHUFFLE: 'off', FIXTURE_MEET_MS: '500' },
+    });
     // Alone, "a" waits for "b" in vain: the rendezvous itself proves serial mode runs one test at a time.
     removeWork(result);
     expect(result.failures.map((f) => f.err.message)).to.deep.equal(['b never ran while a was running']);

@@ -20,11 +20,11 @@ describe('coverage in parallel (fixtures/coverage-exit, NODE_V8_COVERAGE)', () =
     return { exited, coverageFiles };
   }
 
-  it('loses the slow worker\'s coverage without the plugin: killed a second after it was told to exit', async () => {
+  it("loses the slow worker's coverage without the plugin: killed a second after it was told to exit", async () => {
     expect(await run(false)).to.deep.equal({ exited: 0, coverageFiles: 2 });
   });
 
-  it('keeps every process\'s coverage with the plugin: the main process and both workers', async () => {
+  it("keeps every process's coverage with the plugin: the main process and both workers", async () => {
     expect(await run(true)).to.deep.equal({ exited: 1, coverageFiles: 3 });
   });
 });

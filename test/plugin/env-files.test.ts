@@ -19,7 +19,7 @@ function options(mode: 'serial' | 'parallel', extra: Partial<FixtureOptions> = {
 describe('the real process.env and file boundaries (fixtures/env-files)', () => {
   for (const mode of ['serial', 'parallel'] as const) {
     describe(mode === 'serial' ? '--no-parallel' : '--parallel --jobs 2', () => {
-      it('lets another file see a file\'s writes and stub without the plugin', async () => {
+      it("lets another file see a file's writes and stub without the plugin", async () => {
         const result = await runFixture('env-files', options(mode, { plugin: false }));
         removeWork(result);
         expect(titles(result.failures)).to.deep.equal(B_VICTIMS);
@@ -55,7 +55,9 @@ describe('ISOLATION_ENV=strict (fixtures/env-strict)', () => {
         removeWork(result);
         expect(result.failures.map((f) => f.err.message)).to.deep.equal([]);
         expect(result.passes).to.have.length(2);
-        expect(result.stderr).to.match(/"a reference to process\.env taken at import is written through by a test that never touches process\.env" \(reference\.spec\.ts, [^)]+\): WRITTEN_THROUGH_REFERENCE/);
+        expect(result.stderr).to.match(
+          /"a reference to process\.env taken at import is written through by a test that never touches process\.env" \(reference\.spec\.ts, [^)]+\): WRITTEN_THROUGH_REFERENCE/,
+        );
       });
     }
   }

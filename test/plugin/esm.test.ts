@@ -7,7 +7,7 @@ import { REPO, fixtureDir, removeWork, runFixture, titles } from './support/run-
 
 // Issue 20 §4: ways of running TypeScript and ES modules, serially and in parallel.
 describe('an ES-module project (fixtures/esm-project: "type": "module", .mjs and .js specs, an ESM support file with mochaHooks)', () => {
-  it('leaks one test\'s process.env into the next file without the plugin (serial)', async () => {
+  it("leaks one test's process.env into the next file without the plugin (serial)", async () => {
     const result = await runFixture('esm-project', { mode: 'serial', seed: 1, plugin: false });
     removeWork(result);
     expect(titles(result.failures)).to.deep.equal(['sees no variable another test set']);
@@ -35,7 +35,11 @@ describe('tsx as a node option (--node-option import=tsx, fixtures/launcher)', (
   for (const mode of ['--no-parallel', '--parallel --jobs 2']) {
     it(`runs under tsx, and its reproduce line keeps the option and works as printed (${mode})`, () => {
       const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsx-option-'));
-      const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(ISOLATION_|MOCHA_|npm_)/.test(key))), ISOLATION_DURATIONS: path.join(work, 'durations.json'), TMPDIR: work };
+      const env = {
+        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(ISOLATION_|MOCHA_|npm_)/.test(key))),
+        ISOLATION_DURATIONS: path.join(work, 'durations.json'),
+        TMPDIR: work,
+      };
       const sh = (command: string) => spawnSync('sh', ['-c', command], { cwd, env, encoding: 'utf8' });
       const run = sh(`node ${path.join(REPO, 'node_modules/mocha/bin/mocha.js')} --node-option import=tsx ${mode} --reporter dot`);
       const reproduce = /Reproduce: (.*)$/m.exec(run.stderr)?.[1] as string;

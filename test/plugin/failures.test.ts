@@ -31,7 +31,10 @@ describe('bad configuration stops the run with one clear message (fixtures/confi
   });
 
   it('refuses a non-numeric seed', () =>
-    expectStopped({ mode: 'parallel', env: { ISOLATION_SEED: 'abc' } }, '"ISOLATION_SEED" must be a whole number from 0 to 4294967295, got "abc".'));
+    expectStopped(
+      { mode: 'parallel', env: { ISOLATION_SEED: 'abc' } },
+      '"ISOLATION_SEED" must be a whole number from 0 to 4294967295, got "abc".',
+    ));
 
   it('refuses a non-numeric job count', () =>
     expectStopped({ mode: 'parallel', args: ['--jobs', 'two'] }, '"--jobs" must be a whole number of workers of at least 1, got "two".'));
@@ -45,18 +48,23 @@ describe('bad configuration stops the run with one clear message (fixtures/confi
   it('refuses a schema that fails to apply, before any test', () =>
     expectStopped({ mode: 'parallel', env: { FIXTURE_SCHEMA: 'broken.sql' } }, 'failed to apply: near ",": syntax error. Fix the SQL'));
 
-  it('stops a worker started without the main process\'s setup with a configuration error', async () => {
+  it("stops a worker started without the main process's setup with a configuration error", async () => {
     const result = await runFixture('config-fail', { mode: 'parallel', args: ['--no-enable-global-setup'] });
     const ran = fs.existsSync(path.join(result.outDir, 'ran'));
     removeWork(result);
     expect(result.code).not.to.equal(0);
-    expect(result.failures.map((f) => f.err.message).join('\n')).to.contain('this process runs tests, but the run was not set up: "ISOLATION_RUN_DIR" is unset.');
+    expect(result.failures.map((f) => f.err.message).join('\n')).to.contain(
+      'this process runs tests, but the run was not set up: "ISOLATION_RUN_DIR" is unset.',
+    );
     expect(ran, 'a test ran in a worker without the run set up').to.equal(false);
     expect(result.leftovers).to.deep.equal([]);
   });
 
   it('refuses a database folder that cannot be written', () =>
-    expectStopped({ mode: 'parallel', env: { ISOLATION_TMPDIR: '/proc/no-such-folder' } }, 'the run folder could not be created in "/proc/no-such-folder" (ENOENT)'));
+    expectStopped(
+      { mode: 'parallel', env: { ISOLATION_TMPDIR: '/proc/no-such-folder' } },
+      'the run folder could not be created in "/proc/no-such-folder" (ENOENT)',
+    ));
 });
 
 describe('crashes and interrupts leave nothing behind', () => {
@@ -64,10 +72,27 @@ describe('crashes and interrupts leave nothing behind', () => {
   // before the death as passed: each outcome is journaled as it comes), so terminal totals and the JUnit file add
   // up. process.exit() in a test is no death: the test fails and the file goes on.
   const CRASHES = [
-    { how: 'exit', passes: ['never runs after the crash', 'passes before the crash', 'passes in another file'], failures: 1, message: /^"crash kills its worker" \(crash\.spec\.ts\) called process\.exit\(7\)/ },
+    {
+      how: 'exit',
+      passes: ['never runs after the crash', 'passes before the crash', 'passes in another file'],
+      failures: 1,
+      message: /^"crash kills its worker" \(crash\.spec\.ts\) called process\.exit\(7\)/,
+    },
     // The typed command on the dead file: its variables and arguments, the file instead of the typed ones.
-    { how: 'abort', passes: ['passes before the crash', 'passes in another file'], failures: 2, message: /worker \d+ \(pid \d+, killed by SIGABRT\) died while running crash\.spec\.ts.*Reproduce with (\S+=\S+ )*ISOLATION_SHUFFLE=off (\S+=\S+ )*ISOLATION_SEED=\d+ npx mocha --parallel --jobs 2 --reporter json --reporter-option output=\S+ crash\.spec\.ts$/m },
-    { how: 'kill', passes: ['passes before the crash', 'passes in another file'], failures: 2, message: /worker \d+ \(pid \d+, killed by SIGKILL\) died while running crash\.spec\.ts.*Reproduce with (\S+=\S+ )*ISOLATION_SHUFFLE=off (\S+=\S+ )*ISOLATION_SEED=\d+ npx mocha --parallel --jobs 2 --reporter json --reporter-option output=\S+ crash\.spec\.ts$/m },
+    {
+      how: 'abort',
+      passes: ['passes before the crash', 'passes in another file'],
+      failures: 2,
+      message:
+        /worker \d+ \(pid \d+, killed by SIGABRT\) died while running crash\.spec\.ts.*Reproduce with (\S+=\S+ )*ISOLATION_SHUFFLE=off (\S+=\S+ )*ISOLATION_SEED=\d+ npx mocha --parallel --jobs 2 --reporter json --reporter-option output=\S+ crash\.spec\.ts$/m,
+    },
+    {
+      how: 'kill',
+      passes: ['passes before the crash', 'passes in another file'],
+      failures: 2,
+      message:
+        /worker \d+ \(pid \d+, killed by SIGKILL\) died while running crash\.spec\.ts.*Reproduce with (\S+=\S+ )*ISOLATION_SHUFFLE=off (\S+=\S+ )*ISOLATION_SEED=\d+ npx mocha --parallel --jobs 2 --reporter json --reporter-option output=\S+ crash\.spec\.ts$/m,
+    },
     { how: 'load-throw', passes: ['passes in another file'], failures: 1, message: /^crash\.spec\.ts failed to load: / },
     { how: 'load-exit', passes: ['passes in another file'], failures: 1, message: /^crash\.spec\.ts failed to load: / },
   ];
@@ -84,7 +109,13 @@ describe('crashes and interrupts leave nothing behind', () => {
       expect(messages).to.match(crash.message);
       expect(result.leftovers).to.deep.equal([]);
 
-      const junit = await runFixture('crash-fail', { mode: 'parallel', jobs: 2, env, args: ['--reporter-option', 'output=junit.xml'], reporter: 'xunit' });
+      const junit = await runFixture('crash-fail', {
+        mode: 'parallel',
+        jobs: 2,
+        env,
+        args: ['--reporter-option', 'output=junit.xml'],
+        reporter: 'xunit',
+      });
       const xml = fs.readFileSync(path.join(fixtureDir('crash-fail'), 'junit.xml'), 'utf8');
       fs.rmSync(path.join(fixtureDir('crash-fail'), 'junit.xml'));
       removeWork(junit);
@@ -109,7 +140,10 @@ describe('crashes and interrupts leave nothing behind', () => {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       it(`${signal} stops the run, its workers and removes the run folder, ending with the signal (${mode}, fixtures/slow)`, async () => {
         const result = await runFixture('slow', { mode, interruptWhen: ['a', 'b'], interruptWith: signal });
-        const pids = ['a', 'b'].map((name) => path.join(result.outDir, name)).filter((file) => fs.existsSync(file)).map((file) => Number(fs.readFileSync(file, 'utf8')));
+        const pids = ['a', 'b']
+          .map((name) => path.join(result.outDir, name))
+          .filter((file) => fs.existsSync(file))
+          .map((file) => Number(fs.readFileSync(file, 'utf8')));
         removeWork(result);
         // Killed by the signal itself (the shell shows 128 + its number), or, for SIGINT, exit 130.
         expect(result.signal ?? result.code).to.be.oneOf([signal, 128 + os.constants.signals[signal]]);
@@ -135,7 +169,9 @@ describe('leaks the plugin cannot roll back are named (fixtures/server-leak-fail
     const result = await runFixture('server-leak-fail', { mode: 'parallel' });
     removeWork(result);
     expect(result.failures).to.deep.equal([]);
-    expect(result.stderr).to.match(/servers: 1 test\(s\) left servers listening \(the plugin closed them\)\n {4}- "servers leaves a server listening" \(leak\.spec\.ts, worker \d+\): 127\.0\.0\.1:\d+/);
+    expect(result.stderr).to.match(
+      /servers: 1 test\(s\) left servers listening \(the plugin closed them\)\n {4}- "servers leaves a server listening" \(leak\.spec\.ts, worker \d+\): 127\.0\.0\.1:\d+/,
+    );
   });
 
   it('reports nothing when the check is off', async () => {

@@ -15,7 +15,9 @@ describe('what users reach for works where they reach for it', () => {
     it('fails without the plugin: its stubs and fake timers outlive the test', async () => {
       const result = await runFixture('old-sinon', { mode: 'serial', plugin: false, env: { ISOLATION_SHUFFLE: 'off' } });
       removeWork(result);
-      expect(result.failures.map((f) => f.err.message)).to.have.length(2).and.satisfy((messages: string[]) => messages.every((m) => /already wrapped|twice/.test(m)));
+      expect(result.failures.map((f) => f.err.message))
+        .to.have.length(2)
+        .and.satisfy((messages: string[]) => messages.every((m) => /already wrapped|twice/.test(m)));
     });
 
     for (const mode of ['serial', 'parallel'] as const) {
@@ -41,7 +43,10 @@ describe('what users reach for works where they reach for it', () => {
           const steps = visits.map((line) => line.split(' ').slice(1).join(' '));
           const first = steps[0]?.split(' ')[0];
           const firstBlock = steps.slice(0, 3);
-          expect(firstBlock.every((step) => step.startsWith(`${first} `)), visits.join('\n')).to.equal(true);
+          expect(
+            firstBlock.every((step) => step.startsWith(`${first} `)),
+            visits.join('\n'),
+          ).to.equal(true);
           expect(result.leftovers, 'the folder made in before() is removed').to.deep.equal([]);
         });
       }

@@ -14,10 +14,12 @@ describe('fresh modules per file (fixtures/fresh-modules)', () => {
     expect(result.stderr).to.contain(WARNING);
   });
 
-  it('fails without the option in parallel: a worker that runs a second file gives it the first one\'s modules, and no support hooks', async () => {
+  it("fails without the option in parallel: a worker that runs a second file gives it the first one's modules, and no support hooks", async () => {
     const result = await runFixture('fresh-modules', { mode: 'parallel', jobs: 2 });
     removeWork(result);
-    expect(titles(result.failures)).to.include('gets a registry no other file filled').and.include("runs after the support module's before hook, for this file");
+    expect(titles(result.failures))
+      .to.include('gets a registry no other file filled')
+      .and.include("runs after the support module's before hook, for this file");
     expect(result.stderr).to.contain(WARNING);
   });
 
@@ -39,7 +41,7 @@ describe('fresh modules per file (fixtures/fresh-modules)', () => {
 // dialect came back built on a second copy of the client (the patch missing, instanceof against another class).
 // A project module that the --require'd setup loads lazily is kept for the process, and named once.
 describe('fresh modules keep one identity within a file (fixtures/fresh-lazy)', () => {
-  const ADOPTED = "mocha-isolation: lib/helper.ts was first loaded while a test ran, by setup.ts, which every spec file shares";
+  const ADOPTED = 'mocha-isolation: lib/helper.ts was first loaded while a test ran, by setup.ts, which every spec file shares';
   for (const mode of ['serial', 'parallel'] as const) {
     for (const seed of [1, 2, 3]) {
       it(`gives a lazily loaded module the file's own copies, and the setup's lazy load one copy (${mode}, seed ${seed})`, async () => {

@@ -12,7 +12,8 @@ import { REPO, fixtureDir } from './support/run-fixture';
 // node_modules linking to this repository's packages, and `mocha-isolation` to a shim of this repository's hooks.
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'init-work-'));
 const CLI = path.join(REPO, 'hooks/cli/cli.ts');
-const outerFree = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(ISOLATION_|MOCHA_|npm_)/.test(key)));
+const outerFree = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(ISOLATION_|MOCHA_|npm_)/.test(key)));
 
 interface Project {
   name: string;
@@ -22,12 +23,39 @@ interface Project {
   initArgs: string[];
 }
 
-const SPEC_FILES = Object.fromEntries(['one', 'two', 'three'].map((name) => [`test/${name}.spec.ts`, fs.readFileSync(path.join(fixtureDir('order'), `${name}.spec.ts`), 'utf8')]));
+const SPEC_FILES = Object.fromEntries(
+  ['one', 'two', 'three'].map((name) => [
+    `test/${name}.spec.ts`,
+    fs.readFileSync(path.join(fixtureDir('order'), `${name}.spec.ts`), 'utf8'),
+  ]),
+);
 const PROJECTS: Project[] = [
-  { name: 'yaml', files: { '.mocharc.yml': "# hexo-like\nspec: 'test/**/*.spec.ts'\nextension: ts\nrequire: ts-node/register\ntimeout: 10000\n" }, args: [], initArgs: [] },
-  { name: 'json-config', files: { '.config/mocha.fast.json': JSON.stringify({ spec: ['test/**/*.spec.ts'], extension: ['ts'], require: ['ts-node/register'] }) }, args: ['--config', '.config/mocha.fast.json'], initArgs: ['--config', '.config/mocha.fast.json'] },
-  { name: 'package-key', files: { 'package.json': `${JSON.stringify({ name: 'p', private: true, mocha: { spec: 'test/**/*.spec.ts', extension: ['ts'], require: 'ts-node/register' } }, null, 2)}\n` }, args: [], initArgs: [] },
-  { name: 'mocharc-js', files: { '.mocharc.js': "module.exports = { spec: ['test/**/*.spec.ts'], extension: ['ts'], require: ['ts-node/register'] };\n" }, args: [], initArgs: [] },
+  {
+    name: 'yaml',
+    files: { '.mocharc.yml': "# hexo-like\nspec: 'test/**/*.spec.ts'\nextension: ts\nrequire: ts-node/register\ntimeout: 10000\n" },
+    args: [],
+    initArgs: [],
+  },
+  {
+    name: 'json-config',
+    files: { '.config/mocha.fast.json': JSON.stringify({ spec: ['test/**/*.spec.ts'], extension: ['ts'], require: ['ts-node/register'] }) },
+    args: ['--config', '.config/mocha.fast.json'],
+    initArgs: ['--config', '.config/mocha.fast.json'],
+  },
+  {
+    name: 'package-key',
+    files: {
+      'package.json': `${JSON.stringify({ name: 'p', private: true, mocha: { spec: 'test/**/*.spec.ts', extension: ['ts'], require: 'ts-node/register' } }, null, 2)}\n`,
+    },
+    args: [],
+    initArgs: [],
+  },
+  {
+    name: 'mocharc-js',
+    files: { '.mocharc.js': "module.exports = { spec: ['test/**/*.spec.ts'], extension: ['ts'], require: ['ts-node/register'] };\n" },
+    args: [],
+    initArgs: [],
+  },
 ];
 
 function makeProject(project: Project): string {
@@ -36,7 +64,10 @@ function makeProject(project: Project): string {
   const files: Record<string, string> = {
     ...SPEC_FILES,
     ...project.files,
-    'node_modules/mocha-isolation/package.json': JSON.stringify({ name: 'mocha-isolation', exports: { './hooks': './hooks.js', './hooks/mocharc': './mocharc.js' } }),
+    'node_modules/mocha-isolation/package.json': JSON.stringify({
+      name: 'mocha-isolation',
+      exports: { './hooks': './hooks.js', './hooks/mocharc': './mocharc.js' },
+    }),
     'node_modules/mocha-isolation/hooks.js': `require('ts-node/register');\nmodule.exports = require(${JSON.stringify(path.join(REPO, 'hooks'))});\n`,
     'node_modules/mocha-isolation/mocharc.js': `require('ts-node/register');\nmodule.exports = require(${JSON.stringify(path.join(REPO, 'hooks/mocharc'))});\n`,
   };
@@ -46,7 +77,8 @@ function makeProject(project: Project): string {
     fs.writeFileSync(path.join(dir, file), text);
   }
   for (const name of fs.readdirSync(path.join(REPO, 'node_modules'))) {
-    if (name !== 'mocha-isolation' && !name.startsWith('.')) fs.symlinkSync(path.join(REPO, 'node_modules', name), path.join(dir, 'node_modules', name));
+    if (name !== 'mocha-isolation' && !name.startsWith('.'))
+      fs.symlinkSync(path.join(REPO, 'node_modules', name), path.join(dir, 'node_modules', name));
   }
   return dir;
 }
@@ -55,8 +87,16 @@ const snapshot = (dir: string): Record<string, string> =>
   Object.fromEntries(
     fs
       .readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile() && !path.join(entry.parentPath, entry.name).includes(`${path.sep}node_modules${path.sep}`) && !entry.parentPath.includes('.mocha-isolation'))
-      .map((entry) => [path.relative(dir, path.join(entry.parentPath, entry.name)), fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8')]),
+      .filter(
+        (entry) =>
+          entry.isFile() &&
+          !path.join(entry.parentPath, entry.name).includes(`${path.sep}node_modules${path.sep}`) &&
+          !entry.parentPath.includes('.mocha-isolation'),
+      )
+      .map((entry) => [
+        path.relative(dir, path.join(entry.parentPath, entry.name)),
+        fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8'),
+      ]),
   );
 
 describe('mocha-isolation init (four kinds of config)', () => {
@@ -64,8 +104,14 @@ describe('mocha-isolation init (four kinds of config)', () => {
   // TypeScript, the specs' and the shimmed plugin's, compiles with this repository's tsconfig (its types).
   const tsEnv = (): NodeJS.ProcessEnv => ({ ...outerFree(), TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') });
   // The project's own mocha, through its node_modules links, so that it finds `mocha-isolation` there as it would installed.
-  const mocha = (dir: string, args: string[]) => spawnSync(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', 'node_modules/mocha/bin/mocha.js', ...args, '--reporter', 'json'], { cwd: dir, env: { ...tsEnv(), ISOLATION_REPORT: 'off' }, encoding: 'utf8' });
-  const init = (dir: string, args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register', CLI, 'init', ...args], { cwd: dir, env: tsEnv(), encoding: 'utf8' });
+  const mocha = (dir: string, args: string[]) =>
+    spawnSync(
+      process.execPath,
+      ['--preserve-symlinks', '--preserve-symlinks-main', 'node_modules/mocha/bin/mocha.js', ...args, '--reporter', 'json'],
+      { cwd: dir, env: { ...tsEnv(), ISOLATION_REPORT: 'off' }, encoding: 'utf8' },
+    );
+  const init = (dir: string, args: string[]) =>
+    spawnSync(process.execPath, ['-r', 'ts-node/register', CLI, 'init', ...args], { cwd: dir, env: tsEnv(), encoding: 'utf8' });
   const count = (run: ReturnType<typeof mocha>): number => (JSON.parse(run.stdout) as { stats: { tests: number } }).stats.tests;
 
   for (const project of PROJECTS) {
@@ -95,13 +141,13 @@ describe('mocha-isolation init (four kinds of config)', () => {
     const dir = makeProject(PROJECTS[0] as Project);
     const files = snapshot(dir);
     const dry = init(dir, ['--dry-run']);
-    expect(dry.stderr).to.contain("extends: \".mocharc.yml\",").and.contain('require: ["ts-node/register","mocha-isolation/hooks"]');
+    expect(dry.stderr).to.contain('extends: ".mocharc.yml",').and.contain('require: ["ts-node/register","mocha-isolation/hooks"]');
     expect(snapshot(dir)).to.deep.equal(files);
     init(dir, []);
     expect(fs.readFileSync(path.join(dir, '.mocharc.yml'), 'utf8')).to.equal(files['.mocharc.yml']);
   });
 
-  it('names a config file mocha ignores beside the plugin\'s', () => {
+  it("names a config file mocha ignores beside the plugin's", () => {
     const dir = makeProject(PROJECTS[3] as Project);
     init(dir, []);
     fs.writeFileSync(path.join(dir, '.mocharc.json'), '{ "timeout": 1 }\n');

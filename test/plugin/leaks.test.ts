@@ -35,7 +35,9 @@ describe('the leak report (fixtures/leaks)', () => {
         leaks: Array<{ category: string; test: string; file: string; detail: string; worker: string }>;
       };
       fs.rmSync(path.dirname(cache), { recursive: true, force: true });
-      expect(leaks.map((leak) => `${leak.category}: ${leak.test}`).sort()).to.deep.equal(EXPECTED.map(([category, test]) => `${category}: ${test}`).sort());
+      expect(leaks.map((leak) => `${leak.category}: ${leak.test}`).sort()).to.deep.equal(
+        EXPECTED.map(([category, test]) => `${category}: ${test}`).sort(),
+      );
       for (const [category, test, detail] of EXPECTED) {
         const leak = leaks.find((l) => l.category === category && l.test === test);
         expect(leak?.detail, `${category}: ${test}`).to.match(detail);

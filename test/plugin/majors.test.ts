@@ -13,7 +13,9 @@ import { CASES, outcomes } from './support/fixture-cases';
 describe('mocha 10 and 11 (npm aliases mocha-10, mocha-11)', () => {
   it("leave `npx mocha` and `npm test` on this repository's mocha 12 (the aliases ship the same bin name)", () => {
     const bin = path.join(REPO, 'node_modules', '.bin', 'mocha');
-    expect(fs.realpathSync(bin), 'scripts/link-mocha-bin.cjs (npm prepare) links it').to.equal(fs.realpathSync(path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js')));
+    expect(fs.realpathSync(bin), 'scripts/link-mocha-bin.cjs (npm prepare) links it').to.equal(
+      fs.realpathSync(path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js')),
+    );
   });
 
   for (const { fixture, what, options, modes, check } of CASES) {
@@ -22,7 +24,10 @@ describe('mocha 10 and 11 (npm aliases mocha-10, mocha-11)', () => {
         const run = (mocha: MochaPackage) => runFixture(fixture, { ...options, mode, jobs: 2, mocha });
         const [reference, eleven, ten] = await Promise.all([run('mocha'), run('mocha-11'), run('mocha-10')]);
         for (const result of [reference, eleven, ten]) removeWork(result);
-        for (const [name, result] of [['mocha 11', eleven], ['mocha 10', ten]] as const) {
+        for (const [name, result] of [
+          ['mocha 11', eleven],
+          ['mocha 10', ten],
+        ] as const) {
           expect(result.stderr, `${name}: ${result.stderr}`).not.to.match(/Cannot find module|is not a (constructor|function)/);
           check(result);
           expect(outcomes(result), name).to.deep.equal(outcomes(reference));

@@ -24,8 +24,13 @@ describe('Node majors × mocha majors (MATRIX_NODES, MATRIX_MOCHAS)', () => {
   }
   after(async () => {
     for (const reference of references.values()) removeWork(await reference);
-    const rows = [...table].map(([cell, { passed, total, tests, notes }]) => `  ${cell.padEnd(24)} ${passed === total ? 'ok' : 'FAILED'} ${passed}/${total} fixture runs, ${tests} tests${notes.size === 0 ? '' : ` (${[...notes].join('; ')})`}`);
-    process.stderr.write(`\nmatrix (fixture runs agreeing test for test with Node ${process.versions.node} and mocha 12):\n${rows.join('\n')}\n`);
+    const rows = [...table].map(
+      ([cell, { passed, total, tests, notes }]) =>
+        `  ${cell.padEnd(24)} ${passed === total ? 'ok' : 'FAILED'} ${passed}/${total} fixture runs, ${tests} tests${notes.size === 0 ? '' : ` (${[...notes].join('; ')})`}`,
+    );
+    process.stderr.write(
+      `\nmatrix (fixture runs agreeing test for test with Node ${process.versions.node} and mocha 12):\n${rows.join('\n')}\n`,
+    );
   });
   const references = new Map<string, Promise<FixtureResult>>();
 
@@ -67,9 +72,21 @@ describe('Node majors × mocha majors (MATRIX_NODES, MATRIX_MOCHAS)', () => {
               if (!references.has(key)) references.set(key, runFixture(fixture, { ...options, mode, jobs: 2 }));
               // mocha 10 imports a .ts spec before it requires it, and Node 22.18+ strips its types itself and runs it
               // as an ES module ("require is not defined"; bare mocha 10 too): such projects turn that off.
-              const env = mocha === 'mocha-10' && major >= 22 ? { ...options.env, NODE_OPTIONS: '--no-experimental-strip-types' } : options.env;
+              const env =
+                mocha === 'mocha-10' && major >= 22 ? { ...options.env, NODE_OPTIONS: '--no-experimental-strip-types' } : options.env;
               if (env !== options.env) cell.notes.add('mocha 10 with NODE_OPTIONS=--no-experimental-strip-types');
-              const [reference, result] = await Promise.all([references.get(key) as Promise<FixtureResult>, runFixture(fixture, { ...options, ...(env === undefined ? {} : { env }), mode, jobs: 2, mocha, node, ...(root === undefined ? {} : { root }) })]);
+              const [reference, result] = await Promise.all([
+                references.get(key) as Promise<FixtureResult>,
+                runFixture(fixture, {
+                  ...options,
+                  ...(env === undefined ? {} : { env }),
+                  mode,
+                  jobs: 2,
+                  mocha,
+                  node,
+                  ...(root === undefined ? {} : { root }),
+                }),
+              ]);
               removeWork(result);
               check(result);
               expect(outcomes(result)).to.deep.equal(outcomes(reference));

@@ -37,7 +37,11 @@ describe('seeded order (fixtures/order)', () => {
     const seed = /seed (\d+),/.exec(lines[0] as string)?.[1];
     // The fixture runner points ISOLATION_DURATIONS at a cache of its own: it changes the order, so it is printed.
     // Variables exported in the shell that runs this suite may come first (command-variables.ts).
-    expect(lines[0]).to.match(new RegExp(`Reproduce: (\\S+=\\S+ )*ISOLATION_DURATIONS=\\S+ ISOLATION_DB_RESET=delete ISOLATION_SEED=${seed} npx mocha --parallel --jobs 2 --reporter json`));
+    expect(lines[0]).to.match(
+      new RegExp(
+        `Reproduce: (\\S+=\\S+ )*ISOLATION_DURATIONS=\\S+ ISOLATION_DB_RESET=delete ISOLATION_SEED=${seed} npx mocha --parallel --jobs 2 --reporter json`,
+      ),
+    );
     expect(result.stdout).to.equal('');
   });
 
@@ -89,7 +93,15 @@ describe('seeded order (fixtures/order)', () => {
   it('keeps the declared order when shuffling is off', async () => {
     const result = await run({ mode: 'serial', env: { ISOLATION_SHUFFLE: 'off' } });
     expect(result.tests.slice(0, 9).map((t) => t.title)).to.deep.equal([
-      'one test 1', 'one test 2', 'one test 3', 'one test 4', 'one test 5', 'one test 6', 'one nested 1', 'one nested 2', 'one nested 3',
+      'one test 1',
+      'one test 2',
+      'one test 3',
+      'one test 4',
+      'one test 5',
+      'one test 6',
+      'one nested 1',
+      'one nested 2',
+      'one nested 3',
     ]);
     expect(result.stderr).to.contain('declared order (ISOLATION_SHUFFLE=off)');
   });
@@ -114,10 +126,15 @@ describe('the plugin’s own hooks in parallel mode (fixtures/order)', () => {
     expect(seen.filter((title) => title.startsWith('"before all" hook: beforeAll'))).to.have.length(3);
   });
 
-  it('sends every event mocha\'s own way with ISOLATION_WORKER_STREAM=mocha, with the same results', async () => {
+  it("sends every event mocha's own way with ISOLATION_WORKER_STREAM=mocha, with the same results", async () => {
     const packed = await runFixture('order', { mode: 'parallel', seed: 5 });
     const own = await runFixture('order', { mode: 'parallel', seed: 5, env: { ISOLATION_WORKER_STREAM: 'mocha' } });
-    const ownHooks = await runFixture('order', { mode: 'parallel', seed: 5, env: { ISOLATION_WORKER_STREAM: 'mocha' }, reporter: './hook-events-reporter.cjs' });
+    const ownHooks = await runFixture('order', {
+      mode: 'parallel',
+      seed: 5,
+      env: { ISOLATION_WORKER_STREAM: 'mocha' },
+      reporter: './hook-events-reporter.cjs',
+    });
     const seen = JSON.parse(fs.readFileSync(path.join(ownHooks.outDir, 'hooks.json'), 'utf8')) as string[];
     for (const result of [packed, own, ownHooks]) removeWork(result);
     expect(own.code).to.equal(0);
@@ -164,7 +181,11 @@ describe('shuffle levels and ordered describes (fixtures/ordered-steps, fixtures
   }
 
   it('keeps tests in declared order with ISOLATION_SHUFFLE=suites, and says so', async () => {
-    const result = await runFixture('ordered-steps', { mode: 'serial', seed: 2, env: { ISOLATION_SHUFFLE: 'suites', FIXTURE_NO_MARKER: '1' } });
+    const result = await runFixture('ordered-steps', {
+      mode: 'serial',
+      seed: 2,
+      env: { ISOLATION_SHUFFLE: 'suites', FIXTURE_NO_MARKER: '1' },
+    });
     removeWork(result);
     expect(result.failures).to.deep.equal([]);
     expect(checksOf(result)).to.deep.equal(['check 1', 'check 2', 'check 3', 'check 4', 'check 5']);

@@ -6,7 +6,11 @@ import { ownHookContext } from '../../hooks/worker/mocha/own-hook-context';
 // describe's context, and a root hook starts out with the root context.
 function rootHookAndSuite(): { root: Mocha.Suite; hook: Mocha.Hook; child: Mocha.Suite } {
   // The typings omit the constructor's third argument (isRoot), which mocha passes for its root suite.
-  const root = new (Mocha.Suite as unknown as new (title: string, context: Mocha.Context, isRoot: boolean) => Mocha.Suite)('', new Mocha.Context(), true);
+  const root = new (Mocha.Suite as unknown as new (title: string, context: Mocha.Context, isRoot: boolean) => Mocha.Suite)(
+    '',
+    new Mocha.Context(),
+    true,
+  );
   root.beforeEach('plugin hook', () => undefined);
   const child = Mocha.Suite.create(root, 'a describe');
   child.beforeEach('user hook', () => undefined);

@@ -22,11 +22,16 @@ describe('the packed plugin installed by npm in another project', () => {
     fs.copyFileSync(path.join(REPO, 'node_modules', NATIVE_BINARY), binary);
 
     fs.writeFileSync(path.join(project, 'schema.sql'), 'CREATE TABLE items (name TEXT);');
-    fs.writeFileSync(path.join(project, '.mocharc.cjs'), `const { defineConfig } = require('mocha-isolation/hooks/mocharc');
-module.exports = defineConfig({ spec: ['test/*.spec.js'], require: ['mocha-isolation/hooks'], isolation: { schema: 'schema.sql', dbEnv: 'APP_DB' } });\n`);
+    fs.writeFileSync(
+      path.join(project, '.mocharc.cjs'),
+      `const { defineConfig } = require('mocha-isolation/hooks/mocharc');
+module.exports = defineConfig({ spec: ['test/*.spec.js'], require: ['mocha-isolation/hooks'], isolation: { schema: 'schema.sql', dbEnv: 'APP_DB' } });\n`,
+    );
     fs.mkdirSync(path.join(project, 'test'));
     for (const name of ['a', 'b']) {
-      fs.writeFileSync(path.join(project, 'test', `${name}.spec.js`), `const { expect } = require('chai');
+      fs.writeFileSync(
+        path.join(project, 'test', `${name}.spec.js`),
+        `const { expect } = require('chai');
 const { workerDb, setEnv } = require('mocha-isolation/hooks');
 it('${name} writes to an empty table', () => {
   expect(workerDb().prepare('SELECT COUNT(*) AS n FROM items').get().n).to.equal(0);
@@ -34,7 +39,8 @@ it('${name} writes to an empty table', () => {
   setEnv({ LEAK: '${name}' });
   expect(process.env.APP_DB).to.match(/worker-.*\\.sqlite$/);
 });
-it('${name} sees no env from other tests', () => expect(process.env.LEAK).to.equal(undefined));\n`);
+it('${name} sees no env from other tests', () => expect(process.env.LEAK).to.equal(undefined));\n`,
+      );
     }
   });
 
@@ -59,19 +65,35 @@ it('${name} sees no env from other tests', () => expect(process.env.LEAK).to.equ
 
   for (const mode of [['--no-parallel'], ['--parallel', '--jobs', '2']]) {
     it(`plugs in through --require mocha-isolation/hooks (${mode.join(' ')})`, () => {
-      const run = spawnSync(process.execPath, [path.join(project, 'node_modules/mocha/bin/mocha.js'), ...mode], { cwd: project, env: userEnv(), encoding: 'utf8' });
-      expect(run.stdout + run.stderr).to.contain('mocha-isolation: seed').and.contain('4 passing');
+      const run = spawnSync(process.execPath, [path.join(project, 'node_modules/mocha/bin/mocha.js'), ...mode], {
+        cwd: project,
+        env: userEnv(),
+        encoding: 'utf8',
+      });
+      expect(run.stdout + run.stderr)
+        .to.contain('mocha-isolation: seed')
+        .and.contain('4 passing');
       expect(run.status).to.equal(0);
     });
   }
 
   it("keeps V8's code cache of the bundle in .mocha-isolation/code-cache, which the next run uses as it is", () => {
-    const runParallel = () => spawnSync(process.execPath, [path.join(project, 'node_modules/mocha/bin/mocha.js'), '--parallel', '--jobs', '2'], { cwd: project, env: userEnv(), encoding: 'utf8' });
+    const runParallel = () =>
+      spawnSync(process.execPath, [path.join(project, 'node_modules/mocha/bin/mocha.js'), '--parallel', '--jobs', '2'], {
+        cwd: project,
+        env: userEnv(),
+        encoding: 'utf8',
+      });
     const cacheDir = path.join(project, '.mocha-isolation', 'code-cache');
-    const written = (): Record<string, number> => Object.fromEntries(fs.readdirSync(cacheDir).map((name) => [name, fs.statSync(path.join(cacheDir, name)).mtimeMs]));
+    const written = (): Record<string, number> =>
+      Object.fromEntries(fs.readdirSync(cacheDir).map((name) => [name, fs.statSync(path.join(cacheDir, name)).mtimeMs]));
     expect(runParallel().status).to.equal(0);
     const first = written();
-    expect(Object.keys(first).sort().map((name) => name.replace(/-[0-9a-f]{16}\.bin$/, ''))).to.deep.equal(['plugin-main', 'plugin-worker']);
+    expect(
+      Object.keys(first)
+        .sort()
+        .map((name) => name.replace(/-[0-9a-f]{16}\.bin$/, '')),
+    ).to.deep.equal(['plugin-main', 'plugin-worker']);
     const second = runParallel();
     expect(second.stdout + second.stderr).to.contain('4 passing');
     expect(written()).to.deep.equal(first);
@@ -84,11 +106,16 @@ describe('the packed plugin in a project with neither better-sqlite3 nor sinon',
   before(function () {
     this.timeout(300_000);
     project = installConsumer('consumer-nodb', ['mocha', 'chai']);
-    fs.writeFileSync(path.join(project, '.mocharc.cjs'), `const { defineConfig } = require('mocha-isolation/hooks/mocharc');
-module.exports = defineConfig({ spec: ['test/*.spec.js'], require: ['mocha-isolation/hooks'] });\n`);
+    fs.writeFileSync(
+      path.join(project, '.mocharc.cjs'),
+      `const { defineConfig } = require('mocha-isolation/hooks/mocharc');
+module.exports = defineConfig({ spec: ['test/*.spec.js'], require: ['mocha-isolation/hooks'] });\n`,
+    );
     fs.mkdirSync(path.join(project, 'test'));
     for (const name of ['a', 'b']) {
-      fs.writeFileSync(path.join(project, 'test', `${name}.spec.js`), `const { expect } = require('chai');
+      fs.writeFileSync(
+        path.join(project, 'test', `${name}.spec.js`),
+        `const { expect } = require('chai');
 const { SERIAL, setEnv, tempDir } = require('mocha-isolation/hooks');
 describe('${name} ' + SERIAL, () => {
   it('${name} holds the serial lock', () => {
@@ -96,7 +123,8 @@ describe('${name} ' + SERIAL, () => {
     expect(require('fs').existsSync(tempDir())).to.equal(true);
   });
   it('${name} sees no env from other tests', () => expect(process.env.LEAK).to.equal(undefined));
-});\n`);
+});\n`,
+      );
     }
   });
 
@@ -110,7 +138,11 @@ describe('${name} ' + SERIAL, () => {
 
   for (const mode of [['--no-parallel'], ['--parallel', '--jobs', '2']]) {
     it(`runs @serial tests and per-test helpers (${mode.join(' ')})`, () => {
-      const run = spawnSync(process.execPath, [path.join(project, 'node_modules/mocha/bin/mocha.js'), ...mode], { cwd: project, env: userEnv(), encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [path.join(project, 'node_modules/mocha/bin/mocha.js'), ...mode], {
+        cwd: project,
+        env: userEnv(),
+        encoding: 'utf8',
+      });
       expect(run.stdout + run.stderr).to.contain('4 passing');
       expect(run.status).to.equal(0);
     });

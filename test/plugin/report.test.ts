@@ -13,14 +13,22 @@ import { REPO, removeWork, runFixture } from './support/run-fixture';
 // The run report: one self-contained HTML page per run, beside the run record. Its lanes and bars are checked
 // against the run record, and the page is opened in headless Chromium (skipped, saying so, without it).
 const count = (html: string, pattern: RegExp): number => html.match(pattern)?.length ?? 0;
-const barLabels = (html: string): string[] => [...html.matchAll(/<rect class="bar [^"]*"[^>]*aria-label="([^"]*)"/g)].map((m) => m[1] as string);
+const barLabels = (html: string): string[] =>
+  [...html.matchAll(/<rect class="bar [^"]*"[^>]*aria-label="([^"]*)"/g)].map((m) => m[1] as string);
 
 function expectMatchesRecord(html: string, record: RunRecord): void {
   const lanes = [...html.matchAll(/<g class="lane" role="list" aria-label="([^"]*)"/g)].map((m) => m[1]);
-  expect(lanes).to.deep.equal(record.workers.map((w) => `${w.workerId === undefined ? 'serial' : `worker ${w.workerId}`}: ${w.files.length} files`));
+  expect(lanes).to.deep.equal(
+    record.workers.map((w) => `${w.workerId === undefined ? 'serial' : `worker ${w.workerId}`}: ${w.files.length} files`),
+  );
   const labels = barLabels(html);
   expect(labels).to.have.length(record.workers.reduce((sum, w) => sum + w.files.length, 0));
-  for (const worker of record.workers) for (const file of worker.files) expect(labels.some((label) => label.startsWith(`${file.file}: `)), file.file).to.equal(true);
+  for (const worker of record.workers)
+    for (const file of worker.files)
+      expect(
+        labels.some((label) => label.startsWith(`${file.file}: `)),
+        file.file,
+      ).to.equal(true);
   // Every bar is reachable with the keyboard.
   expect(count(html, /<rect class="bar [^"]*" role="listitem" tabindex="0"/g)).to.equal(labels.length);
 }
@@ -45,12 +53,15 @@ describe('the run report page', () => {
     expect(html).to.contain('leaky changes a variable').and.contain('LEAKY_TOKEN').and.contain('wall / LB');
   });
 
-  it('lists a failing run\'s failures with the commands to reproduce, replay and bisect (fixtures/flaky-fail, seed 2)', async () => {
+  it("lists a failing run's failures with the commands to reproduce, replay and bisect (fixtures/flaky-fail, seed 2)", async () => {
     const result = await runFixture('flaky-fail', { mode: 'serial', seed: 2 });
     const html = fs.readFileSync(path.join(path.dirname(result.outDir), 'report.html'), 'utf8');
     removeWork(result);
     expect(html).to.contain('flaky depends on the luck of the run');
-    expect(html).to.contain('ISOLATION_SEED=2 npx mocha --no-parallel').and.contain('npx mocha-isolation replay').and.contain('npx mocha-isolation bisect');
+    expect(html)
+      .to.contain('ISOLATION_SEED=2 npx mocha --no-parallel')
+      .and.contain('npx mocha-isolation replay')
+      .and.contain('npx mocha-isolation bisect');
   });
 
   for (const mode of ['serial', 'parallel'] as const) {
@@ -59,7 +70,9 @@ describe('the run report page', () => {
       const html = fs.readFileSync(path.join(path.dirname(result.outDir), 'report.html'), 'utf8');
       removeWork(result);
       expect(html.indexOf('<h2 id="failures">Failures (1)</h2>')).to.be.above(0).and.below(html.indexOf('<h2 id="schedule">'));
-      expect(html).to.contain('<h3>prices rounds every line to the cent</h3>').and.contain('expected { currency: &#39;EUR&#39;, …(1) } to deeply equal');
+      expect(html)
+        .to.contain('<h3>prices rounds every line to the cent</h3>')
+        .and.contain('expected { currency: &#39;EUR&#39;, …(1) } to deeply equal');
       expect(html).to.contain('<mark>+     3.49</mark>').and.contain('<mark>-     3.5</mark>');
       expect(html).to.match(/<details><summary>Stack<\/summary><pre>AssertionError: expected/);
     });
@@ -117,7 +130,8 @@ describe('the run report page', () => {
       }
     });
 
-    const cleanEnv = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(ISOLATION_|MOCHA_)/.test(key)));
+    const cleanEnv = (): NodeJS.ProcessEnv =>
+      Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(ISOLATION_|MOCHA_)/.test(key)));
 
     function openInChromium(page: string, record: RunRecord, name: string): void {
       const html = fs.readFileSync(page, 'utf8');
@@ -125,7 +139,10 @@ describe('the run report page', () => {
       expectMatchesRecord(html, record);
       const bars = barLabels(html).length;
       // The page's script counts the bars the browser drew with a width: all of them, wide and at a phone's width.
-      for (const [width, height] of [[1280, 800], [390, 844]] as const) {
+      for (const [width, height] of [
+        [1280, 800],
+        [390, 844],
+      ] as const) {
         const dom = renderedDom(page, width, height);
         expect(/data-bars-drawn="(\d+)"/.exec(dom)?.[1], `${width}×${height}`).to.equal(String(bars));
       }
@@ -153,13 +170,21 @@ describe('the run report page', () => {
       try {
         // Its own 5 s timeout is for a quiet machine: under this suite's load a beforeEach that starts the app once
         // took longer (12 failed: 1 hook, 11 skipped). What is checked here is the page, not the time.
-        const run = spawnSync(process.execPath, [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), '--reporter', 'dot', '--timeout', '60000'], {
-          cwd: REPO,
-          env: { ...cleanEnv(), ISOLATION_DURATIONS: path.join(work, 'durations.json') },
-          encoding: 'utf8',
-        });
+        const run = spawnSync(
+          process.execPath,
+          [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), '--reporter', 'dot', '--timeout', '60000'],
+          {
+            cwd: REPO,
+            env: { ...cleanEnv(), ISOLATION_DURATIONS: path.join(work, 'durations.json') },
+            encoding: 'utf8',
+          },
+        );
         expect(run.status, `${run.stdout}\n${run.stderr}`).to.equal(0);
-        openInChromium(path.join(work, 'report.html'), JSON.parse(fs.readFileSync(path.join(work, 'last-run.json'), 'utf8')) as RunRecord, 'service');
+        openInChromium(
+          path.join(work, 'report.html'),
+          JSON.parse(fs.readFileSync(path.join(work, 'last-run.json'), 'utf8')) as RunRecord,
+          'service',
+        );
       } finally {
         fs.rmSync(work, { recursive: true, force: true });
       }
@@ -168,7 +193,11 @@ describe('the run report page', () => {
     it("renders the bench's default suite (128 files × 20 tests), in parallel", () => {
       const work = fs.mkdtempSync(path.join(os.tmpdir(), 'report-bench-'));
       try {
-        const suite = writeSyntheticSuite(work, { files: 128, tests: 20, slowFiles: 3, slowFactor: 10, slowestFactor: 60, cpuMs: 0.2, trivialTests: 2 }, REPO);
+        const suite = writeSyntheticSuite(
+          work,
+          { files: 128, tests: 20, slowFiles: 3, slowFactor: 10, slowestFactor: 60, cpuMs: 0.2, trivialTests: 2 },
+          REPO,
+        );
         // The plugin's TypeScript sources through ts-node, as the fixtures load it (the bench uses the build).
         fs.writeFileSync(
           path.join(suite.dir, '.mocharc.cjs'),
@@ -192,7 +221,11 @@ describe('the run report page', () => {
         });
         expect(run.status, run.stderr).to.equal(0);
         const cache = path.join(suite.dir, '.mocha-isolation');
-        openInChromium(path.join(cache, 'report.html'), JSON.parse(fs.readFileSync(path.join(cache, 'last-run.json'), 'utf8')) as RunRecord, 'bench');
+        openInChromium(
+          path.join(cache, 'report.html'),
+          JSON.parse(fs.readFileSync(path.join(cache, 'last-run.json'), 'utf8')) as RunRecord,
+          'bench',
+        );
         expect(fs.statSync(path.join(cache, 'report.html')).size).to.be.below(300 * 1024);
       } finally {
         fs.rmSync(work, { recursive: true, force: true });

@@ -8,13 +8,15 @@ import { fixtureDir, type MochaPackage, removeWork, runFixture } from './support
 
 /** Durations and clock times differ from run to run; everything else must not. */
 function withoutTimings(output: string): string {
-  return output
-    // mocha prints 850ms, but 1s or 2m once a duration reaches them (ms package): a slow run must still compare equal.
-    .replace(/\(\d+(?:\.\d+)? ?(?:ms|s|m|h)\)/g, '(N ms)')
-    .replace(/: \d+(?:\.\d+)?(?:ms|s|m|h)$/gm, ': Nms')
-    .replace(/"(duration|start|end)": ?("[^"]*"|\d+)/g, '"$1": N')
-    .replace(/\b(time|timestamp)="[^"]*"/g, '$1="N"')
-    .replace(/passing \(\d+\w*\)/g, 'passing (N)');
+  return (
+    output
+      // mocha prints 850ms, but 1s or 2m once a duration reaches them (ms package): a slow run must still compare equal.
+      .replace(/\(\d+(?:\.\d+)? ?(?:ms|s|m|h)\)/g, '(N ms)')
+      .replace(/: \d+(?:\.\d+)?(?:ms|s|m|h)$/gm, ': Nms')
+      .replace(/"(duration|start|end)": ?("[^"]*"|\d+)/g, '"$1": N')
+      .replace(/\b(time|timestamp)="[^"]*"/g, '$1="N"')
+      .replace(/passing \(\d+\w*\)/g, 'passing (N)')
+  );
 }
 
 const REPORTERS: Array<[string, string[]]> = [
@@ -42,12 +44,21 @@ describe('reporters in parallel, with the lean worker stream (fixtures/reporters
   const OLDER_MAJORS = new Set(['spec', 'list', 'tap', 'json', './linking-reporter.cjs']);
   const cases = [
     ...REPORTERS.map(([reporter, args]) => ({ reporter, args, mocha: 'mocha' as MochaPackage })),
-    ...(['mocha-11', 'mocha-10'] as const).flatMap((mocha) => REPORTERS.filter(([reporter]) => OLDER_MAJORS.has(reporter)).map(([reporter, args]) => ({ reporter, args, mocha }))),
+    ...(['mocha-11', 'mocha-10'] as const).flatMap((mocha) =>
+      REPORTERS.filter(([reporter]) => OLDER_MAJORS.has(reporter)).map(([reporter, args]) => ({ reporter, args, mocha })),
+    ),
   ];
   for (const { reporter, args, mocha } of cases) {
     it(`prints with ${reporter}${args[0] === '--bail' ? ' --bail' : ''} what it prints without the plugin${mocha === 'mocha' ? '' : ` (${mocha})`}`, async () => {
       const run = (plugin: boolean) =>
-        runFixture('reporters', { mode: 'parallel', plugin, reporter, args, mocha, env: { ISOLATION_SHUFFLE: 'off', ISOLATION_REPORT: 'off' } });
+        runFixture('reporters', {
+          mode: 'parallel',
+          plugin,
+          reporter,
+          args,
+          mocha,
+          env: { ISOLATION_SHUFFLE: 'off', ISOLATION_REPORT: 'off' },
+        });
       const [bare, withPlugin] = await Promise.all([run(false), run(true)]);
       removeWork(bare);
       removeWork(withPlugin);

@@ -23,7 +23,11 @@ describe('duration scheduling and sharding (fixtures/schedule)', () => {
   afterEach(() => fs.rmSync(folder, { recursive: true, force: true }));
 
   async function run(env: Record<string, string> = {}): Promise<FixtureResult> {
-    const result = await runFixture('schedule', { mode: 'parallel', jobs: 1, env: { ISOLATION_SHUFFLE: 'off', ISOLATION_DURATIONS: cache, ...env } });
+    const result = await runFixture('schedule', {
+      mode: 'parallel',
+      jobs: 1,
+      env: { ISOLATION_SHUFFLE: 'off', ISOLATION_DURATIONS: cache, ...env },
+    });
     removeWork(result);
     expect(result.failures).to.deep.equal([]);
     return result;
@@ -44,7 +48,11 @@ describe('duration scheduling and sharding (fixtures/schedule)', () => {
   it('ignores the cache with ISOLATION_DURATIONS=off, and neither reads nor writes one', async () => {
     fs.writeFileSync(cache, JSON.stringify({ version: 1, files: { 'z-slow.spec.ts': 9999 } }));
     const before = fs.readFileSync(cache, 'utf8');
-    const result = await runFixture('schedule', { mode: 'parallel', jobs: 1, env: { ISOLATION_SHUFFLE: 'off', ISOLATION_DURATIONS: 'off' } });
+    const result = await runFixture('schedule', {
+      mode: 'parallel',
+      jobs: 1,
+      env: { ISOLATION_SHUFFLE: 'off', ISOLATION_DURATIONS: 'off' },
+    });
     removeWork(result);
     expect(fileOrder(result)).to.deep.equal(FILES);
     expect(fs.readFileSync(cache, 'utf8')).to.equal(before);
@@ -59,7 +67,10 @@ describe('duration scheduling and sharding (fixtures/schedule)', () => {
   });
 
   it('splits the files into shards whose union is the suite, with no file twice', async () => {
-    fs.writeFileSync(cache, JSON.stringify({ version: 1, files: { 'a-fast.spec.ts': 10, 'b-fast.spec.ts': 10, 'c-fast.spec.ts': 10, 'z-slow.spec.ts': 300 } }));
+    fs.writeFileSync(
+      cache,
+      JSON.stringify({ version: 1, files: { 'a-fast.spec.ts': 10, 'b-fast.spec.ts': 10, 'c-fast.spec.ts': 10, 'z-slow.spec.ts': 300 } }),
+    );
     const first = await run({ ISOLATION_SHARD: '1/2' });
     const second = await run({ ISOLATION_SHARD: '2/2' });
     expect(fileOrder(first)).to.deep.equal(['z-slow.spec.ts']);
@@ -75,8 +86,16 @@ describe('duration scheduling and sharding (fixtures/schedule)', () => {
       expect(files.sort(), `round ${round}`).to.deep.equal(FILES);
       // The shard runs wrote beside the cache, never into it.
       expect(fs.existsSync(cache), `round ${round}`).to.equal(round === 2);
-      expect(fs.readdirSync(folder).filter((name) => name.includes('.shard-')).sort()).to.deep.equal([1, 2, 3].map((i) => `durations.shard-${i}-of-3.json`));
-      const merge = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), 'merge-durations', cache], { encoding: 'utf8', cwd: fixtureDir('schedule') });
+      expect(
+        fs
+          .readdirSync(folder)
+          .filter((name) => name.includes('.shard-'))
+          .sort(),
+      ).to.deep.equal([1, 2, 3].map((i) => `durations.shard-${i}-of-3.json`));
+      const merge = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join(REPO, 'hooks/cli/cli.ts'), 'merge-durations', cache], {
+        encoding: 'utf8',
+        cwd: fixtureDir('schedule'),
+      });
       expect(merge.stderr).to.contain('merged 3 shard file(s)');
       // Beside the cache: the run record and the leak report, which are not durations.
       expect(fs.readdirSync(folder).filter((name) => name.startsWith('durations'))).to.deep.equal(['durations.json']);

@@ -13,12 +13,19 @@ import { fixtureDir } from './support/run-fixture';
 /** 60 files with durations from a seeded generator: varied, but no single file dominating. */
 function syntheticDurations(count: number, seed: number): Map<string, number> {
   const random = createRandom(seed);
-  return new Map(Array.from({ length: count }, (_, i) => [`spec/file-${String(i).padStart(3, '0')}.spec.ts`, Math.round(50 + random() * 950)]));
+  return new Map(
+    Array.from({ length: count }, (_, i) => [`spec/file-${String(i).padStart(3, '0')}.spec.ts`, Math.round(50 + random() * 950)]),
+  );
 }
 
 describe('longestFirst', () => {
   it('puts files never measured first, in the given order, then the rest longest first, ties in the given order', () => {
-    const durations = new Map([['b', 10], ['c', 300], ['d', 10], ['e', 50]]);
+    const durations = new Map([
+      ['b', 10],
+      ['c', 300],
+      ['d', 10],
+      ['e', 50],
+    ]);
     expect(longestFirst(['d', 'x', 'b', 'c', 'y', 'e'], durations)).to.deep.equal(['x', 'y', 'c', 'e', 'd', 'b']);
   });
 });
@@ -82,8 +89,22 @@ describe('the duration cache', () => {
     fs.writeFileSync(path.join(folder, 'a.spec.ts'), '');
     fs.writeFileSync(path.join(folder, 'b.spec.ts'), '');
     const cache = path.join(folder, 'cache', 'durations.json');
-    updateDurations(cache, new Map([['a.spec.ts', 100], ['gone.spec.ts', 5]]), folder);
-    updateDurations(cache, new Map([['a.spec.ts', 200], ['b.spec.ts', 40]]), folder);
+    updateDurations(
+      cache,
+      new Map([
+        ['a.spec.ts', 100],
+        ['gone.spec.ts', 5],
+      ]),
+      folder,
+    );
+    updateDurations(
+      cache,
+      new Map([
+        ['a.spec.ts', 200],
+        ['b.spec.ts', 40],
+      ]),
+      folder,
+    );
     expect(Object.fromEntries(readDurations(cache, () => undefined))).to.deep.equal({ 'a.spec.ts': 150, 'b.spec.ts': 40 });
     expect(fs.readdirSync(path.dirname(cache))).to.deep.equal(['durations.json']);
   });
@@ -104,17 +125,30 @@ describe('buildMochaConfig with a duration cache (fixtures/schedule)', () => {
 
   function build(argv: string[], env: Record<string, string>): { spec: string[]; lines: string[] } {
     const lines: string[] = [];
-    const config = buildMochaConfig({ spec: '*.spec.ts', extension: ['ts'] }, { argv, env, cwd: fixtureDir('schedule'), cpus: 2, print: (line) => lines.push(line) });
+    const config = buildMochaConfig(
+      { spec: '*.spec.ts', extension: ['ts'] },
+      { argv, env, cwd: fixtureDir('schedule'), cpus: 2, print: (line) => lines.push(line) },
+    );
     return { spec: config.spec as string[], lines };
   }
 
   it('dispatches the recorded slow file first in parallel, whatever the seed, and keeps the seeded order serially', () => {
     const cache = path.join(folder, 'durations.json');
-    fs.writeFileSync(cache, JSON.stringify({ version: 1, files: { 'a-fast.spec.ts': 5, 'b-fast.spec.ts': 6, 'c-fast.spec.ts': 7, 'z-slow.spec.ts': 300 } }));
+    fs.writeFileSync(
+      cache,
+      JSON.stringify({ version: 1, files: { 'a-fast.spec.ts': 5, 'b-fast.spec.ts': 6, 'c-fast.spec.ts': 7, 'z-slow.spec.ts': 300 } }),
+    );
     for (const seed of ['1', '2', '3']) {
-      expect(build([], { ISOLATION_SEED: seed, ISOLATION_DURATIONS: cache }).spec).to.deep.equal(['z-slow.spec.ts', 'c-fast.spec.ts', 'b-fast.spec.ts', 'a-fast.spec.ts']);
+      expect(build([], { ISOLATION_SEED: seed, ISOLATION_DURATIONS: cache }).spec).to.deep.equal([
+        'z-slow.spec.ts',
+        'c-fast.spec.ts',
+        'b-fast.spec.ts',
+        'a-fast.spec.ts',
+      ]);
     }
-    const serialOrders = new Set(['1', '2', '3', '4', '5'].map((seed) => build(['--no-parallel'], { ISOLATION_SEED: seed, ISOLATION_DURATIONS: cache }).spec.join()));
+    const serialOrders = new Set(
+      ['1', '2', '3', '4', '5'].map((seed) => build(['--no-parallel'], { ISOLATION_SEED: seed, ISOLATION_DURATIONS: cache }).spec.join()),
+    );
     expect(serialOrders.size).to.be.greaterThan(1);
   });
 
@@ -126,6 +160,8 @@ describe('buildMochaConfig with a duration cache (fixtures/schedule)', () => {
   it('keeps only this shard’s files and says so in one line', () => {
     const { spec, lines } = build([], { ISOLATION_SHARD: '2/2', ISOLATION_DURATIONS: 'off' });
     expect(spec.slice().sort()).to.deep.equal(['b-fast.spec.ts', 'z-slow.spec.ts']);
-    expect(lines).to.deep.equal(['mocha-isolation: shard 2/2: 2 of 4 files, ~0.0 s expected (no recorded durations: split by file count).']);
+    expect(lines).to.deep.equal([
+      'mocha-isolation: shard 2/2: 2 of 4 files, ~0.0 s expected (no recorded durations: split by file count).',
+    ]);
   });
 });

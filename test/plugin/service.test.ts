@@ -14,7 +14,11 @@ interface Report {
 function runService(args: string[]): Promise<Report> {
   const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'service-')), 'report.json');
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ISOLATION_') && !k.startsWith('MOCHA_')));
-  const child = spawn(process.execPath, [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), ...args, '--reporter', 'json', '--reporter-option', `output=${report}`], { cwd: REPO, env, stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO, 'node_modules/mocha/bin/mocha.js'), ...args, '--reporter', 'json', '--reporter-option', `output=${report}`],
+    { cwd: REPO, env, stdio: 'ignore' },
+  );
   return new Promise((resolve) =>
     child.on('close', () => {
       const parsed = JSON.parse(fs.readFileSync(report, 'utf8')) as Report;
@@ -25,8 +29,21 @@ function runService(args: string[]): Promise<Report> {
 }
 
 // The seeds' four files keep their 33 tests; the other files are the service's own (listed in the README).
-const SEED_FILES = [['learning', 9], ['integration', 8], ['idempotency', 6], ['global-aggregation', 10]] as const;
-const SERVICE_FILES = [['observation-limits', 9], ['request-guard', 2], ['request-schemas', 14], ['settings', 5], ['idempotency-scope', 4], ['rate-limit', 4], ['segment-totals', 3]] as const;
+const SEED_FILES = [
+  ['learning', 9],
+  ['integration', 8],
+  ['idempotency', 6],
+  ['global-aggregation', 10],
+] as const;
+const SERVICE_FILES = [
+  ['observation-limits', 9],
+  ['request-guard', 2],
+  ['request-schemas', 14],
+  ['settings', 5],
+  ['idempotency-scope', 4],
+  ['rate-limit', 4],
+  ['segment-totals', 3],
+] as const;
 const TOTAL = [...SEED_FILES, ...SERVICE_FILES].reduce((sum, [, count]) => sum + count, 0);
 
 describe('the service suite, run as a user runs it', () => {

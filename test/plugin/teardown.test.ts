@@ -16,7 +16,9 @@ describe('problems found after a test fail that test only (fixtures/teardown-fai
         expect(titles(result.failures)).to.deep.equal(['leaves a server listening', 'makes a registered reset throw']);
         const messages = result.failures.map((f) => f.err.message).sort();
         expect(messages[0]).to.match(/^teardown of test "leaky makes a registered reset throw" failed: the cache would not clear$/);
-        expect(messages[1]).to.match(/^test "leaky leaves a server listening" \(leak\.spec\.ts\) left behind servers: 127\.0\.0\.1:\d+\. Undo it/);
+        expect(messages[1]).to.match(
+          /^test "leaky leaves a server listening" \(leak\.spec\.ts\) left behind servers: 127\.0\.0\.1:\d+\. Undo it/,
+        );
         expect(result.passes).to.have.length(9);
         expect(result.tests).to.have.length(11);
         expect(result.code).to.equal(2);
@@ -40,7 +42,9 @@ describe('tests a failing hook made mocha skip are reported, not lost (fixtures/
       expect(titles(result.passes)).to.deep.equal(['step 1']);
       const dropped = result.failures.filter((f) => f.err.message?.startsWith('did not run: '));
       expect(titles(dropped)).to.deep.equal(['step 2', 'step 3']);
-      expect(dropped[0]?.err.message).to.equal('did not run: the "before each" hook for "step 2" failed, and mocha skipped the rest of "steps".');
+      expect(dropped[0]?.err.message).to.equal(
+        'did not run: the "before each" hook for "step 2" failed, and mocha skipped the rest of "steps".',
+      );
       expect(result.tests).to.have.length(3);
       expect(result.code).not.to.equal(0);
       expect(result.stderr).to.contain(
@@ -50,16 +54,27 @@ describe('tests a failing hook made mocha skip are reported, not lost (fixtures/
       // Issue 19 §1: the plugin counts as mocha does (the failed hook is one more), and says which is which; no
       // bisect for a hook and the tests it kept from running.
       expect(result.failures).to.have.length(3);
-      expect(result.stderr).to.match(/mocha-isolation: 3 failed: 2 tests, 1 hook \(seed \d+\)\. Next steps:/).and.not.contain('find a test that polluted it');
+      expect(result.stderr)
+        .to.match(/mocha-isolation: 3 failed: 2 tests, 1 hook \(seed \d+\)\. Next steps:/)
+        .and.not.contain('find a test that polluted it');
     });
   }
 });
 
 describe('a parallel run checks every loaded test was reported', () => {
   it('names files whose tests were loaded but never reported', () => {
-    expect(missingTests(new Map([['a.spec.ts', 3], ['b.spec.ts', 2]]), new Map([['a.spec.ts', 1], ['b.spec.ts', 2]]))).to.deep.equal([
-      'a.spec.ts: 2 of 3 tests were never reported',
-    ]);
+    expect(
+      missingTests(
+        new Map([
+          ['a.spec.ts', 3],
+          ['b.spec.ts', 2],
+        ]),
+        new Map([
+          ['a.spec.ts', 1],
+          ['b.spec.ts', 2],
+        ]),
+      ),
+    ).to.deep.equal(['a.spec.ts: 2 of 3 tests were never reported']);
   });
 });
 

@@ -30,7 +30,10 @@ describe('the template database cache (unit)', () => {
   const tables = (file: string): string[] => {
     const db = openDatabase(file);
     try {
-      return db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((row) => row.name);
+      return db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .all()
+        .map((row) => row.name);
     } finally {
       db.close();
     }
@@ -129,7 +132,11 @@ describe('the template database cache (unit)', () => {
       }
       expect(tables(template)).to.deep.equal(['items', 'more']);
       expect(lines).to.have.length(1);
-      expect(lines[0]).to.match(new RegExp(`^mocha-isolation: the cached template database ".*${cacheFile as string}" is damaged \\(.+\\): built from the schema instead, and replaced\\.\\n$`));
+      expect(lines[0]).to.match(
+        new RegExp(
+          `^mocha-isolation: the cached template database ".*${cacheFile as string}" is damaged \\(.+\\): built from the schema instead, and replaced\\.\\n$`,
+        ),
+      );
       expect(fs.readFileSync(path.join(cacheDir, cacheFile as string)).equals(good)).to.equal(true);
     });
   }

@@ -51,13 +51,54 @@ interface Runner {
 }
 
 const RUNNERS: Runner[] = [
-  { name: 'ts-node/register', slug: 'ts-node', node: () => process.execPath, config: { spec: ['test/*.spec.ts'], extension: ['ts'], require: ['ts-node/register', 'mocha-isolation/hooks'] }, tests: 9, esm: false },
-  { name: '@swc/register', slug: 'swc-register', node: () => process.execPath, config: { spec: ['test/*.spec.ts'], extension: ['ts'], require: ['@swc/register', 'mocha-isolation/hooks'] }, tests: 9, esm: false },
+  {
+    name: 'ts-node/register',
+    slug: 'ts-node',
+    node: () => process.execPath,
+    config: { spec: ['test/*.spec.ts'], extension: ['ts'], require: ['ts-node/register', 'mocha-isolation/hooks'] },
+    tests: 9,
+    esm: false,
+  },
+  {
+    name: '@swc/register',
+    slug: 'swc-register',
+    node: () => process.execPath,
+    config: { spec: ['test/*.spec.ts'], extension: ['ts'], require: ['@swc/register', 'mocha-isolation/hooks'] },
+    tests: 9,
+    esm: false,
+  },
   // Type stripping needs erasable syntax only (`import x = require()` is not: the CommonJS specs use it under
   // the other runners, and plain `import` here). Node 24 strips types without a flag.
-  { name: "Node 24's type stripping", slug: 'type-stripping', node: () => nodeBinary(24), config: { spec: ['strip/*.spec.ts', 'strip/*.spec.mts'], extension: ['ts', 'mts'], require: ['mocha-isolation/hooks'] }, tests: 12, esm: true },
-  { name: 'tsx as the command (npx tsx node_modules/mocha/bin/mocha.js)', slug: 'tsx-command', node: () => process.execPath, launcher: ['node_modules/tsx/dist/cli.mjs'], config: { spec: ['test/*.spec.ts', 'strip/*.spec.mts'], extension: ['ts', 'mts'], require: ['mocha-isolation/hooks'] }, tests: 12, esm: true },
-  { name: 'tsx as a node option', slug: 'tsx', node: () => process.execPath, config: { spec: ['test/*.spec.ts', 'strip/*.spec.mts'], extension: ['ts', 'mts'], 'node-option': ['import=tsx'], require: ['mocha-isolation/hooks'] }, tests: 12, esm: true },
+  {
+    name: "Node 24's type stripping",
+    slug: 'type-stripping',
+    node: () => nodeBinary(24),
+    config: { spec: ['strip/*.spec.ts', 'strip/*.spec.mts'], extension: ['ts', 'mts'], require: ['mocha-isolation/hooks'] },
+    tests: 12,
+    esm: true,
+  },
+  {
+    name: 'tsx as the command (npx tsx node_modules/mocha/bin/mocha.js)',
+    slug: 'tsx-command',
+    node: () => process.execPath,
+    launcher: ['node_modules/tsx/dist/cli.mjs'],
+    config: { spec: ['test/*.spec.ts', 'strip/*.spec.mts'], extension: ['ts', 'mts'], require: ['mocha-isolation/hooks'] },
+    tests: 12,
+    esm: true,
+  },
+  {
+    name: 'tsx as a node option',
+    slug: 'tsx',
+    node: () => process.execPath,
+    config: {
+      spec: ['test/*.spec.ts', 'strip/*.spec.mts'],
+      extension: ['ts', 'mts'],
+      'node-option': ['import=tsx'],
+      require: ['mocha-isolation/hooks'],
+    },
+    tests: 12,
+    esm: true,
+  },
 ];
 
 describe('a TypeScript project without ts-node, on the packed plugin', () => {
@@ -71,17 +112,40 @@ describe('a TypeScript project without ts-node, on the packed plugin', () => {
       fs.writeFileSync(path.join(project, file), text);
     };
     write('.swcrc', JSON.stringify({ jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }));
-    write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'es2022', module: 'commonjs', esModuleInterop: true, strict: true, allowImportingTsExtensions: true, noEmit: true }, 'ts-node': { transpileOnly: true } }));
+    write(
+      'tsconfig.json',
+      JSON.stringify({
+        compilerOptions: {
+          target: 'es2022',
+          module: 'commonjs',
+          esModuleInterop: true,
+          strict: true,
+          allowImportingTsExtensions: true,
+          noEmit: true,
+        },
+        'ts-node': { transpileOnly: true },
+      }),
+    );
     write('test/counter.ts', 'export = { count: 0 as number };\n');
     for (const name of ['a', 'b', 'c']) write(`test/${name}.spec.ts`, spec(name, CJS_IMPORTS));
     // CommonJS for type stripping: `export =` is not erasable, so the counter is a plain module.exports.
     write('strip/counter.cts', 'module.exports = { count: 0 as number };\n');
-    for (const name of ['a', 'b', 'c']) write(`strip/${name}.spec.ts`, spec(name, "const { expect } = require('chai');\nconst { setEnv } = require('mocha-isolation/hooks');\nconst counter = require('./counter.cts');"));
+    for (const name of ['a', 'b', 'c'])
+      write(
+        `strip/${name}.spec.ts`,
+        spec(
+          name,
+          "const { expect } = require('chai');\nconst { setEnv } = require('mocha-isolation/hooks');\nconst counter = require('./counter.cts');",
+        ),
+      );
     write('strip/counter.mts', 'export default { count: 0 as number };\n');
     write('strip/package.json', '{}\n');
     write('strip/d.spec.mts', spec('d', ESM_IMPORTS));
     for (const runner of RUNNERS) {
-      write(`${runner.slug}.mocharc.cjs`, `const { defineConfig } = require('mocha-isolation/hooks/mocharc');\nmodule.exports = defineConfig(${JSON.stringify(runner.config)});\n`);
+      write(
+        `${runner.slug}.mocharc.cjs`,
+        `const { defineConfig } = require('mocha-isolation/hooks/mocharc');\nmodule.exports = defineConfig(${JSON.stringify(runner.config)});\n`,
+      );
     }
   });
 
@@ -97,7 +161,11 @@ describe('a TypeScript project without ts-node, on the packed plugin', () => {
           const config = `${runner.slug}.mocharc.cjs`;
           const env = { ...userEnv(), ...(fresh ? { ISOLATION_MODULES: 'file', EXPECT_FRESH: '1' } : {}) };
           const launcher = (runner.launcher ?? []).map((word) => path.join(project, word));
-          const run = spawnSync(runner.node(), [...launcher, path.join(project, 'node_modules/mocha/bin/mocha.js'), '--config', config, ...mode, '--reporter', 'dot'], { cwd: project, env, encoding: 'utf8' });
+          const run = spawnSync(
+            runner.node(),
+            [...launcher, path.join(project, 'node_modules/mocha/bin/mocha.js'), '--config', config, ...mode, '--reporter', 'dot'],
+            { cwd: project, env, encoding: 'utf8' },
+          );
           const output = `${run.stdout}\n${run.stderr}`;
           expect(run.status, output).to.equal(0);
           expect(output).to.contain(`${runner.tests} passing`);
@@ -110,11 +178,15 @@ describe('a TypeScript project without ts-node, on the packed plugin', () => {
 
   it('fails without fresh modules where a file counts on them: the counter check can fail (serial, @swc/register)', function () {
     this.timeout(120_000);
-    const run = spawnSync(process.execPath, [path.join(project, 'node_modules/mocha/bin/mocha.js'), '--config', 'swc-register.mocharc.cjs', '--no-parallel', '--reporter', 'dot'], {
-      cwd: project,
-      env: { ...userEnv(), EXPECT_FRESH: '1' },
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(project, 'node_modules/mocha/bin/mocha.js'), '--config', 'swc-register.mocharc.cjs', '--no-parallel', '--reporter', 'dot'],
+      {
+        cwd: project,
+        env: { ...userEnv(), EXPECT_FRESH: '1' },
+        encoding: 'utf8',
+      },
+    );
     expect(run.status).to.equal(2);
     expect(run.stdout).to.contain('expected 2 to equal 1').and.contain('expected 3 to equal 1');
   });

@@ -49,7 +49,7 @@ describe('the teardowns of a scope', () => {
     expect(ran).to.deep.equal(['newest', 'middle', 'oldest']);
   });
 
-  it('await a teardown\'s promise before running the next, and stay synchronous without one', async () => {
+  it("await a teardown's promise before running the next, and stay synchronous without one", async () => {
     const scope = new Scope('test', info);
     const ran: string[] = [];
     scope.defer(() => ran.push('after the promise'));
@@ -68,18 +68,48 @@ describe('parseConfig', () => {
   it('reads defaults from an empty environment', () => {
     expect(parseConfig({})).to.deep.equal({
       config: {
-        seed: undefined, shuffle: 'tests', schemaPath: undefined, dbEnv: undefined, tmpdir: undefined, leaks: parseLeakPolicies('report').policies, dbReset: 'auto', env: 'touched', rejections: 'fail', modules: 'worker', keepModules: [], runDir: undefined,
-        durations: '.mocha-isolation/durations.json', report: '.mocha-isolation/report.html', shard: undefined, workerId: undefined, workerEvents: undefined, workerStream: 'packed',
+        seed: undefined,
+        shuffle: 'tests',
+        schemaPath: undefined,
+        dbEnv: undefined,
+        tmpdir: undefined,
+        leaks: parseLeakPolicies('report').policies,
+        dbReset: 'auto',
+        env: 'touched',
+        rejections: 'fail',
+        modules: 'worker',
+        keepModules: [],
+        runDir: undefined,
+        durations: '.mocha-isolation/durations.json',
+        report: '.mocha-isolation/report.html',
+        shard: undefined,
+        workerId: undefined,
+        workerEvents: undefined,
+        workerStream: 'packed',
       },
       problems: [],
     });
   });
 
   it('reports every bad value at once, naming each', () => {
-    const { problems } = parseConfig({ ISOLATION_SEED: '-1', ISOLATION_SHUFFLE: 'sometimes', ISOLATION_DB_ENV: 'not a name', ISOLATION_LEAKS: 'loud', ISOLATION_SEDE: '1', ISOLATION_ENV: 'paranoid', ISOLATION_REJECTIONS: 'ignore' });
+    const { problems } = parseConfig({
+      ISOLATION_SEED: '-1',
+      ISOLATION_SHUFFLE: 'sometimes',
+      ISOLATION_DB_ENV: 'not a name',
+      ISOLATION_LEAKS: 'loud',
+      ISOLATION_SEDE: '1',
+      ISOLATION_ENV: 'paranoid',
+      ISOLATION_REJECTIONS: 'ignore',
+    });
     expect(problems).to.have.length(7);
     expect(problems.join('\n')).to.contain('"ISOLATION_REJECTIONS" (isolation.rejections) must be fail or report, got "ignore".');
-    expect(problems.join('\n')).to.contain('got "-1"').and.contain('got "sometimes"').and.contain('got "not a name"').and.contain('got "loud"').and.contain('"ISOLATION_SEDE"').and.contain('"ISOLATION_ENV" (isolation.env) must be strict or touched, got "paranoid".');
+    expect(problems.join('\n'))
+      .to.contain('got "-1"')
+      .and.contain('got "sometimes"')
+      .and.contain('got "not a name"')
+      .and.contain('got "loud"')
+      .and.contain('"ISOLATION_SEDE"')
+      .and.contain('"ISOLATION_ENV" (isolation.env) must be strict or touched, got "paranoid".');
   });
 
   it('accepts the largest seed and refuses one above it', () => {
@@ -141,14 +171,22 @@ describe('smallestFailingSet (the bisector without the one-polluter assumption)'
 });
 
 describe('buildMochaConfig', () => {
-  const context = (argv: string[], env: Record<string, string | undefined> = {}) => ({ argv, env, cwd: fixtureDir('order'), cpus: 6, print: () => undefined });
+  const context = (argv: string[], env: Record<string, string | undefined> = {}) => ({
+    argv,
+    env,
+    cwd: fixtureDir('order'),
+    cpus: 6,
+    print: () => undefined,
+  });
 
   it('runs in parallel with one worker per CPU and a seeded, published file order', () => {
     const env: Record<string, string | undefined> = { ISOLATION_SEED: '99' };
     const config = buildMochaConfig({ spec: '*.spec.ts', extension: ['ts'] }, context([], env));
     expect(config).to.include({ parallel: true, jobs: 6 });
     expect((config.spec as string[]).slice().sort()).to.deep.equal(['one.spec.ts', 'three.spec.ts', 'two.spec.ts']);
-    expect(buildMochaConfig({ spec: '*.spec.ts', extension: ['ts'] }, context([], { ISOLATION_SEED: '99' })).spec).to.deep.equal(config.spec);
+    expect(buildMochaConfig({ spec: '*.spec.ts', extension: ['ts'] }, context([], { ISOLATION_SEED: '99' })).spec).to.deep.equal(
+      config.spec,
+    );
     expect(env.ISOLATION_SEED).to.equal('99');
   });
 
@@ -172,7 +210,9 @@ describe('buildMochaConfig', () => {
   });
 
   it('refuses unknown isolation options and bad job counts together', () => {
-    expect(() => buildMochaConfig({ spec: '*.spec.ts', jobs: 0, isolation: { schema: 'a.sql', dbPath: 'x' } as object }, context(['-j', '1.5'])))
+    expect(() =>
+      buildMochaConfig({ spec: '*.spec.ts', jobs: 0, isolation: { schema: 'a.sql', dbPath: 'x' } as object }, context(['-j', '1.5'])),
+    )
       .to.throw('mocha-isolation found 3 configuration problems')
       .with.property('code', 'ERR_ISOLATION_CONFIG');
   });
@@ -182,7 +222,15 @@ describe('seed line', () => {
   const typed = (args: string[], env: Record<string, string> = {}) => ({ ISOLATION_COMMAND: JSON.stringify({ args, env }) });
 
   it('quotes arguments the shell would split', () => {
-    expect(formatSeedLine(5, 'tests', { ISOLATION_COMMAND: JSON.stringify({ args: ['--grep', 'two words'], env: {}, files: 'shuffled' }) }, ['node', 'cli.js'], [])).to.equal(
+    expect(
+      formatSeedLine(
+        5,
+        'tests',
+        { ISOLATION_COMMAND: JSON.stringify({ args: ['--grep', 'two words'], env: {}, files: 'shuffled' }) },
+        ['node', 'cli.js'],
+        [],
+      ),
+    ).to.equal(
       "mocha-isolation: seed 5, files shuffled, suites and tests shuffled. Reproduce: ISOLATION_SEED=5 npx mocha --grep 'two words'",
     );
   });
@@ -190,19 +238,31 @@ describe('seed line', () => {
   it('carries the variables that change how a test ends (leaks, fresh modules, the strict environment), as typed', () => {
     const env = { ISOLATION_LEAKS: 'fail', ISOLATION_MODULES: 'file', ISOLATION_ENV: 'strict', ISOLATION_SCHEMA: 'ignored.sql' };
     expect(formatSeedLine(3, 'tests', env, ['node', 'mocha', 'test/a.spec.ts'], [])).to.equal(
-      'mocha-isolation: seed 3, files in mocha\'s order (no defineConfig), suites and tests shuffled. Reproduce: ISOLATION_LEAKS=fail ISOLATION_MODULES=file ISOLATION_ENV=strict ISOLATION_SEED=3 npx mocha test/a.spec.ts',
+      "mocha-isolation: seed 3, files in mocha's order (no defineConfig), suites and tests shuffled. Reproduce: ISOLATION_LEAKS=fail ISOLATION_MODULES=file ISOLATION_ENV=strict ISOLATION_SEED=3 npx mocha test/a.spec.ts",
     );
   });
 
-  it('prints the command the user typed, not the re-spawned child\'s, with the variables that change the order', () => {
-    const env = { ...typed(['--node-option', 'enable-source-maps', '--config', 'ci.mocharc.cjs'], { ISOLATION_SHARD: '2/4', ISOLATION_SHUFFLE: 'off' }) };
-    expect(formatSeedLine(7, 'off', env, ['node', '/p/mocha/lib/cli/cli.js', '--config', 'ci.mocharc.cjs'], ['--enable-source-maps'])).to.equal(
+  it("prints the command the user typed, not the re-spawned child's, with the variables that change the order", () => {
+    const env = {
+      ...typed(['--node-option', 'enable-source-maps', '--config', 'ci.mocharc.cjs'], { ISOLATION_SHARD: '2/4', ISOLATION_SHUFFLE: 'off' }),
+    };
+    expect(
+      formatSeedLine(7, 'off', env, ['node', '/p/mocha/lib/cli/cli.js', '--config', 'ci.mocharc.cjs'], ['--enable-source-maps']),
+    ).to.equal(
       'mocha-isolation: seed 7, declared order (ISOLATION_SHUFFLE=off). Reproduce: ISOLATION_SHARD=2/4 ISOLATION_SHUFFLE=off ISOLATION_SEED=7 npx mocha --node-option enable-source-maps --config ci.mocharc.cjs',
     );
   });
 
   it('without the config helper, rebuilds the typed command from a re-spawned child: node flags become --node-option', () => {
-    expect(formatSeedLine(9, 'tests', { ISOLATION_DURATIONS: 'off' }, ['node', '/p/mocha/lib/cli/cli.js', 'test/a.spec.js'], ['--enable-source-maps'])).to.equal(
+    expect(
+      formatSeedLine(
+        9,
+        'tests',
+        { ISOLATION_DURATIONS: 'off' },
+        ['node', '/p/mocha/lib/cli/cli.js', 'test/a.spec.js'],
+        ['--enable-source-maps'],
+      ),
+    ).to.equal(
       "mocha-isolation: seed 9, files in mocha's order (no defineConfig), suites and tests shuffled. Reproduce: ISOLATION_DURATIONS=off ISOLATION_SEED=9 npx mocha --node-option enable-source-maps test/a.spec.js",
     );
   });
@@ -215,8 +275,15 @@ describe('seed line', () => {
 
   it('records the typed command once, in the first process, before the config publishes its own options', () => {
     const env: Record<string, string | undefined> = { ISOLATION_SHUFFLE: 'off' };
-    buildMochaConfig({ spec: '*.spec.ts', isolation: { dbReset: 'delete' } }, { argv: ['--grep', 'x'], env, cwd: fixtureDir('order'), cpus: 2, print: () => undefined });
-    expect(JSON.parse(env.ISOLATION_COMMAND as string)).to.deep.equal({ args: ['--grep', 'x'], env: { ISOLATION_SHUFFLE: 'off' }, files: 'declared' });
+    buildMochaConfig(
+      { spec: '*.spec.ts', isolation: { dbReset: 'delete' } },
+      { argv: ['--grep', 'x'], env, cwd: fixtureDir('order'), cpus: 2, print: () => undefined },
+    );
+    expect(JSON.parse(env.ISOLATION_COMMAND as string)).to.deep.equal({
+      args: ['--grep', 'x'],
+      env: { ISOLATION_SHUFFLE: 'off' },
+      files: 'declared',
+    });
   });
 });
 
@@ -250,9 +317,9 @@ describe('the plugin package', () => {
       plant('shared/run-layout.ts', "import type { WorkerState } from '../worker/worker-state';");
       plant('main/run-teardown.ts', "type Bisect = typeof import('../cli/bisect');");
       expect(wrongWayImports(planted, listHookFiles(planted))).to.deep.equal([
-        "main/run-teardown.ts (main) imports ../cli/bisect (cli)",
-        "shared/run-layout.ts (shared) imports ../worker/worker-state (worker)",
-        "worker/leaks/leak-watch.ts (worker/leaks) imports ../../main/run-setup (main)",
+        'main/run-teardown.ts (main) imports ../cli/bisect (cli)',
+        'shared/run-layout.ts (shared) imports ../worker/worker-state (worker)',
+        'worker/leaks/leak-watch.ts (worker/leaks) imports ../../main/run-setup (main)',
       ]);
     } finally {
       fs.rmSync(planted, { recursive: true, force: true });
@@ -274,14 +341,24 @@ describe('the plugin package', () => {
 
 describe('shellQuote (every printed command)', () => {
   it('gives back each word exactly when a POSIX shell reads it', () => {
-    const words = [`Handles 'as const' style enums`, 'costs $5 (or `more`)', '^(a|b)$ [x] \\d+ *?', 'two\nlines', '', 'plain-word_1.ts', `it's "quoted"`];
+    const words = [
+      `Handles 'as const' style enums`,
+      'costs $5 (or `more`)',
+      '^(a|b)$ [x] \\d+ *?',
+      'two\nlines',
+      '',
+      'plain-word_1.ts',
+      `it's "quoted"`,
+    ];
     const script = `for w in ${words.map(shellQuote).join(' ')}; do printf '%s\\0' "$w"; done`;
     const run = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
     expect(run.stdout.split('\0').slice(0, -1)).to.deep.equal(words);
   });
 
   it('leaves plain words and paths unquoted, so printed commands stay readable', () => {
-    expect(shellCommand({ ISOLATION_SEED: '12' }, ['npx', 'mocha', 'test/a.spec.ts', '--grep', 'two words'])).to.equal("ISOLATION_SEED=12 npx mocha test/a.spec.ts --grep 'two words'");
+    expect(shellCommand({ ISOLATION_SEED: '12' }, ['npx', 'mocha', 'test/a.spec.ts', '--grep', 'two words'])).to.equal(
+      "ISOLATION_SEED=12 npx mocha test/a.spec.ts --grep 'two words'",
+    );
   });
 });
 
@@ -300,10 +377,20 @@ describe('patches to mocha (shared/mocha-patches.ts)', () => {
     const print = (line: string) => lines.push(line);
     expect(patchMocha('poolExitTime', () => 'its workerpool has no pool()', print)).to.equal(false);
     expect(patchMocha('poolExitTime', () => 'its workerpool has no pool()', print)).to.equal(false);
-    expect(patchMocha('runnerUncaught', () => { throw new Error('boom'); }, print)).to.equal(false);
+    expect(
+      patchMocha(
+        'runnerUncaught',
+        () => {
+          throw new Error('boom');
+        },
+        print,
+      ),
+    ).to.equal(false);
     expect(patchMocha('loadFailures', () => undefined, print)).to.equal(true);
     expect(lines).to.have.length(2);
-    expect(lines[0]).to.match(/^mocha-isolation: cannot use workerpool's pool\(\) as mocha requires it on mocha \d+\.\d+\.\d+\S* \(its workerpool has no pool\(\)\), so a worker under coverage gets a minute to write its coverage before it is killed is off: workerpool kills/);
+    expect(lines[0]).to.match(
+      /^mocha-isolation: cannot use workerpool's pool\(\) as mocha requires it on mocha \d+\.\d+\.\d+\S* \(its workerpool has no pool\(\)\), so a worker under coverage gets a minute to write its coverage before it is killed is off: workerpool kills/,
+    );
     expect(lines[1]).to.include('cannot use Runner#uncaught').and.to.include('(boom)');
   });
 

@@ -6,7 +6,15 @@ import { buildTemplateDatabase } from '../../hooks/main/template-database';
 import { runLayout } from '../../hooks/shared/run-layout';
 import { openDatabase, type Database } from '../../hooks/shared/sqlite';
 import { createWorkerDatabase, type WorkerDatabase } from '../../hooks/worker/database/worker-database';
-import { RESET_TRANSITIONS, type ResetEvent, type ResetState, ResetStates, stateOnHandOut, stateOnReset, stateOnSharePath } from '../../hooks/worker/database/reset-states';
+import {
+  RESET_TRANSITIONS,
+  type ResetEvent,
+  type ResetState,
+  ResetStates,
+  stateOnHandOut,
+  stateOnReset,
+  stateOnSharePath,
+} from '../../hooks/worker/database/reset-states';
 
 // The worker database on a real file: how a test's writes are undone in each reset mode. "Another
 // connection" stands for the app under test opening the file by its path.
@@ -156,12 +164,15 @@ describe('the worker database reset states', () => {
   });
 
   it('refuses any transition the table does not list, naming the states and the allowed ones', () => {
-    expect(() => new ResetStates('committed').move('reset', 'private')).to.throw('cannot go from "committed" to "private" on "reset" (allowed: shared)');
+    expect(() => new ResetStates('committed').move('reset', 'private')).to.throw(
+      'cannot go from "committed" to "private" on "reset" (allowed: shared)',
+    );
     expect(() => new ResetStates('shared').move('hand-out', 'savepoint')).to.throw('(allowed: shared)');
     // Every state the transition functions compute is in the table, from every state.
     for (const from of Object.keys(RESET_TRANSITIONS) as ResetState[]) {
       const states = (): ResetStates => new ResetStates(from);
-      for (const savepoint of [true, false]) expect(states().allows('hand-out', stateOnHandOut(from, savepoint)), `${from} hand-out`).to.equal(true);
+      for (const savepoint of [true, false])
+        expect(states().allows('hand-out', stateOnHandOut(from, savepoint)), `${from} hand-out`).to.equal(true);
       expect(states().allows('share-path', stateOnSharePath(from)), `${from} share-path`).to.equal(true);
       expect(states().allows('reset', stateOnReset(from)), `${from} reset`).to.equal(true);
     }

@@ -9,7 +9,10 @@ import { REPO } from './support/run-fixture';
 
 interface SerializerModule {
   SerializableEvent: { create(name: string, data: unknown): { serialize(): unknown } };
-  SerializableWorkerResult: { create(events: unknown[], failures: number): { serialize(): unknown }; deserialize(value: unknown): { events: Array<{ data: Record<string, unknown> }> } };
+  SerializableWorkerResult: {
+    create(events: unknown[], failures: number): { serialize(): unknown };
+    deserialize(value: unknown): { events: Array<{ data: Record<string, unknown> }> };
+  };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- mocha's serializer, which its package does not export
 const serializer = require(path.join(REPO, 'node_modules/mocha/lib/nodejs/serializer.js')) as SerializerModule;
@@ -37,7 +40,12 @@ function suiteTree(): { root: Mocha.Suite; suite: Mocha.Suite; untitled: Mocha.S
   return { root, suite, untitled };
 }
 
-function addTest(suite: Mocha.Suite, title: string, outcome: 'passed' | 'pending', file: string | undefined = '/project/test/a.spec.ts'): Mocha.Test {
+function addTest(
+  suite: Mocha.Suite,
+  title: string,
+  outcome: 'passed' | 'pending',
+  file: string | undefined = '/project/test/a.spec.ts',
+): Mocha.Test {
   const test = outcome === 'pending' ? new Mocha.Test(title) : new Mocha.Test(title, () => undefined);
   test.file = file;
   suite.addTest(test);
@@ -76,7 +84,7 @@ describe('packed tests', () => {
     expect(sameAsMocha(packable(test), 'pass')).to.equal(false);
   });
 
-  it('never holds a test with an error, a retried attempt or a null field: only mocha\'s serializer sends those', () => {
+  it("never holds a test with an error, a retried attempt or a null field: only mocha's serializer sends those", () => {
     const { suite } = suiteTree();
     const retried = addTest(suite, 'passes on its second attempt', 'passed');
     (retried as unknown as { _retriedTest: Mocha.Test })._retriedTest = addTest(suite, 'first attempt', 'passed');
@@ -86,7 +94,12 @@ describe('packed tests', () => {
     const nullFile = addTest(suite, 'has a null file', 'passed');
     (nullFile as unknown as { file: null }).file = null;
     const packed = new PackedTests();
-    const added = [packed.add(packable(retried), 'pass'), packed.add(packable(failed), 'pass'), packed.add(packable(failed), 'fail'), packed.add(packable(nullFile), 'pass')];
+    const added = [
+      packed.add(packable(retried), 'pass'),
+      packed.add(packable(failed), 'pass'),
+      packed.add(packable(failed), 'fail'),
+      packed.add(packable(nullFile), 'pass'),
+    ];
     expect(added).to.deep.equal([false, false, false, false]);
     // Nor do they give a verdict on this mocha's serializer: the first test that can be packed does.
     expect([retried, failed, nullFile].map((test) => sameAsMocha(packable(test), 'pass'))).to.deep.equal([undefined, undefined, undefined]);
@@ -98,10 +111,16 @@ describe('which events workers send', () => {
   it('sends suite events always, the others only when the main process listens to them', () => {
     const listening = new Set(['pass', 'test end']);
     expect(eventsToSend((event) => (listening.has(event) ? 1 : 0), false)).to.deep.equal(['suite', 'suite end', 'pass', 'test end']);
-    expect(eventsToSend((event) => (listening.has(event) ? 1 : 0), true)).to.deep.equal(['suite', 'suite end', 'pass', 'test end', LINKS_OBJECTS]);
+    expect(eventsToSend((event) => (listening.has(event) ? 1 : 0), true)).to.deep.equal([
+      'suite',
+      'suite end',
+      'pass',
+      'test end',
+      LINKS_OBJECTS,
+    ]);
   });
 
-  it('never drops an event it does not know (mocha\'s --delay events, one a later mocha adds)', () => {
+  it("never drops an event it does not know (mocha's --delay events, one a later mocha adds)", () => {
     expect(['waiting', 'ready', 'some new event'].map(mayDrop)).to.deep.equal([false, false, false]);
     expect(['test', 'hook', 'suite'].map(mayDrop)).to.deep.equal([true, true, false]);
   });

@@ -8,7 +8,11 @@ import type { Settings } from '../../src/settings';
 import { createClient, testClock } from './client';
 
 /** `now`: the service's clock; the fixed test clock unless a test moves time itself. */
-export async function startApp(settings: Settings, db: Database, now: () => number = testClock): Promise<{ app: FastifyInstance; client: ReturnType<typeof createClient> }> {
+export async function startApp(
+  settings: Settings,
+  db: Database,
+  now: () => number = testClock,
+): Promise<{ app: FastifyInstance; client: ReturnType<typeof createClient> }> {
   const app = buildApp({ settings, db, now });
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });

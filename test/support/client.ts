@@ -31,5 +31,11 @@ export const testClock = (): number => TEST_NOW;
 
 /** An observation stamped at the test clock's instant unless `overrides` says otherwise. */
 export function observation(segmentId: string, travelTimeS: number, overrides: Record<string, unknown> = {}) {
-  return { segment_id: segmentId, travel_time_s: travelTimeS, observed_at: new Date(TEST_NOW).toISOString(), confidence: 0.9, ...overrides };
+  return {
+    segment_id: segmentId,
+    travel_time_s: travelTimeS,
+    observed_at: new Date(TEST_NOW).toISOString(),
+    confidence: 0.9,
+    ...overrides,
+  };
 }

@@ -20,7 +20,8 @@ export function readCliArgs(argv: readonly string[]): CliArgs {
   const jobsIndex = argv.findLastIndex((arg) => /^(-j|--jobs)(=|$)/.test(arg));
   const jobsArg = argv[jobsIndex];
   const jobs = jobsIndex < 0 || jobsArg === undefined ? undefined : jobsArg.includes('=') ? jobsArg.split('=')[1] : argv[jobsIndex + 1];
-  const config = typeof (parsed as { config?: unknown }).config === 'string' ? ((parsed as { config?: string }).config as string) : undefined;
+  const config =
+    typeof (parsed as { config?: unknown }).config === 'string' ? ((parsed as { config?: string }).config as string) : undefined;
   return { specs: [...parsed._.map(String), ...(parsed.spec ?? [])], jobs, parallel: parsed.parallel, config };
 }
 

@@ -104,7 +104,12 @@ function isInteractive(argv: readonly string[]): boolean {
 function newShellEnv(argv: readonly string[], env: Readonly<Record<string, string>>): Record<string, string> {
   // A login shell (`-bash`, `zsh -l`) also read the profile files.
   const login = (argv[0] ?? '').startsWith('-') || argv.includes('-l') || argv.includes('--login');
-  const run = spawnSync(shellProgram(argv), [...(login ? ['-l'] : []), '-i', '-c', 'env -0'], { env, encoding: 'utf8', timeout: 2_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const run = spawnSync(shellProgram(argv), [...(login ? ['-l'] : []), '-i', '-c', 'env -0'], {
+    env,
+    encoding: 'utf8',
+    timeout: 2_000,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   if (run.status !== 0 || typeof run.stdout !== 'string') return {};
   return parseEnvironment(run.stdout);
 }
@@ -120,7 +125,10 @@ function parseEnvironment(text: string): Record<string, string> {
 
 /** npm names its processes `npm exec mocha`, `npm test`, `npx …`; started as node, its script says so. */
 function isNpm(argv: readonly string[]): boolean {
-  return /^(npm|npx)(\s|$)/.test(argv[0] ?? '') || argv.slice(1, 2).some((word) => /[\\/]npm[\\/]bin[\\/]np[mx]-cli\.js$|[\\/]\.bin[\\/]np[mx]$/.test(word));
+  return (
+    /^(npm|npx)(\s|$)/.test(argv[0] ?? '') ||
+    argv.slice(1, 2).some((word) => /[\\/]npm[\\/]bin[\\/]np[mx]-cli\.js$|[\\/]\.bin[\\/]np[mx]$/.test(word))
+  );
 }
 
 function readProcess(pid: number): ProcessFacts | undefined {

@@ -22,10 +22,14 @@ export function mochaConfigModule(): MochaConfigModule {
 /** The options of a config file, as mocha reads it; for package.json, its "mocha" key. */
 export function readConfigFile(file: string, cwd: string): Record<string, unknown> {
   const full = path.resolve(cwd, file);
-  if (!fs.existsSync(full)) throw new Error(`"extends" names ${file}, which does not exist in ${cwd}. Name a mocha config file (.mocharc.yml, .json, .jsonc, .js, .cjs) or package.json.`);
+  if (!fs.existsSync(full))
+    throw new Error(
+      `"extends" names ${file}, which does not exist in ${cwd}. Name a mocha config file (.mocharc.yml, .json, .jsonc, .js, .cjs) or package.json.`,
+    );
   if (path.basename(full) === 'package.json') {
     const options = (JSON.parse(fs.readFileSync(full, 'utf8')) as { mocha?: unknown }).mocha;
-    if (options === undefined || typeof options !== 'object' || options === null) throw new Error(`"extends" names ${file}, which has no "mocha" key. Name a file that holds mocha options.`);
+    if (options === undefined || typeof options !== 'object' || options === null)
+      throw new Error(`"extends" names ${file}, which has no "mocha" key. Name a file that holds mocha options.`);
     return { ...(options as Record<string, unknown>) };
   }
   return { ...mochaConfigModule().loadConfig(full) };
@@ -43,6 +47,8 @@ export function ignoredConfigFiles(cwd: string, used: string | undefined, extend
 /** The config file this run reads: --config, else the first of mocha's names in the working directory. */
 export function configInUse(cwd: string, given: string | undefined): string | undefined {
   if (given !== undefined) return path.resolve(cwd, given);
-  const found = mochaConfigModule().CONFIG_FILES.map((name) => path.join(cwd, name)).find((file) => fs.existsSync(file));
+  const found = mochaConfigModule()
+    .CONFIG_FILES.map((name) => path.join(cwd, name))
+    .find((file) => fs.existsSync(file));
   return found;
 }

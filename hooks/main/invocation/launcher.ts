@@ -27,7 +27,14 @@ export interface LaunchFacts {
 }
 
 export function launchFacts(): LaunchFacts {
-  return { env: process.env, argv: process.argv, execArgv: process.execArgv, cwd: process.cwd(), parentArgv: readCommandLine(process.ppid), typing: typingShell() };
+  return {
+    env: process.env,
+    argv: process.argv,
+    execArgv: process.execArgv,
+    cwd: process.cwd(),
+    parentArgv: readCommandLine(process.ppid),
+    typing: typingShell(),
+  };
 }
 
 function readCommandLine(pid: number): string[] | undefined {

@@ -10,7 +10,17 @@ import { ENV, type ShuffleLevel } from '../../config';
  * Variables that change which files run, in what order, or how a test ends (a leak that fails it, fresh modules,
  * the strict environment): a reproduce command, replay and bisect must carry them.
  */
-const ORDER_VARIABLES = [ENV.shuffle, ENV.shard, ENV.durations, ENV.dbReset, ENV.leaks, ENV.modules, ENV.keepModules, ENV.env, ENV.rejections] as const;
+const ORDER_VARIABLES = [
+  ENV.shuffle,
+  ENV.shard,
+  ENV.durations,
+  ENV.dbReset,
+  ENV.leaks,
+  ENV.modules,
+  ENV.keepModules,
+  ENV.env,
+  ENV.rejections,
+] as const;
 
 export interface TypedCommand {
   /** What followed `mocha` on the command line, as the user typed it. */
@@ -24,7 +34,6 @@ export interface TypedCommand {
   /** What the config helper did with the file order; absent without it (mocha's own order). */
   files?: 'shuffled' | 'named' | 'declared';
 }
-
 
 /**
  * What the user typed, read in the first process that loads the mocha config (mocha re-spawns itself for node
@@ -57,8 +66,13 @@ export function commandFromChild(argv: readonly string[], execArgv: readonly str
 /** Exactly what this run shuffled, in words. */
 export function describeOrder(level: ShuffleLevel, files: TypedCommand['files']): string {
   if (level === 'off') return `declared order (${ENV.shuffle}=off)`;
-  const fileOrder = files === 'shuffled' ? 'files shuffled' : files === 'named' ? 'files in the order named' : "files in mocha's order (no defineConfig)";
-  const inside = { tests: 'suites and tests shuffled', suites: 'suites shuffled, tests in declared order', files: 'suites and tests in declared order' }[level];
+  const fileOrder =
+    files === 'shuffled' ? 'files shuffled' : files === 'named' ? 'files in the order named' : "files in mocha's order (no defineConfig)";
+  const inside = {
+    tests: 'suites and tests shuffled',
+    suites: 'suites shuffled, tests in declared order',
+    files: 'suites and tests in declared order',
+  }[level];
   return `${fileOrder}, ${inside}`;
 }
 
@@ -71,7 +85,13 @@ function typedHere(env: Readonly<Record<string, string | undefined>>, argv: read
  * The typed command on one spec file: the files named on the command line (positionally or with --spec) give way
  * to `file`; every other argument and order variable stays (a dead worker's or a failed load's reproduce line).
  */
-export function fileCommand(seed: number | string, file: string, env: Readonly<Record<string, string | undefined>> = process.env, argv: readonly string[] = process.argv, execArgv: readonly string[] = process.execArgv): string {
+export function fileCommand(
+  seed: number | string,
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  argv: readonly string[] = process.argv,
+  execArgv: readonly string[] = process.execArgv,
+): string {
   const typed = typedHere(env, argv, execArgv);
   const specs = new Set(readCliArgs(typed.args).specs);
   const args: string[] = [];
@@ -91,6 +111,10 @@ export function formatSeedLine(
   execArgv: readonly string[],
 ): string {
   const typed = typedHere(env, argv, execArgv);
-  const command = shellCommand({ ...typed.env, [ENV.seed]: String(seed) }, [...(typed.launcher ?? DEFAULT_LAUNCHER), ...typed.args], typed.secrets);
+  const command = shellCommand(
+    { ...typed.env, [ENV.seed]: String(seed) },
+    [...(typed.launcher ?? DEFAULT_LAUNCHER), ...typed.args],
+    typed.secrets,
+  );
   return `mocha-isolation: seed ${seed}, ${describeOrder(level, typed.files)}. Reproduce: ${command}`;
 }

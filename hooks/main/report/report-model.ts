@@ -119,7 +119,10 @@ export function buildReportModel(input: ReportInput): ReportModel {
     totalFileMs,
     longestFile: longestFiles[0],
     lowerBoundMs: firstTestMs + Math.max(totalFileMs / laneCount, longestFiles[0]?.ms ?? 0),
-    longestFirstMs: longestFirstMakespan(bars.map((bar) => bar.ms), laneCount),
+    longestFirstMs: longestFirstMakespan(
+      bars.map((bar) => bar.ms),
+      laneCount,
+    ),
     busiestLaneMs: Math.max(0, ...lanes.map((lane) => lane.bars.reduce((sum, bar) => sum + bar.ms, 0))),
     betweenFilesMs: lanes.reduce((sum, lane) => {
       if (lane.bars.length === 0) return sum;

@@ -46,12 +46,18 @@ function timeline(model: ReportModel): string {
     for (const bar of lane.bars) {
       const kind = bar.failed > 0 ? 'f' : bar.pending === bar.tests && bar.tests > 0 ? 'p' : 'ok';
       const width = Math.max(0.6, x(bar.start + bar.ms) - x(bar.start));
-      parts.push(`<rect class="bar ${kind}" role="listitem" tabindex="0" x="${x(bar.start)}" y="${y}" width="${Math.round(width * 10) / 10}" height="${BAR}" aria-label="${escapeHtml(barLabel(bar))}"/>`);
+      parts.push(
+        `<rect class="bar ${kind}" role="listitem" tabindex="0" x="${x(bar.start)}" y="${y}" width="${Math.round(width * 10) / 10}" height="${BAR}" aria-label="${escapeHtml(barLabel(bar))}"/>`,
+      );
     }
     parts.push('</g>');
   });
-  parts.push(`<line class="lb" x1="${x(model.lowerBoundMs)}" x2="${x(model.lowerBoundMs)}" y1="${AXIS - 4}" y2="${height - 2}"><title>lower bound ${escapeHtml(seconds(model.lowerBoundMs))}</title></line>`);
-  parts.push(`<line class="end" x1="${x(model.wallMs)}" x2="${x(model.wallMs)}" y1="${AXIS - 4}" y2="${height - 2}"><title>end of the run ${escapeHtml(seconds(model.wallMs))}</title></line>`);
+  parts.push(
+    `<line class="lb" x1="${x(model.lowerBoundMs)}" x2="${x(model.lowerBoundMs)}" y1="${AXIS - 4}" y2="${height - 2}"><title>lower bound ${escapeHtml(seconds(model.lowerBoundMs))}</title></line>`,
+  );
+  parts.push(
+    `<line class="end" x1="${x(model.wallMs)}" x2="${x(model.wallMs)}" y1="${AXIS - 4}" y2="${height - 2}"><title>end of the run ${escapeHtml(seconds(model.wallMs))}</title></line>`,
+  );
   parts.push('</svg>');
   return parts.join('');
 }
@@ -73,7 +79,9 @@ function memory(model: ReportModel): string {
       const peak = Math.max(...lane.memory.map(([, mb]) => mb));
       return `<polyline class="mem m${i % 4}" points="${path}"><title>${escapeHtml(`${lane.label}: peak ${peak} MB`)}</title></polyline>`;
     });
-  const summary = model.lanes.map((lane) => `${lane.label} ${lane.memory.length === 0 ? '—' : `${Math.max(...lane.memory.map(([, mb]) => mb))} MB`}`).join(', ');
+  const summary = model.lanes
+    .map((lane) => `${lane.label} ${lane.memory.length === 0 ? '—' : `${Math.max(...lane.memory.map(([, mb]) => mb))} MB`}`)
+    .join(', ');
   return `<section aria-labelledby="memory"><h2 id="memory">Memory</h2><p>Resident memory of each worker after each file (peak: ${escapeHtml(summary)}).</p><svg class="memory" viewBox="0 0 1000 120" role="img" aria-label="${escapeHtml(`Memory after each file: ${summary}`)}">${lines.join('')}</svg></section>`;
 }
 
@@ -91,7 +99,8 @@ function failuresSection(model: ReportModel): string {
   const details = model.failureDetails ?? [];
   const count = model.failureCount ?? model.failures.length;
   const commands = `${command('Reproduce', model.commands.reproduce)}${command('Replay exactly', model.commands.replay)}${command('Find a polluter', model.commands.bisect)}`;
-  if (count === 0 && model.dropped === 0 && model.lost.length === 0) return `<section aria-labelledby="failures"><h2 id="failures">Failures</h2><p>None.</p>${command('Reproduce', model.commands.reproduce)}</section>`;
+  if (count === 0 && model.dropped === 0 && model.lost.length === 0)
+    return `<section aria-labelledby="failures"><h2 id="failures">Failures</h2><p>None.</p>${command('Reproduce', model.commands.reproduce)}</section>`;
   const items =
     details.length > 0
       ? details
@@ -103,12 +112,21 @@ function failuresSection(model: ReportModel): string {
               '</article>',
           )
           .join('')
-      : table('Failed tests', ['test', 'file', 'lane'], model.failures.map((f) => [escapeHtml(f.title), escapeHtml(f.file), escapeHtml(f.lane)]));
-  const more = details.length > 0 && count > details.length ? `<p>${count - details.length} more failures: the terminal and the JUnit file list them all.</p>` : '';
+      : table(
+          'Failed tests',
+          ['test', 'file', 'lane'],
+          model.failures.map((f) => [escapeHtml(f.title), escapeHtml(f.file), escapeHtml(f.lane)]),
+        );
+  const more =
+    details.length > 0 && count > details.length
+      ? `<p>${count - details.length} more failures: the terminal and the JUnit file list them all.</p>`
+      : '';
   return (
     `<section aria-labelledby="failures" class="failures"><h2 id="failures">Failures (${count})</h2>${items}${more}` +
     (model.dropped > 0 ? `<p>${model.dropped} tests did not run because a hook failed (counted as failed).</p>` : '') +
-    (model.lost.length > 0 ? `<p>Tests loaded but never reported:</p><ul>${model.lost.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : '') +
+    (model.lost.length > 0
+      ? `<p>Tests loaded but never reported:</p><ul>${model.lost.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`
+      : '') +
     `${commands}</section>`
   );
 }
@@ -123,7 +141,15 @@ export function renderReportPage(model: ReportModel): string {
   const leaks = LEAK_CATEGORIES.flatMap((category) => {
     const found = model.leaks.filter((leak) => leak.category === category);
     hidden += Math.max(0, found.length - LEAKS_SHOWN);
-    return found.slice(0, LEAKS_SHOWN).map((leak) => [escapeHtml(category), escapeHtml(leak.test), escapeHtml(leak.file), escapeHtml(leak.worker), escapeHtml(leak.detail)]);
+    return found
+      .slice(0, LEAKS_SHOWN)
+      .map((leak) => [
+        escapeHtml(category),
+        escapeHtml(leak.test),
+        escapeHtml(leak.file),
+        escapeHtml(leak.worker),
+        escapeHtml(leak.detail),
+      ]);
   });
   const unlucky = model.busiestLaneMs - model.longestFirstMs;
   const sections = [
@@ -131,19 +157,42 @@ export function renderReportPage(model: ReportModel): string {
     failuresSection(model),
     `<section aria-labelledby="schedule"><h2 id="schedule">Schedule</h2><p class="legend"><span class="key ok"></span> file, all passed <span class="key f"></span> file with failures <span class="key p"></span> pending <span class="key idle"></span> idle <span class="key lb"></span> lower bound (first test + max(file time / lanes, longest file))</p><div class="scroll">${timeline(model)}</div><p id="detail" aria-live="polite">Point at or focus a bar (Tab) for its file.</p></section>`,
     `<section aria-labelledby="slow"><h2 id="slow">What slowed the run</h2><p>Files took ${escapeHtml(seconds(model.totalFileMs))} in all; the first test started after ${escapeHtml(seconds(model.firstTestMs))}; the longest file took ${escapeHtml(seconds(model.longestFile?.ms ?? 0))}; the lanes spent ${escapeHtml(seconds(model.betweenFilesMs))} between files (loading the next one, or waiting). The busiest lane ran ${escapeHtml(seconds(model.busiestLaneMs))} of files; dealt longest first (the duration cache's order) it would have run ${escapeHtml(seconds(model.longestFirstMs))}${unlucky > 0.5 ? ` (${escapeHtml(seconds(unlucky))} lost to the order)` : ''}.</p>` +
-      table('Longest files', ['file', 'lane', 'time', 'started at'], model.longestFiles.map((bar) => [escapeHtml(bar.file), escapeHtml(model.lanes.find((lane) => lane.bars.includes(bar))?.label ?? ''), escapeHtml(seconds(bar.ms)), escapeHtml(seconds(bar.start))])) +
-      table('Longest tests', ['test', 'file', 'time'], model.longestTests.map((test) => [escapeHtml(test.title), escapeHtml(test.file), escapeHtml(seconds(test.ms))])) +
-      table('Files that started last', ['file', 'started at', 'time'], model.lastStarted.map((bar) => [escapeHtml(bar.file), escapeHtml(seconds(bar.start)), escapeHtml(seconds(bar.ms))])) +
+      table(
+        'Longest files',
+        ['file', 'lane', 'time', 'started at'],
+        model.longestFiles.map((bar) => [
+          escapeHtml(bar.file),
+          escapeHtml(model.lanes.find((lane) => lane.bars.includes(bar))?.label ?? ''),
+          escapeHtml(seconds(bar.ms)),
+          escapeHtml(seconds(bar.start)),
+        ]),
+      ) +
+      table(
+        'Longest tests',
+        ['test', 'file', 'time'],
+        model.longestTests.map((test) => [escapeHtml(test.title), escapeHtml(test.file), escapeHtml(seconds(test.ms))]),
+      ) +
+      table(
+        'Files that started last',
+        ['file', 'started at', 'time'],
+        model.lastStarted.map((bar) => [escapeHtml(bar.file), escapeHtml(seconds(bar.start)), escapeHtml(seconds(bar.ms))]),
+      ) +
       '</section>',
     `<section aria-labelledby="leaks"><h2 id="leaks">Leaks</h2>${
       leaks.length === 0
         ? '<p>No test left anything behind.</p>'
         : table(`${model.leaks.length} leftovers, by category`, ['category', 'test', 'file', 'worker', 'what'], leaks) +
-          (hidden > 0 ? `<p>${hidden} more (at most ${LEAKS_SHOWN} per category are shown here): all of them are in leaks.json beside this page.</p>` : '')
+          (hidden > 0
+            ? `<p>${hidden} more (at most ${LEAKS_SHOWN} per category are shown here): all of them are in leaks.json beside this page.</p>`
+            : '')
     }</section>`,
     model.shard === undefined
       ? ''
-      : `<section aria-labelledby="shards"><h2 id="shards">Shard ${model.shard.index} of ${model.shard.total}</h2><p>Expected from the duration cache: ${model.shard.expectedMs.map((ms, i) => `${i + 1 === model.shard?.index ? '<strong>' : ''}shard ${i + 1}: ${escapeHtml(seconds(ms))}${i + 1 === model.shard?.index ? '</strong>' : ''}`).join(', ')}; this one took ${escapeHtml(seconds(model.totalFileMs))} of file time.</p>${table('This shard\'s files', ['file', 'expected'], model.shard.files.map(([file, ms]) => [escapeHtml(file), Number.isNaN(ms) ? 'not timed yet' : escapeHtml(seconds(ms))]))}</section>`,
+      : `<section aria-labelledby="shards"><h2 id="shards">Shard ${model.shard.index} of ${model.shard.total}</h2><p>Expected from the duration cache: ${model.shard.expectedMs.map((ms, i) => `${i + 1 === model.shard?.index ? '<strong>' : ''}shard ${i + 1}: ${escapeHtml(seconds(ms))}${i + 1 === model.shard?.index ? '</strong>' : ''}`).join(', ')}; this one took ${escapeHtml(seconds(model.totalFileMs))} of file time.</p>${table(
+          "This shard's files",
+          ['file', 'expected'],
+          model.shard.files.map(([file, ms]) => [escapeHtml(file), Number.isNaN(ms) ? 'not timed yet' : escapeHtml(seconds(ms))]),
+        )}</section>`,
     shardBalance(model),
     memory(model),
   ];

@@ -31,12 +31,19 @@ export function readLeftoverMarkers(runDir: string): WorkerMarker[] {
 }
 
 /** `how`: the worker's end in words ("exit code 7", "killed by SIGKILL"), when the main process saw it. */
-export function reportDeadWorkers(runDir: string, seed: string | undefined, print: (line: string) => void, how: (pid: number) => string | undefined = () => undefined): void {
+export function reportDeadWorkers(
+  runDir: string,
+  seed: string | undefined,
+  print: (line: string) => void,
+  how: (pid: number) => string | undefined = () => undefined,
+): void {
   for (const marker of readLeftoverMarkers(runDir)) {
     const test = marker.test === undefined ? '' : `, in test "${marker.test}"`;
     const replay = seed === undefined ? '' : ` Reproduce: ${fileCommand(seed, marker.file)}`;
     const ended = how(marker.pid);
-    print(`mocha-isolation: worker ${marker.workerId} (pid ${marker.pid}${ended === undefined ? '' : `, ${ended}`}) died while running ${marker.file}${test}.${replay}`);
+    print(
+      `mocha-isolation: worker ${marker.workerId} (pid ${marker.pid}${ended === undefined ? '' : `, ${ended}`}) died while running ${marker.file}${test}.${replay}`,
+    );
     process.exitCode = process.exitCode || 1;
   }
 }

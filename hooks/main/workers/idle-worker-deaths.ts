@@ -44,7 +44,13 @@ export function failOnIdleWorkerDeaths(runner: Runner, runDir: string, cwd: stri
     if (after === undefined) return;
     const workerId = words?.workerId ?? stats?.workerId ?? '?';
     const blamed = fileInStack(words?.stack, stats?.sequence.map((entry) => entry.file) ?? [], cwd) ?? after;
-    reportTest(runner, loadedMocha(), path.resolve(cwd, blamed), [`worker ${workerId} died after this file ended`], deathError(exit, workerId, { after, blamed }, words));
+    reportTest(
+      runner,
+      loadedMocha(),
+      path.resolve(cwd, blamed),
+      [`worker ${workerId} died after this file ended`],
+      deathError(exit, workerId, { after, blamed }, words),
+    );
   });
   return { exitOf: (pid) => exits.get(pid), stop: () => watch.stop() };
 }
@@ -57,8 +63,14 @@ function fileInStack(stack: string | undefined, files: string[], cwd: string): s
 
 function deathError(exit: WorkerExit, workerId: string, files: { after: string; blamed: string }, words: LastWords | undefined): Error {
   const how = describeExit(exit) as string;
-  const what = words === undefined ? '' : `: ${words.origin === 'unhandledRejection' ? 'a rejection nobody handled' : 'an uncaught exception'}, ${words.message}`;
-  const where = files.blamed === files.after ? `A test of ${files.after} most likely started it` : `Its stack runs through ${files.blamed}: a test there started it`;
+  const what =
+    words === undefined
+      ? ''
+      : `: ${words.origin === 'unhandledRejection' ? 'a rejection nobody handled' : 'an uncaught exception'}, ${words.message}`;
+  const where =
+    files.blamed === files.after
+      ? `A test of ${files.after} most likely started it`
+      : `Its stack runs through ${files.blamed}: a test there started it`;
   const error = new Error(
     `worker ${workerId} (pid ${exit.pid}) died after ${files.after} ended (${how})${what}. ` +
       `${where} and did not wait for it (a timer, a promise): await it in the test, or stop it in an after() hook.`,

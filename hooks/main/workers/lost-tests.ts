@@ -38,7 +38,7 @@ const DETAILS_KEPT = 100;
 
 function failureDetail(test: Test, error: unknown, cwd: string): FailureDetail {
   const err = (error ?? {}) as { message?: unknown; stack?: unknown; expected?: unknown; actual?: unknown; showDiff?: unknown };
-  const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value, null, 2) ?? String(value));
+  const text = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value)));
   const diff = err.showDiff !== false && 'expected' in err && 'actual' in err;
   return {
     title: test.fullTitle(),
@@ -52,7 +52,12 @@ function failureDetail(test: Test, error: unknown, cwd: string): FailureDetail {
 // Failures a test causes by itself (its own leak under ISOLATION_LEAKS=fail, process.exit, a rejection it left, a
 // BEGIN inside the plugin's savepoint), and files that failed to load: no other test polluted them, so
 // "find a test that polluted it" would only send the user on a search that cannot succeed.
-const SELF_CAUSED: ReadonlySet<unknown> = new Set(['ERR_ISOLATION_LEAK', 'ERR_ISOLATION_PROCESS_EXIT', 'ERR_ISOLATION_UNHANDLED_REJECTION', 'ERR_ISOLATION_DB_TRANSACTION']);
+const SELF_CAUSED: ReadonlySet<unknown> = new Set([
+  'ERR_ISOLATION_LEAK',
+  'ERR_ISOLATION_PROCESS_EXIT',
+  'ERR_ISOLATION_UNHANDLED_REJECTION',
+  'ERR_ISOLATION_DB_TRANSACTION',
+]);
 
 function causedItself(test: Test, error: { code?: unknown } | undefined): boolean {
   return SELF_CAUSED.has(error?.code) || test.title.endsWith(' failed to load');
@@ -82,7 +87,13 @@ export function countReportedTests(runner: Runner, cwd: string): TestCounter {
   return counter;
 }
 
-export function accountForLostTests(runner: Runner, runDir: string, cwd: string, seed: string | undefined, exitOf: (pid: number) => WorkerExit | undefined = () => undefined): void {
+export function accountForLostTests(
+  runner: Runner,
+  runDir: string,
+  cwd: string,
+  seed: string | undefined,
+  exitOf: (pid: number) => WorkerExit | undefined = () => undefined,
+): void {
   const target = runner as FailingRunner;
   if (!patchMocha('runnerUncaught', () => (typeof target.uncaught === 'function' ? undefined : 'its runner has no uncaught()'))) return;
   nameFileOnWorkerErrors();
@@ -138,8 +149,17 @@ function nameFileOnWorkerErrors(): void {
   pool.prototype[NAMED] = true;
 }
 
-function reportMarker(runner: FailingRunner, mocha: MochaModule, file: string, marker: WorkerMarker, seed: string | undefined, how: string | undefined): void {
-  const death = `worker ${marker.workerId} (pid ${marker.pid}${how === undefined ? '' : `, ${how}`}) died while running ${marker.file}` + (marker.test === undefined ? '' : `, in test "${marker.test}"`);
+function reportMarker(
+  runner: FailingRunner,
+  mocha: MochaModule,
+  file: string,
+  marker: WorkerMarker,
+  seed: string | undefined,
+  how: string | undefined,
+): void {
+  const death =
+    `worker ${marker.workerId} (pid ${marker.pid}${how === undefined ? '' : `, ${how}`}) died while running ${marker.file}` +
+    (marker.test === undefined ? '' : `, in test "${marker.test}"`);
   const replay = seed === undefined ? '' : ` Reproduce with ${fileCommand(seed, marker.file)}`;
   for (const titlePath of marker.tests) {
     const outcome = marker.outcomes?.[titlePath];
@@ -162,7 +182,13 @@ function reportMarker(runner: FailingRunner, mocha: MochaModule, file: string, m
 }
 
 /** Tells the main process's reporters about a test no worker could report, as a test of `file`. */
-export function reportTest(runner: Runner, mocha: MochaModule, file: string, titles: string[], outcome: Error | 'passed' | 'pending'): void {
+export function reportTest(
+  runner: Runner,
+  mocha: MochaModule,
+  file: string,
+  titles: string[],
+  outcome: Error | 'passed' | 'pending',
+): void {
   let parent = new mocha.Suite('');
   parent.root = true;
   for (const title of titles.slice(0, -1)) {

@@ -27,7 +27,8 @@ export interface WorkerExitWatch {
 }
 
 // mocha's worker entry: lib/nodejs/worker.cjs in mocha 12, worker.js before.
-const isWorkerScript = (file: string): boolean => /^worker\.c?js$/.test(path.basename(file)) && path.dirname(file) === path.join(mochaDir(), 'lib', 'nodejs');
+const isWorkerScript = (file: string): boolean =>
+  /^worker\.c?js$/.test(path.basename(file)) && path.dirname(file) === path.join(mochaDir(), 'lib', 'nodejs');
 type ForkArgs = Parameters<typeof forkFunction>;
 type Listener = (...args: unknown[]) => void;
 
@@ -64,7 +65,7 @@ export function watchWorkerExits(onExit: (exit: WorkerExit) => void): WorkerExit
   const workerpool = mochasWorkerpool();
   const createPool = workerpool?.pool;
   patchMocha('poolExitTime', () => {
-    if (workerpool === undefined) return "its workerpool cannot be found";
+    if (workerpool === undefined) return 'its workerpool cannot be found';
     if (typeof createPool !== 'function') return 'its workerpool has no pool()';
     workerpool.pool = function watchedPool(this: unknown, ...args: unknown[]): Pool {
       const pool = createPool.apply(this, withCoverageExitTime(args, process.env));

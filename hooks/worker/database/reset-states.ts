@@ -43,7 +43,9 @@ export class ResetStates {
   move(event: ResetEvent, next: ResetState): void {
     if (!this.allows(event, next)) {
       const allowed = RESET_TRANSITIONS[this.current][event].join(', ');
-      throw new Error(`mocha-isolation: the worker database cannot go from "${this.current}" to "${next}" on "${event}" (allowed: ${allowed}). This is a bug in mocha-isolation; please report it.`);
+      throw new Error(
+        `mocha-isolation: the worker database cannot go from "${this.current}" to "${next}" on "${event}" (allowed: ${allowed}). This is a bug in mocha-isolation; please report it.`,
+      );
     }
     this.current = next;
   }

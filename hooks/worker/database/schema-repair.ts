@@ -52,7 +52,9 @@ function quoteName(name: string): string {
 /** Drops everything the file has and creates the template's objects again, in one transaction. */
 export function rebuildFromTemplate(db: Database, schema: readonly SchemaObject[]): void {
   const current = db
-    .prepare<[], { type: string; name: string }>("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND type IN ('table', 'view', 'trigger')")
+    .prepare<[], { type: string; name: string }>(
+      "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND type IN ('table', 'view', 'trigger')",
+    )
     .all();
   db.pragma('foreign_keys = OFF');
   try {

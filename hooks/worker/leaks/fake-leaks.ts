@@ -34,12 +34,14 @@ export function watchDefaultSandbox(sinon: object): FakeLeakWatch {
       },
     });
   };
-  const onObject = (kind: string, field: 'value' | 'get' | 'set') => (args: unknown[], result: unknown): StillInPlace | undefined => {
-    const [object, property] = args;
-    if (!isObject(object) || (typeof property !== 'string' && typeof property !== 'symbol')) return undefined;
-    const fake = kind === 'replace' || field !== 'value' ? (args[2] ?? result) : result;
-    return () => (descriptorOf(object, property)?.[field] === fake ? `${label(object, property)} (${kind})` : undefined);
-  };
+  const onObject =
+    (kind: string, field: 'value' | 'get' | 'set') =>
+    (args: unknown[], result: unknown): StillInPlace | undefined => {
+      const [object, property] = args;
+      if (!isObject(object) || (typeof property !== 'string' && typeof property !== 'symbol')) return undefined;
+      const fake = kind === 'replace' || field !== 'value' ? (args[2] ?? result) : result;
+      return () => (descriptorOf(object, property)?.[field] === fake ? `${label(object, property)} (${kind})` : undefined);
+    };
   wrap('stub', onObject('stub', 'value'));
   wrap('spy', onObject('spy', 'value'));
   wrap('replace', onObject('replace', 'value'));

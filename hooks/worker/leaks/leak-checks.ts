@@ -92,7 +92,11 @@ export function createLeakChecks(
           // libuv's close callbacks have run: two turns of the event loop later. Only then is an open handle a leak.
           return afterCloseCallbacks().then(() => {
             const stillOpen = watch.handlesStillOpen(leaks[handlesAt] as Leak);
-            conclude(test, file, leaks.flatMap((leak, i) => (i !== handlesAt ? [leak] : stillOpen === undefined ? [] : [stillOpen])));
+            conclude(
+              test,
+              file,
+              leaks.flatMap((leak, i) => (i !== handlesAt ? [leak] : stillOpen === undefined ? [] : [stillOpen])),
+            );
           });
         },
       };

@@ -12,7 +12,14 @@ import type { TestInfo } from '../mocha/test-titles';
 import type { RolledBack } from './leftovers';
 
 // stdio, file system requests in flight, and servers (checked and closed separately) are not a test's leftovers.
-const IGNORED_RESOURCES: ReadonlySet<string> = new Set(['PipeWrap', 'TTYWrap', 'FSReqCallback', 'FSReqPromise', 'TCPServerWrap', 'PipeServerWrap']);
+const IGNORED_RESOURCES: ReadonlySet<string> = new Set([
+  'PipeWrap',
+  'TTYWrap',
+  'FSReqCallback',
+  'FSReqPromise',
+  'TCPServerWrap',
+  'PipeServerWrap',
+]);
 const PROCESS_EVENTS = ['exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'warning', 'SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface LeakWatch {
@@ -45,13 +52,16 @@ export function withOwnListeners<T>(load: () => T): T {
   try {
     return load();
   } finally {
-    PROCESS_EVENTS.forEach((event, i) => (OWN_LISTENERS[i] = (OWN_LISTENERS[i] ?? 0) + Math.max(0, process.listenerCount(event) - (before[i] ?? 0))));
+    PROCESS_EVENTS.forEach(
+      (event, i) => (OWN_LISTENERS[i] = (OWN_LISTENERS[i] ?? 0) + Math.max(0, process.listenerCount(event) - (before[i] ?? 0))),
+    );
   }
 }
 
 function listenerCounts(): number[] {
   const counts: number[] = [];
-  for (let i = 0; i < PROCESS_EVENTS.length; i += 1) counts.push(process.listenerCount(PROCESS_EVENTS[i] as string) - (OWN_LISTENERS[i] ?? 0));
+  for (let i = 0; i < PROCESS_EVENTS.length; i += 1)
+    counts.push(process.listenerCount(PROCESS_EVENTS[i] as string) - (OWN_LISTENERS[i] ?? 0));
   return counts;
 }
 
@@ -72,7 +82,8 @@ export function createLeakWatch(policies: LeakPolicies, tempFolder: string | und
     const grown = new Map<string, number>();
     if (nowResources.length <= resources.length) return grown;
     const before = countTypes(resources);
-    for (const [type, count] of countTypes(nowResources)) if (count > (before.get(type) ?? 0)) grown.set(type, count - (before.get(type) ?? 0));
+    for (const [type, count] of countTypes(nowResources))
+      if (count > (before.get(type) ?? 0)) grown.set(type, count - (before.get(type) ?? 0));
     return grown;
   };
   let handlesFound = new Map<string, number>();

@@ -23,5 +23,10 @@ export const NOTHING_ROLLED_BACK: RolledBack = { envKeys: [], fakes: [], rows: [
 export function joinLeftovers(parts: readonly Leftovers[]): RolledBack {
   if (parts.length === 0) return NOTHING_ROLLED_BACK;
   const join = (pick: (part: Leftovers) => readonly string[] | undefined): string[] => parts.flatMap((part) => pick(part) ?? []);
-  return { envKeys: join((part) => part.envKeys), fakes: join((part) => part.fakes), rows: join((part) => part.rows), servers: join((part) => part.servers) };
+  return {
+    envKeys: join((part) => part.envKeys),
+    fakes: join((part) => part.fakes),
+    rows: join((part) => part.rows),
+    servers: join((part) => part.servers),
+  };
 }

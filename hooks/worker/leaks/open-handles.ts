@@ -27,9 +27,12 @@ export function trackOpenHandles(): OpenHandles {
     },
     report() {
       const open = new Map<string, number>();
-      for (const type of process.getActiveResourcesInfo()) if (!IGNORED.has(type) && leftBy.has(type)) open.set(type, (open.get(type) ?? 0) + 1);
+      for (const type of process.getActiveResourcesInfo())
+        if (!IGNORED.has(type) && leftBy.has(type)) open.set(type, (open.get(type) ?? 0) + 1);
       if (open.size === 0) return undefined;
-      const lines = [...open].map(([type, count]) => `  - ${type} ×${count}, left open by ${(leftBy.get(type) ?? []).slice(0, 5).join(', ')}`);
+      const lines = [...open].map(
+        ([type, count]) => `  - ${type} ×${count}, left open by ${(leftBy.get(type) ?? []).slice(0, 5).join(', ')}`,
+      );
       return (
         `mocha-isolation: the run ended ${HOLD_GRACE_MS / 1000} s ago, but these still keep the process from exiting (mocha waits for them unless --exit):\n${lines.join('\n')}\n` +
         '  Close them before each test ends (clearTimeout/clearInterval, socket.destroy(), child.kill()), or unref() them.'

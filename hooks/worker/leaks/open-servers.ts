@@ -7,7 +7,8 @@ import net from 'node:net';
 type HandleLister = () => unknown[];
 
 /** Node's list of live handles: not public, but the only way to reach a server nobody kept a reference to. */
-const activeHandles: HandleLister = (process as unknown as { _getActiveHandles?: HandleLister })._getActiveHandles?.bind(process) ?? (() => []);
+const activeHandles: HandleLister =
+  (process as unknown as { _getActiveHandles?: HandleLister })._getActiveHandles?.bind(process) ?? (() => []);
 
 export function listeningServers(): Set<net.Server> {
   const servers = new Set<net.Server>();

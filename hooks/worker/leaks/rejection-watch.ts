@@ -69,7 +69,11 @@ export const LATE_REPORT_MS = 1_000;
  * one, and when; named when a library reported the rejection within LATE_REPORT_MS of its end (bluebird reports
  * its unhandled rejections itself, a timer turn later: on hexo's suite each landed in the next test).
  */
-export function unhandledRejectionError(test: { readonly title: string }, rejections: readonly Rejection[], previous?: { title: string; endedAt: number }): IsolationError {
+export function unhandledRejectionError(
+  test: { readonly title: string },
+  rejections: readonly Rejection[],
+  previous?: { title: string; endedAt: number },
+): IsolationError {
   const first = rejections[0]?.reason;
   const more = rejections.length > 1 ? ` (and ${rejections.length - 1} more)` : '';
   const lateBy = previous === undefined || rejections[0]?.byLibrary !== true ? undefined : rejections[0].at - previous.endedAt;

@@ -9,7 +9,6 @@
 import type { Runner, Suite, Test } from 'mocha';
 import { DROPPED_PREFIX } from '../../shared/run-layout';
 
-
 type FailingRunner = Runner & { fail(test: Test, error: Error): void };
 
 export function reportDroppedTests(runner: Runner, isSelected: (fullTitle: string) => boolean): void {

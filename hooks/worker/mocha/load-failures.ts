@@ -71,9 +71,10 @@ function loadFailure(file: string, error: unknown): InstanceType<ReturnType<type
   const failure = new Error(
     `${key} failed to load: ${reason}\n` +
       `The other files ran. Try it on its own (npx mocha ${shellQuote(key)}) and ${other}: if it loads in either, it depends on what a file loaded before it ` +
-      '(a TypeScript file can need another file\'s import for its types): import what it needs in the file itself.',
+      "(a TypeScript file can need another file's import for its types): import what it needs in the file itself.",
   );
-  if (error instanceof Error && error.stack !== undefined) failure.stack = `${failure.message}\n${error.stack.split('\n').slice(1).join('\n')}`;
+  if (error instanceof Error && error.stack !== undefined)
+    failure.stack = `${failure.message}\n${error.stack.split('\n').slice(1).join('\n')}`;
   const test = new (loadedMocha().Test)(`${key} failed to load`, () => {
     throw failure;
   });

@@ -34,7 +34,10 @@ function prefixes(suite: { titlePath(): string[] }): SuitePrefixes {
   let known = PREFIXES.get(suite);
   if (known === undefined) {
     const path = suite.titlePath();
-    known = path.length === 0 ? { full: '', place: '' } : { full: `${path.join(' ')} `, place: `${path.join(TITLE_SEPARATOR)}${TITLE_SEPARATOR}` };
+    known =
+      path.length === 0
+        ? { full: '', place: '' }
+        : { full: `${path.join(' ')} `, place: `${path.join(TITLE_SEPARATOR)}${TITLE_SEPARATOR}` };
     PREFIXES.set(suite, known);
   }
   return known;

@@ -44,16 +44,20 @@ export function excludeFirstLoadsFromTimeouts(): FirstLoads {
     follow(runner) {
       if (watched.has(runner)) return;
       watched.add(runner);
-      const begin = (kind: 'test' | 'hook') => (runnable: TimedRunnable): void => {
-        current[kind] = { runnable, own: runnable.timeout(), loadMs: 0 };
-      };
+      const begin =
+        (kind: 'test' | 'hook') =>
+        (runnable: TimedRunnable): void => {
+          current[kind] = { runnable, own: runnable.timeout(), loadMs: 0 };
+        };
       // mocha read the timeout before it ended the runnable: its own again for the next run (a hook runs per test).
-      const end = (kind: 'test' | 'hook') => (runnable: TimedRunnable): void => {
-        const watching = current[kind];
-        if (watching?.runnable !== runnable) return;
-        if (watching.loadMs > 0) runnable._timeout = watching.own;
-        current[kind] = undefined;
-      };
+      const end =
+        (kind: 'test' | 'hook') =>
+        (runnable: TimedRunnable): void => {
+          const watching = current[kind];
+          if (watching?.runnable !== runnable) return;
+          if (watching.loadMs > 0) runnable._timeout = watching.own;
+          current[kind] = undefined;
+        };
       runner.on('hook', begin('hook'));
       runner.on('test', begin('test'));
       runner.on('hook end', end('hook'));

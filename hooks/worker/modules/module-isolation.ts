@@ -41,7 +41,10 @@ export class ModuleIsolation {
     if (root === undefined) return;
     const record = this.support.loadEnded(root, file);
     if (this.fresh !== undefined && isEsModule(file)) {
-      this.warnOnce('esm', `mocha-isolation: ${this.key(file)} is an ES module: Node cannot unload ES modules, so the project modules it imports are shared by every file of a worker even with isolation.modules 'file'. Use CommonJS (or TypeScript compiled to it) for fresh modules.`);
+      this.warnOnce(
+        'esm',
+        `mocha-isolation: ${this.key(file)} is an ES module: Node cannot unload ES modules, so the project modules it imports are shared by every file of a worker even with isolation.modules 'file'. Use CommonJS (or TypeScript compiled to it) for fresh modules.`,
+      );
     }
     if (this.fresh !== undefined) {
       if (this.config.workerId === undefined) moveOntoFileSuites(root, record, runner);

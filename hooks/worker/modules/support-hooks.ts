@@ -55,7 +55,14 @@ function callerFile(): string | undefined {
   Error.prepareStackTrace = original;
   for (const frame of frames) {
     const file = frame.getFileName();
-    if (file !== undefined && file !== null && file !== __filename && !file.startsWith('node:') && !/[\\/]node_modules[\\/]mocha[\\/]/.test(file)) return file;
+    if (
+      file !== undefined &&
+      file !== null &&
+      file !== __filename &&
+      !file.startsWith('node:') &&
+      !/[\\/]node_modules[\\/]mocha[\\/]/.test(file)
+    )
+      return file;
   }
   return undefined;
 }

@@ -52,8 +52,10 @@ function readOptions() {
   }
   const duration = Number(values.duration);
   const connections = Number(values.connections);
-  if (!(duration > 0 && duration <= 60)) throw new Error(`--duration must be 1 to 60 seconds per route and size, got "${values.duration}".`);
-  if (!(Number.isInteger(connections) && connections >= 1 && connections <= 100)) throw new Error(`--connections must be 1 to 100, got "${values.connections}".`);
+  if (!(duration > 0 && duration <= 60))
+    throw new Error(`--duration must be 1 to 60 seconds per route and size, got "${values.duration}".`);
+  if (!(Number.isInteger(connections) && connections >= 1 && connections <= 100))
+    throw new Error(`--connections must be 1 to 100, got "${values.connections}".`);
   return { sizes, duration, connections, json: values.json };
 }
 
@@ -139,7 +141,17 @@ async function main(): Promise<void> {
 function formatTable(rows: readonly Row[], connections: number): string {
   const ms = (load: Load, value: number): string => (load.answered === 0 ? '-' : value.toFixed(1));
   // autocannon's percentiles are whole milliseconds (rounded down): the mean says what happens below one.
-  const header = ['rows', 'route', 'mean ms', 'p50 ms', 'p99 ms', `req/s (${connections} conn)`, `p99 ms (${connections} conn)`, 'failed', `read mean < ${READ_TARGET_MS} ms`];
+  const header = [
+    'rows',
+    'route',
+    'mean ms',
+    'p50 ms',
+    'p99 ms',
+    `req/s (${connections} conn)`,
+    `p99 ms (${connections} conn)`,
+    'failed',
+    `read mean < ${READ_TARGET_MS} ms`,
+  ];
   const lines = rows.map(({ rows: size, route, alone, loaded }) => [
     String(size),
     route,
@@ -152,7 +164,11 @@ function formatTable(rows: readonly Row[], connections: number): string {
     route.startsWith('GET') ? (alone.answered > 0 && alone.meanMs < READ_TARGET_MS ? 'yes' : 'NO') : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const format = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+  const format = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   return `${[format(header), ...lines.map(format)].join('\n')}\n`;
 }
 

@@ -7,11 +7,14 @@ import path from 'node:path';
 import { REPO } from './run-fixture';
 
 /** The version this repository installed: npm then finds it in its cache (CI has the registry, but a second download is waste). */
-export const versionOf = (name: string): string => JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')).version;
+export const versionOf = (name: string): string =>
+  JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')).version;
 
 /** The environment of a user's shell: nothing from this run's npm, mocha or plugin. */
 export function userEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(ISOLATION_|MOCHA_|npm_|BMTC_)/i.test(k) && k !== 'NODE_OPTIONS'));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(ISOLATION_|MOCHA_|npm_|BMTC_)/i.test(k) && k !== 'NODE_OPTIONS'),
+  );
 }
 
 /**
@@ -20,13 +23,23 @@ export function userEnv(): NodeJS.ProcessEnv {
  */
 export function installConsumer(name: string, dependencies: readonly string[]): string {
   const project = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-  const tarball = withPackLock(() => execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
+  const tarball = withPackLock(() =>
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', project], {
+      cwd: REPO,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  )
     .trim()
     .split('\n')
     .pop() as string;
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }));
   const specs = [`./${tarball}`, ...dependencies.map((dependency) => `${dependency}@${versionOf(dependency)}`)];
-  execFileSync('npm', ['install', '--save-dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...specs], { cwd: project, env: userEnv(), stdio: 'pipe' });
+  execFileSync('npm', ['install', '--save-dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...specs], {
+    cwd: project,
+    env: userEnv(),
+    stdio: 'pipe',
+  });
   return project;
 }
 
@@ -52,7 +65,8 @@ function withPackLock<T>(pack: () => T): T {
       } catch {
         // Released between the two calls: try again.
       }
-      if (Date.now() > deadline) throw new Error(`waited 10 minutes for another npm pack of this repository (${PACK_LOCK})`, { cause: error });
+      if (Date.now() > deadline)
+        throw new Error(`waited 10 minutes for another npm pack of this repository (${PACK_LOCK})`, { cause: error });
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
   }

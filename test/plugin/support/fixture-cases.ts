@@ -74,5 +74,5 @@ export const CASES: Case[] = [
   },
 ];
 
-export const outcomes = (result: FixtureResult): string[] => [...result.passes.map((t) => `passed: ${t.fullTitle}`), ...result.failures.map((t) => `failed: ${t.fullTitle}`)].sort();
-
+export const outcomes = (result: FixtureResult): string[] =>
+  [...result.passes.map((t) => `passed: ${t.fullTitle}`), ...result.failures.map((t) => `failed: ${t.fullTitle}`)].sort();

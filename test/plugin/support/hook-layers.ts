@@ -46,7 +46,10 @@ export function hookImports(hooksDir: string, files: readonly string[]): ImportE
     const source = fs.readFileSync(path.join(hooksDir, from), 'utf8');
     return [...source.matchAll(/(?:\bfrom|\brequire\(|\bimport\()\s*['"](\.[^'"]*)['"]/g)].map((match) => {
       const spec = match[1] as string;
-      const to = path.relative(hooksDir, path.resolve(hooksDir, path.dirname(from), spec)).split(path.sep).join('/');
+      const to = path
+        .relative(hooksDir, path.resolve(hooksDir, path.dirname(from), spec))
+        .split(path.sep)
+        .join('/');
       return { from, spec, to };
     });
   });

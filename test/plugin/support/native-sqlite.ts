@@ -30,7 +30,8 @@ function builtFor(node: string): string {
   const building = `${built}.${process.pid}.partial`;
   fs.rmSync(building, { recursive: true, force: true });
   fs.mkdirSync(building, { recursive: true });
-  for (const entry of ['binding.gyp', 'deps', 'lib', 'src', 'package.json']) fs.cpSync(path.join(PACKAGE, entry), path.join(building, entry), { recursive: true });
+  for (const entry of ['binding.gyp', 'deps', 'lib', 'src', 'package.json'])
+    fs.cpSync(path.join(PACKAGE, entry), path.join(building, entry), { recursive: true });
   const nodeDir = path.dirname(path.dirname(node));
   // Without npm's settings: under npx or npm test, npm_config_nodedir names this Node's headers, and node-gyp
   // would build for Node 20 whatever --nodedir says.

@@ -58,7 +58,14 @@ function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     // npm_*: under `npm test` the outer run's script would read as the fixture's launcher.
-    if (value === undefined || key.startsWith('ISOLATION_') || key.startsWith('MOCHA_') || key.startsWith('npm_') || ['NODE_OPTIONS', 'DEBUG'].includes(key)) continue;
+    if (
+      value === undefined ||
+      key.startsWith('ISOLATION_') ||
+      key.startsWith('MOCHA_') ||
+      key.startsWith('npm_') ||
+      ['NODE_OPTIONS', 'DEBUG'].includes(key)
+    )
+      continue;
     env[key] = value;
   }
   return env;
@@ -76,7 +83,8 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
   fs.mkdirSync(outDir);
   const report = path.join(work, 'report.json');
   const modeArgs = options.mode === 'serial' ? ['--no-parallel'] : ['--parallel', '--jobs', String(options.jobs ?? 2)];
-  const reporterArgs = options.reporter === undefined ? ['--reporter', 'json', '--reporter-option', `output=${report}`] : ['--reporter', options.reporter];
+  const reporterArgs =
+    options.reporter === undefined ? ['--reporter', 'json', '--reporter-option', `output=${report}`] : ['--reporter', options.reporter];
   const args = [...(options.wrap ?? []), mochaBin(options.mocha), ...modeArgs, ...reporterArgs, ...(options.args ?? [])];
   const env = {
     ...cleanEnv(),
@@ -98,9 +106,13 @@ export async function runFixture(name: string, options: FixtureOptions): Promise
     const files = [options.interruptWhen].flat().map((name) => path.join(outDir, name));
     interruptWhen(child, files, options.interruptWith ?? 'SIGINT');
   }
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s])),
+  );
 
-  const parsed = fs.existsSync(report) ? (JSON.parse(fs.readFileSync(report, 'utf8')) as { tests: FixtureTest[]; passes: FixtureTest[]; failures: FixtureTest[] }) : undefined;
+  const parsed = fs.existsSync(report)
+    ? (JSON.parse(fs.readFileSync(report, 'utf8')) as { tests: FixtureTest[]; passes: FixtureTest[]; failures: FixtureTest[] })
+    : undefined;
   // ts-node keeps a compile cache in the temp folder on purpose; it is not the run's to remove.
   const leftovers = fs.readdirSync(tmpdir).filter((name) => !name.startsWith('v8-compile-cache'));
   const result: FixtureResult = {
