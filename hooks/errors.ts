@@ -1,5 +1,5 @@
 // The plugin's error catalogue. Runs in: any process.
-// Every error the plugin raises has one of these codes; README.md has a row for each (checked by a test).
+// Every error the plugin raises has one of these codes; docs/errors.md has a row for each (checked by a test).
 
 export const ERROR_CODES = {
   ERR_ISOLATION_CONFIG: 'A plugin environment variable or option has a bad value',

@@ -8,7 +8,7 @@
 // the running test touched it; only such a test pays for a comparison at its end (its snapshot, the state
 // before its first touch, is the one the sandbox last read or put back, unless code outside a test touched
 // process.env since: then it is read on the test's first touch, before the test can write). Writes through a reference taken before the test without touching
-// `process.env` in it are undone at the file's end instead (README, "Environment").
+// `process.env` in it are undone at the file's end instead (docs/isolation.md, "Environment").
 
 type Env = NodeJS.ProcessEnv;
 import type { Leftovers, TestTeardown } from './leaks/leftovers';

@@ -28,7 +28,7 @@ function runService(args: string[]): Promise<Report> {
   );
 }
 
-// The seeds' four files keep their 33 tests; the other files are the service's own (listed in the README).
+// The seeds' four files keep their 33 tests; the other files are the service's own (listed in src/README.md).
 const SEED_FILES = [
   ['learning', 9],
   ['integration', 8],
