@@ -11,6 +11,7 @@ import type { TestInfo } from './worker/mocha/test-titles';
 import { fullTitleOf, placeOf } from './worker/mocha/test-titles';
 import { isSerial, SERIAL } from './worker/serial-lock';
 import type { WorkerState } from './worker/worker-state';
+import { suiteHooks } from './shared/mocha-internals';
 
 function beforeAll(this: Context): void {
   const state = ensureProcessState();
@@ -74,15 +75,13 @@ function firstFile(root: Suite): string | undefined {
   return root.suites[0]?.file ?? root.tests[0]?.file;
 }
 
-type HookList = Hook[] | undefined;
-
 /**
  * Spec files and support modules can add their own root afterEach hooks (a server closed there); the plugin's
  * checks must see the state after them, so its afterEach moves to the end of the root's list.
  */
 function runOwnAfterEachLast(root: Suite): void {
-  const hooks = (root as unknown as { _afterEach: HookList })._afterEach;
-  if (!Array.isArray(hooks)) return;
+  const hooks = suiteHooks(root, 'afterEach');
+  if (hooks === undefined) return;
   const own = hooks.findIndex((hook) => hook.fn === afterEach);
   if (own >= 0 && own < hooks.length - 1) hooks.push(...hooks.splice(own, 1));
 }
@@ -95,8 +94,8 @@ function holdSerialDescribes(suite: Suite, state: WorkerState): void {
       continue;
     }
     const lock = state.serialSuite();
-    const before = (child as unknown as { _beforeAll: HookList })._beforeAll;
-    if (lock === undefined || !Array.isArray(before)) continue;
+    const before = suiteHooks(child, 'beforeAll');
+    if (lock === undefined || before === undefined) continue;
     child.beforeAll('mocha-isolation: take the @serial lock', () => lock.acquire());
     before.unshift(before.pop() as Hook);
     child.afterAll('mocha-isolation: release the @serial lock', () => lock.release());

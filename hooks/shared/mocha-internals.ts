@@ -11,6 +11,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Hook, Runner, Suite } from 'mocha';
 
 type ArgsParser = (args: string[]) => ParsedMochaArgs;
 
@@ -95,4 +96,51 @@ function loadParser(): ArgsParser {
       boolean: [...types.boolean, ...nodeFlags],
     }).argv;
   };
+}
+
+// Fields mocha keeps on its objects without documenting them, each read or written only here. Changes to its
+// objects go through mocha-patches.ts; the packed worker stream mirrors what Test#serialize() returns, and checks
+// that against the running mocha once per file (packed-tests.ts, sameAsMocha).
+
+export type HookKind = 'beforeAll' | 'afterAll' | 'beforeEach' | 'afterEach';
+
+/** A suite's own list of its hooks of one kind (Suite#_beforeAll and peers), which the plugin reorders. */
+export function suiteHooks(suite: Suite, kind: HookKind): Hook[] | undefined {
+  const list = (suite as unknown as Record<string, unknown>)[`_${kind}`];
+  return Array.isArray(list) ? (list as Hook[]) : undefined;
+}
+
+/** The --grep mocha gave the runner itself (a serial run; a worker's reporter gets it as an option). */
+export function runnerGrep(runner: Runner): { grep: unknown; invert: unknown } {
+  const fields = runner as unknown as { _grep?: unknown; _invert?: unknown };
+  return { grep: fields._grep, invert: fields._invert };
+}
+
+/** Whether --bail stops this suite (Suite#_bail): mocha then skips the rest on purpose. */
+export function suiteBails(suite: Suite): boolean {
+  return (suite as unknown as { _bail?: boolean })._bail === true;
+}
+
+/** Runner#linkPartialObjects(true) was asked for; mocha keeps no public record. Anything but a plain false is on. */
+export function linksPartialObjects(runner: Runner): boolean {
+  return (runner as unknown as { _linkPartialObjects?: unknown })._linkPartialObjects !== false;
+}
+
+/** A test or hook as mocha times it: its own timeout, and the timer it runs while an async runnable waits. */
+export interface TimedRunnable {
+  timeout(): number;
+  timedOut?: boolean;
+  resetTimeout(): void;
+}
+
+/**
+ * Sets the timeout mocha checks (Runnable#_timeout) without Runnable#timeout(ms), which would also restart the
+ * timer; with `restartTimer`, restarts it only if mocha is running one (a sync runnable, or one that has ended,
+ * has none, and one started for it would be a timer of the test's own in the leak check).
+ */
+export function setRunnableTimeout(runnable: TimedRunnable, ms: number, restartTimer = false): void {
+  const fields = runnable as unknown as { _timeout: number; timer?: { _idleTimeout?: number } };
+  fields._timeout = ms;
+  // Node sets a cleared timer's _idleTimeout to -1.
+  if (restartTimer && (fields.timer?._idleTimeout ?? -1) > 0) runnable.resetTimeout();
 }

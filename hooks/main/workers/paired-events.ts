@@ -6,13 +6,13 @@ import type { Runner } from 'mocha';
 import { ENV } from '../../config';
 import { eventsToSend } from '../../shared/worker-events';
 import { PACKED_EVENT, unpackTests } from '../../shared/packed-tests';
+import { linksPartialObjects } from '../../shared/mocha-internals';
 
 /** `env` is the environment the workers will inherit (process.env): they are forked after global setup. */
 export function leanWorkerStream(runner: Runner, env: NodeJS.ProcessEnv, stream: 'packed' | 'mocha'): void {
   // mocha's own stream: nothing published, so every worker sends every event as mocha does.
   if (stream === 'mocha') return;
-  // mocha keeps no public record of Runner#linkPartialObjects(true); anything but a plain false is taken as on.
-  const linksObjects = (runner as unknown as { _linkPartialObjects?: unknown })._linkPartialObjects !== false;
+  const linksObjects = linksPartialObjects(runner);
   // Workers are forked after global setup and inherit this environment.
   env[ENV.workerEvents] = eventsToSend((event) => runner.listenerCount(event), linksObjects).join(',');
   runner.on(PACKED_EVENT, (data: Record<string, unknown>) => {

@@ -8,6 +8,7 @@
 
 import type { Runner, Suite, Test } from 'mocha';
 import { DROPPED_PREFIX } from '../../shared/run-layout';
+import { suiteBails } from '../../shared/mocha-internals';
 
 type FailingRunner = Runner & { fail(test: Test, error: Error): void };
 
@@ -23,7 +24,7 @@ export function reportDroppedTests(runner: Runner, isSelected: (fullTitle: strin
     if (runnable.type === 'hook') hookFailure ??= runnable.title;
   });
   runner.on('suite end', (suite: Suite) => {
-    if (hookFailure === undefined || (suite as unknown as { _bail?: boolean })._bail === true) return;
+    if (hookFailure === undefined || suiteBails(suite)) return;
     const dropped = neverRun(suite, reported, isSelected);
     if (dropped.length === 0) return;
     const scope = suite.fullTitle() === '' ? 'the file' : `"${suite.fullTitle()}"`;

@@ -5,6 +5,7 @@
 import type { Runner, Suite, Test } from 'mocha';
 import type { Outcome } from '../../shared/run-layout';
 import type { TestSelection } from './test-selection';
+import { runnerGrep } from '../../shared/mocha-internals';
 
 export interface SerialRunHandlers {
   selection: TestSelection;
@@ -16,8 +17,8 @@ export interface SerialRunHandlers {
 
 export function followSerialRunner(runner: Runner, handlers: SerialRunHandlers): void {
   // Serially mocha gives the runner its --grep directly; in a worker the reporter passes it.
-  const grep = runner as Runner & { _grep?: unknown; _invert?: unknown };
-  handlers.selection.select(grep._grep, grep._invert);
+  const { grep, invert } = runnerGrep(runner);
+  handlers.selection.select(grep, invert);
   runner.on('pass', (test: Test) => handlers.outcome(test, 'passed'));
   runner.on('fail', (test: Test) => test.type === 'test' && handlers.outcome(test, 'failed'));
   runner.on('pending', (test: Test) => handlers.outcome(test, 'pending'));

@@ -15,15 +15,7 @@
 
 import Module from 'node:module';
 import type { Runner } from 'mocha';
-
-interface TimedRunnable {
-  timeout(): number;
-  _timeout: number;
-  timedOut?: boolean;
-  /** mocha's timer: started when an async runnable is waiting, cleared when it ends (Node then sets _idleTimeout to -1). */
-  timer?: { _idleTimeout?: number };
-  resetTimeout(): void;
-}
+import { setRunnableTimeout, type TimedRunnable } from '../../shared/mocha-internals';
 
 const INSTALLED = Symbol.for('mocha-isolation.first-loads');
 
@@ -55,7 +47,7 @@ export function excludeFirstLoadsFromTimeouts(): FirstLoads {
         (runnable: TimedRunnable): void => {
           const watching = current[kind];
           if (watching?.runnable !== runnable) return;
-          if (watching.loadMs > 0) runnable._timeout = watching.own;
+          if (watching.loadMs > 0) setRunnableTimeout(runnable, watching.own);
           current[kind] = undefined;
         };
       runner.on('hook', begin('hook'));
@@ -107,12 +99,8 @@ function allowFor(current: Watched | undefined, ms: number): void {
   current.loadMs += ms;
   const { runnable } = current;
   // A timer mocha is running (an async runnable waiting) starts again with the runnable's own timeout, which its
-  // message names. None is started where mocha had none (a sync runnable, or one that has ended): it would be a
-  // timer of the test's own in the leak check.
-  if ((runnable.timer?._idleTimeout ?? -1) > 0) {
-    runnable._timeout = current.own;
-    runnable.resetTimeout();
-  }
+  // message names.
+  setRunnableTimeout(runnable, current.own, true);
   // The duration mocha checks at the end may hold the loads.
-  runnable._timeout = current.own + Math.ceil(current.loadMs);
+  setRunnableTimeout(runnable, current.own + Math.ceil(current.loadMs));
 }

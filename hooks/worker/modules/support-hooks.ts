@@ -10,9 +10,9 @@
 // last; beforeEach/afterEach around each of its tests).
 
 import type { Hook, Runner, Suite } from 'mocha';
+import { type HookKind, suiteHooks } from '../../shared/mocha-internals';
 
-type Kind = '_beforeAll' | '_afterAll' | '_beforeEach' | '_afterEach';
-type HookLists = Record<Kind, Hook[]>;
+type Kind = HookKind;
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
 /** What one spec file's load registered on the root suite from modules other than the spec file itself. */
@@ -33,18 +33,19 @@ export interface SupportHooks {
 }
 
 const HOOK_FUNCTIONS: Record<string, Kind> = {
-  before: '_beforeAll',
-  after: '_afterAll',
-  beforeEach: '_beforeEach',
-  afterEach: '_afterEach',
-  suiteSetup: '_beforeAll',
-  suiteTeardown: '_afterAll',
-  setup: '_beforeEach',
-  teardown: '_afterEach',
+  before: 'beforeAll',
+  after: 'afterAll',
+  beforeEach: 'beforeEach',
+  afterEach: 'afterEach',
+  suiteSetup: 'beforeAll',
+  suiteTeardown: 'afterAll',
+  setup: 'beforeEach',
+  teardown: 'afterEach',
 };
 
-function lists(suite: Suite): HookLists {
-  return suite as unknown as HookLists;
+/** The suite's own list of its hooks of one kind (mocha always has one). */
+function hookList(suite: Suite, kind: Kind): Hook[] {
+  return suiteHooks(suite, kind) ?? [];
 }
 
 /** The file of the first stack frame outside this module and mocha: the module calling before()/after(). */
@@ -79,9 +80,9 @@ export function createSupportHooks(): SupportHooks {
         const original = context[name];
         if (typeof original !== 'function' || wrapped.has(original)) continue;
         const watching = function (this: unknown, ...args: unknown[]): unknown {
-          const before = lists(root)[kind].length;
+          const before = hookList(root, kind).length;
           const result = (original as AnyFunction).apply(this, args);
-          const added = lists(root)[kind].slice(before);
+          const added = hookList(root, kind).slice(before);
           if (added.length > 0 && current !== undefined) {
             const module = callerFile();
             if (module !== undefined) {
@@ -121,13 +122,13 @@ export function moveOntoFileSuites(root: Suite, record: LoadRecord, runner: () =
   if (record.hooks.length === 0 || suites.length === 0) return;
   const willRun = (): number => suites.filter((suite) => (runner()?.grepTotal(suite) ?? suite.total()) > 0).length;
   for (const { kind, hook } of record.hooks) {
-    const rootList = lists(root)[kind];
+    const rootList = hookList(root, kind);
     const index = rootList.indexOf(hook);
     if (index >= 0) rootList.splice(index, 1);
     const fn = hook.fn as unknown as AnyFunction;
     // mocha prefixes the title it was given (`"before all" hook: name`); it adds the prefix again.
     const title = hook.title.replace(/^"[^"]*" hook:? ?/, '');
-    if (kind === '_beforeAll') {
+    if (kind === 'beforeAll') {
       let ran = false;
       const once = guarded(fn, () => {
         if (ran) return false;
@@ -135,11 +136,11 @@ export function moveOntoFileSuites(root: Suite, record: LoadRecord, runner: () =
         return true;
       });
       for (const suite of suites) prepend(suite, kind, () => suite.beforeAll(title, once as never));
-    } else if (kind === '_afterAll') {
+    } else if (kind === 'afterAll') {
       let finished = 0;
       const last = guarded(fn, () => ++finished >= willRun());
       for (const suite of suites) suite.afterAll(title, last as never);
-    } else if (kind === '_beforeEach') {
+    } else if (kind === 'beforeEach') {
       for (const suite of suites) prepend(suite, kind, () => suite.beforeEach(title, fn as never));
     } else {
       for (const suite of suites) suite.afterEach(title, fn as never);
@@ -150,7 +151,7 @@ export function moveOntoFileSuites(root: Suite, record: LoadRecord, runner: () =
 /** Adds a hook through mocha's API, then moves it first: the support module's hooks ran first at import. */
 function prepend(suite: Suite, kind: Kind, add: () => void): void {
   add();
-  const list = lists(suite)[kind];
+  const list = hookList(suite, kind);
   const added = list.pop();
   if (added !== undefined) list.unshift(added);
 }
