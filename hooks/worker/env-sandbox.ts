@@ -11,7 +11,7 @@
 // `process.env` in it are undone at the file's end instead (docs/isolation.md, "Environment").
 
 type Env = NodeJS.ProcessEnv;
-import type { Leftovers, TestTeardown } from './leaks/leftovers';
+import { type Leftovers, NO_LEFTOVERS, type TestTeardown } from './leaks/leftovers';
 
 export type EnvSnapshot = Readonly<Record<string, string>>;
 /** Variables a file's module code set (a string) or deleted (undefined) while it loaded. */
@@ -103,12 +103,13 @@ export function createEnvSandbox(initial: Readonly<Record<string, string>> = {},
     current = fileObject;
     const snapshot = testSnapshot;
     testSnapshot = undefined;
-    if (snapshot === undefined) return {};
+    if (snapshot === undefined) return NO_LEFTOVERS;
     const changed = restoreEnv(real, snapshot);
     known = snapshot;
     const named = setByHelper;
     setByHelper = undefined;
-    return { envKeys: named === undefined ? changed : changed.filter((key) => !named.has(key)) };
+    const left = named === undefined ? changed : changed.filter((key) => !named.has(key));
+    return left.length === 0 ? NO_LEFTOVERS : { envKeys: left };
   };
 
   return {

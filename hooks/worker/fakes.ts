@@ -6,7 +6,7 @@
 
 import type Sinon from 'sinon';
 import { watchDefaultSandbox } from './leaks/fake-leaks';
-import type { Leftovers, TestTeardown } from './leaks/leftovers';
+import { type Leftovers, NO_LEFTOVERS, type TestTeardown } from './leaks/leftovers';
 
 type SinonModule = typeof Sinon;
 type Sandbox = Sinon.SinonSandbox;
@@ -96,7 +96,10 @@ export function projectFakes(cwd: string): ProjectFakes {
   };
   const tracked = (): Fakes | undefined =>
     fakes === undefined && sinonPath !== undefined && require.cache[sinonPath] !== undefined ? load() : fakes;
-  const testEnded = (): Leftovers => ({ fakes: tracked()?.testEnded() ?? [] });
+  const testEnded = (): Leftovers => {
+    const left = tracked()?.testEnded();
+    return left === undefined || left.length === 0 ? NO_LEFTOVERS : { fakes: left };
+  };
   return {
     load,
     sandboxTest() {

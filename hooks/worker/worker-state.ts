@@ -256,7 +256,7 @@ export class WorkerState {
       const file = info.file === undefined ? 'unknown file' : specKey(info.file, this.cwd);
       cleanup.defer(() => leakCheck.check(info, file, joinLeftovers(leftovers)));
     }
-    for (const teardown of concerns) cleanup.defer(() => void leftovers.push(teardown()));
+    cleanup.defer(() => tearDownConcerns(concerns, leftovers));
     for (const reset of [...projectWiring.resets].reverse()) cleanup.defer(reset);
     cleanup.defer(() => scope.close());
     const settle = (error: unknown): Error | undefined => this.settle(test, info, error);
@@ -317,4 +317,20 @@ export class WorkerState {
     process.stderr.write(`mocha-isolation: ${problem.message}\n`);
     return undefined;
   }
+}
+
+/**
+ * Runs the per-test concerns' teardowns newest first, each even when an earlier one throws, and collects what
+ * they returned; rethrows the first error once all have run (one deferred step instead of one per concern).
+ */
+function tearDownConcerns(concerns: readonly TestTeardown[], leftovers: Leftovers[]): void {
+  let failure: { error: unknown } | undefined;
+  for (let i = concerns.length - 1; i >= 0; i--) {
+    try {
+      leftovers.push((concerns[i] as TestTeardown)());
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
 }

@@ -19,7 +19,7 @@ import type { DbResetMode } from '../../config';
 import type { RunLayout } from '../../shared/run-layout';
 import { type Database, openDatabase } from '../../shared/sqlite';
 import { explainNestedBegin } from './nested-begin-hint';
-import type { Leftovers, TestTeardown } from '../leaks/leftovers';
+import { type Leftovers, NO_LEFTOVERS, type TestTeardown } from '../leaks/leftovers';
 import { prepareDeletes, prepareRowCounts, readTemplateSchema, rebuildFromTemplate } from './schema-repair';
 import { ResetStates, stateOnHandOut, stateOnReset, stateOnSharePath } from './reset-states';
 
@@ -80,8 +80,14 @@ export function createWorkerDatabase(layout: RunLayout, workerId: string | undef
     if (open === undefined && !pathShared) return [];
     return connection().resetIfDirty(countLeft);
   };
-  const resetCountingRows = (): Leftovers => ({ rows: resetIfDirty(true) });
-  const resetQuietly = (): Leftovers => ({ rows: resetIfDirty(false) });
+  const resetCountingRows = (): Leftovers => {
+    const rows = resetIfDirty(true);
+    return rows.length === 0 ? NO_LEFTOVERS : { rows };
+  };
+  const resetQuietly = (): Leftovers => {
+    resetIfDirty(false);
+    return NO_LEFTOVERS;
+  };
   return {
     get path() {
       return copy();

@@ -6,7 +6,7 @@ import { IsolationError } from '../../errors';
 import { checksLeaks } from '../../config';
 import type { Leak, LeakPolicies } from '../../shared/leak-report';
 import { createLeakWatch } from './leak-watch';
-import { NOTHING_ROLLED_BACK, type RolledBack, type TestTeardown } from './leftovers';
+import { NO_LEFTOVERS, NOTHING_ROLLED_BACK, type RolledBack, type TestTeardown } from './leftovers';
 import { MODULE_LOAD_TITLE } from '../../shared/leak-report';
 import { createServerWatch } from './open-servers';
 import { type OpenHandles, trackOpenHandles } from './open-handles';
@@ -67,39 +67,42 @@ export function createLeakChecks(
       { test: test.title, file, leaks: failing },
     );
   };
-  const noServers = (): { servers: readonly string[] } => ({ servers: [] });
+  // One test runs at a time in a process: one check object serves them all (nothing allocated per test).
+  let resourcesAtEnd: string[] | undefined;
+  const testCheck: TestLeakCheck = {
+    closeServers:
+      policies.servers === 'off'
+        ? () => NO_LEFTOVERS
+        : () => {
+            resourcesAtEnd = process.getActiveResourcesInfo();
+            const closed = servers.testEnded(resourcesAtEnd);
+            return closed.length === 0 ? NO_LEFTOVERS : { servers: closed };
+          },
+    check(test, file, rolledBack) {
+      const leaks = watch.testEnded(test, file, rolledBack, resourcesAtEnd);
+      if (leaks.length === 0) return;
+      const handlesAt = leaks.findIndex((leak) => leak.category === 'handles');
+      if (handlesAt === -1) return conclude(test, file, leaks);
+      // A child process killed and awaited, or a socket that emitted 'close', stays in the resource list until
+      // libuv's close callbacks have run: two turns of the event loop later. Only then is an open handle a leak.
+      return afterCloseCallbacks().then(() => {
+        const stillOpen = watch.handlesStillOpen(leaks[handlesAt] as Leak);
+        conclude(
+          test,
+          file,
+          leaks.flatMap((leak, i) => (i !== handlesAt ? [leak] : stillOpen === undefined ? [] : [stillOpen])),
+        );
+      });
+    },
+  };
   return {
     testStarted(suiteChanged) {
       if (!enabled) return undefined;
       const resources = readResources ? process.getActiveResourcesInfo() : undefined;
       if (policies.servers !== 'off') servers.testStarted(resources);
       watch.testStarted(suiteChanged, resources);
-      let resourcesAtEnd: string[] | undefined;
-      return {
-        closeServers:
-          policies.servers === 'off'
-            ? noServers
-            : () => {
-                resourcesAtEnd = process.getActiveResourcesInfo();
-                return { servers: servers.testEnded(resourcesAtEnd) };
-              },
-        check(test, file, rolledBack) {
-          const leaks = watch.testEnded(test, file, rolledBack, resourcesAtEnd);
-          if (leaks.length === 0) return;
-          const handlesAt = leaks.findIndex((leak) => leak.category === 'handles');
-          if (handlesAt === -1) return conclude(test, file, leaks);
-          // A child process killed and awaited, or a socket that emitted 'close', stays in the resource list until
-          // libuv's close callbacks have run: two turns of the event loop later. Only then is an open handle a leak.
-          return afterCloseCallbacks().then(() => {
-            const stillOpen = watch.handlesStillOpen(leaks[handlesAt] as Leak);
-            conclude(
-              test,
-              file,
-              leaks.flatMap((leak, i) => (i !== handlesAt ? [leak] : stillOpen === undefined ? [] : [stillOpen])),
-            );
-          });
-        },
-      };
+      resourcesAtEnd = undefined;
+      return testCheck;
     },
     fileStarted() {
       if (enabled) watch.fileStarted();

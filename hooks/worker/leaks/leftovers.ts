@@ -18,15 +18,23 @@ export type Leftovers = Partial<RolledBack>;
  */
 export type TestTeardown = () => Leftovers;
 
+/** What a teardown returns when the test left nothing (shared: nothing allocated per test). */
+export const NO_LEFTOVERS: Leftovers = Object.freeze({});
+
 export const NOTHING_ROLLED_BACK: RolledBack = { envKeys: [], fakes: [], rows: [], servers: [] };
 
+/** Per test: nearly every test leaves nothing, and that case allocates nothing. */
 export function joinLeftovers(parts: readonly Leftovers[]): RolledBack {
-  if (parts.length === 0) return NOTHING_ROLLED_BACK;
-  const join = (pick: (part: Leftovers) => readonly string[] | undefined): string[] => parts.flatMap((part) => pick(part) ?? []);
-  return {
-    envKeys: join((part) => part.envKeys),
-    fakes: join((part) => part.fakes),
-    rows: join((part) => part.rows),
-    servers: join((part) => part.servers),
-  };
+  let joined: { envKeys: string[]; fakes: string[]; rows: string[]; servers: string[] } | undefined;
+  for (const part of parts) {
+    for (const key of LEFTOVER_KEYS) {
+      const names = part[key];
+      if (names === undefined || names.length === 0) continue;
+      joined ??= { envKeys: [], fakes: [], rows: [], servers: [] };
+      joined[key].push(...names);
+    }
+  }
+  return joined ?? NOTHING_ROLLED_BACK;
 }
+
+const LEFTOVER_KEYS = ['envKeys', 'fakes', 'rows', 'servers'] as const;
