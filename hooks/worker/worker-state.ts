@@ -8,7 +8,7 @@
 
 import fs from 'node:fs';
 import type { Runner, Suite, Test } from 'mocha';
-import { ENV, type IsolationConfig } from '../config';
+import type { IsolationConfig } from '../config';
 import { configError, IsolationError } from '../errors';
 import { reportIfStillHeld } from './leaks/open-handles';
 import { excludeFirstLoadsFromTimeouts, type FirstLoads } from './modules/first-loads';
@@ -18,11 +18,11 @@ import { reportDroppedTests } from './mocha/dropped-tests';
 import { createEnvSandbox, type EnvSandbox, type EnvWrites } from './env-sandbox';
 import { type ProjectFakes, projectFakes } from './fakes';
 import { type ExitGuard, guardProcessExit } from './exit-guard';
-import { lateRejectionLine, type RejectionWatch, unhandledRejectionError, watchRejections } from './leaks/rejection-watch';
+import { judgeRejections, type RejectionWatch, reportRejectionsAfterRun, watchRejections } from './leaks/rejection-watch';
 import { createFileMarker, type FileMarker, reportExitMidRun } from './file-marker';
 import { gateOutcomes, type OutcomeGate } from './mocha/outcome-gate';
 import { createLeakChecks, type LeakChecks, type TestLeakCheck } from './leaks/leak-checks';
-import { joinLeftovers, type Leftovers, type TestTeardown } from './leaks/leftovers';
+import { joinLeftovers, type Leftovers, tearDownConcerns, type TestTeardown } from './leaks/leftovers';
 import { ModuleIsolation } from './modules/module-isolation';
 import { projectWiring } from './project-wiring';
 import { asTestError, Scope } from './scope';
@@ -128,14 +128,7 @@ export class WorkerState {
       fileStarted: (file) => this.fileStarted(file),
       runEnded: () => {
         this.fileEnded();
-        this.rejections.runEnded((rejection) => {
-          if (this.config.rejections === 'report') return void process.stderr.write(`${lateRejectionLine(rejection, false)}\n`);
-          process.stderr.write(`${lateRejectionLine(rejection, true)}\n`);
-          // mocha sets the exit code from its failures in an 'exit' listener of its own; this one comes after it.
-          process.once('exit', () => {
-            if (!process.exitCode) process.exitCode = 1;
-          });
-        });
+        reportRejectionsAfterRun(this.rejections, this.config.rejections);
         reportIfStillHeld(
           () => this.leaks.openHandlesReport(),
           (text) => process.stderr.write(`${text}\n`),
@@ -242,14 +235,7 @@ export class WorkerState {
     const rejected = this.rejections.take();
     const previous = this.lastTestEnded;
     this.lastTestEnded = { title: test.fullTitle(), endedAt: performance.now() };
-    if (rejected.length > 0)
-      cleanup.defer(() => {
-        const error = unhandledRejectionError(info, rejected, previous);
-        // ISOLATION_REJECTIONS=report: named, once per test, and the test keeps its outcome.
-        if (this.config.rejections === 'report')
-          process.stderr.write(`mocha-isolation: ${error.message} (${ENV.rejections}=report: the test is not failed for it)\n`);
-        else throw error;
-      });
+    if (rejected.length > 0) cleanup.defer(() => judgeRejections(info, rejected, previous, this.config.rejections));
     if (ending.serial) cleanup.defer(() => this.serialLock.release());
     const leftovers: Leftovers[] = [];
     if (leakCheck !== undefined) {
@@ -317,20 +303,4 @@ export class WorkerState {
     process.stderr.write(`mocha-isolation: ${problem.message}\n`);
     return undefined;
   }
-}
-
-/**
- * Runs the per-test concerns' teardowns newest first, each even when an earlier one throws, and collects what
- * they returned; rethrows the first error once all have run (one deferred step instead of one per concern).
- */
-function tearDownConcerns(concerns: readonly TestTeardown[], leftovers: Leftovers[]): void {
-  let failure: { error: unknown } | undefined;
-  for (let i = concerns.length - 1; i >= 0; i--) {
-    try {
-      leftovers.push((concerns[i] as TestTeardown)());
-    } catch (error) {
-      failure ??= { error };
-    }
-  }
-  if (failure !== undefined) throw failure.error;
 }

@@ -38,3 +38,19 @@ export function joinLeftovers(parts: readonly Leftovers[]): RolledBack {
 }
 
 const LEFTOVER_KEYS = ['envKeys', 'fakes', 'rows', 'servers'] as const;
+
+/**
+ * Runs the per-test concerns' teardowns newest first, each even when an earlier one throws, and collects what
+ * they returned; rethrows the first error once all have run (one deferred step instead of one per concern).
+ */
+export function tearDownConcerns(concerns: readonly TestTeardown[], leftovers: Leftovers[]): void {
+  let failure: { error: unknown } | undefined;
+  for (let i = concerns.length - 1; i >= 0; i--) {
+    try {
+      leftovers.push((concerns[i] as TestTeardown)());
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
+}

@@ -98,3 +98,30 @@ export function lateRejectionLine(rejection: Rejection, fails: boolean): string 
     `It comes from work a test started and did not await (the leak report names timers it left open); ${fails ? 'the run fails (exit code 1).' : 'ISOLATION_REJECTIONS=report: the run does not fail for it.'}`
   );
 }
+
+/**
+ * At a test's end, the rejections nobody handled while it ran: they fail it, or with ISOLATION_REJECTIONS=report
+ * are named once on stderr and the test keeps its outcome.
+ */
+export function judgeRejections(
+  test: { readonly title: string },
+  rejections: readonly Rejection[],
+  previous: { title: string; endedAt: number } | undefined,
+  policy: 'fail' | 'report',
+): void {
+  const error = unhandledRejectionError(test, rejections, previous);
+  if (policy === 'fail') throw error;
+  process.stderr.write(`mocha-isolation: ${error.message} (ISOLATION_REJECTIONS=report: the test is not failed for it)\n`);
+}
+
+/** A serial run has ended: a rejection after its last test is named, and fails the run unless the policy is report. */
+export function reportRejectionsAfterRun(watch: RejectionWatch, policy: 'fail' | 'report'): void {
+  watch.runEnded((rejection) => {
+    process.stderr.write(`${lateRejectionLine(rejection, policy === 'fail')}\n`);
+    if (policy === 'report') return;
+    // mocha sets the exit code from its failures in an 'exit' listener of its own; this one comes after it.
+    process.once('exit', () => {
+      if (!process.exitCode) process.exitCode = 1;
+    });
+  });
+}
