@@ -3,7 +3,7 @@ import { describeReason } from '../../hooks/errors';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseConfig, parseLeakPolicies } from '../../hooks/config';
+import { ENV, parseConfig, parseLeakPolicies } from '../../hooks/config';
 import { createNameWatch } from '../../hooks/worker/leaks/name-watch';
 import { smallestFailingSet } from '../../hooks/cli/bisect';
 import { ERROR_CODES } from '../../hooks/errors';
@@ -288,6 +288,12 @@ describe('seed line', () => {
 });
 
 describe('the plugin package', () => {
+  it('documents every variable it reads in docs/environment-variables.md', () => {
+    const reference = fs.readFileSync(path.join(REPO, 'docs/environment-variables.md'), 'utf8');
+    const missing = Object.values(ENV).filter((name) => !new RegExp(`^\\| [^|]*\`${name}\``, 'm').test(reference));
+    expect(missing).to.deep.equal([]);
+  });
+
   it('documents every error code in the error table (docs/errors.md)', () => {
     const readme = fs.readFileSync(path.join(REPO, 'docs/errors.md'), 'utf8');
     for (const code of Object.keys(ERROR_CODES)) expect(readme, code).to.match(new RegExp(`^\\| \`${code}\` \\|`, 'm'));
