@@ -1,5 +1,5 @@
 // What the per-test concerns put back when a test ended, by leak category: each concern's teardown returns its
-// part, and the leak check names them all. Runs in: worker, per test. Pure.
+// part, and the leak check names them all. Runs in: worker, per test.
 
 /** Everything the worker put back at a test's end, found while rolling back. */
 export interface RolledBack {
